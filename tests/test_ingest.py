@@ -265,7 +265,9 @@ def test_bad_utf16_after_bom() -> None:
 
 def test_missing_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.txt"
-    assert error_of(lambda: ingest(str(missing))) == f"no such file: {missing}"
+    assert error_of(lambda: ingest(str(missing))) == (
+        f"no such file: {missing}; check the path, or give an http(s) URL or - for stdin"
+    )
 
 
 def test_missing_file_that_looks_like_a_web_address() -> None:

@@ -115,9 +115,11 @@ def read_file(source: str) -> Payload:
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise PropwatchError(f"no such file: {source}{_url_hint(source)}") from None
+        raise PropwatchError(f"no such file: {source}; {_url_hint(source)}") from None
     except PermissionError:
-        raise PropwatchError(f"cannot read {source}: permission denied") from None
+        raise PropwatchError(
+            f"cannot read {source}: permission denied; check its permissions"
+        ) from None
     except OSError as exc:
         raise PropwatchError(f"cannot read {source}: {_flat(exc.strerror or exc)}") from None
     except (ValueError, RuntimeError):  # a NUL byte in the path, "~nobody/" without a home
@@ -153,11 +155,11 @@ def _is_terminal(stream: BinaryIO) -> bool:
 
 
 def _url_hint(source: str) -> str:
-    """A hint for a web address typed without its scheme ("www.example.com/story")."""
+    """What to do about a missing path; it may be a web address without its scheme."""
     head = source.split("/", 1)[0]
     if source.startswith("www.") or ("/" in source and "." in head and " " not in source):
-        return "; for a web page give the full URL, starting with https://"
-    return ""
+        return "for a web page give the full URL, starting with https://"
+    return "check the path, or give an http(s) URL or - for stdin"
 
 
 # --- URLs ------------------------------------------------------------------------------------

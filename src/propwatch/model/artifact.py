@@ -1,0 +1,97 @@
+"""The model folder on disk and the ONNX Runtime backend that runs it (no PyTorch)."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+
+from propwatch.errors import PropwatchError
+from propwatch.model.decode import DecodeSettings
+from propwatch.model.detector import Detector, DetectorSettings
+from propwatch.model.windows import WindowTokenizer
+from propwatch.techniques import TECHNIQUE_NAMES
+
+ENCODER_FILE = "encoder.onnx"
+SPAN_HEAD_FILE = "span_head.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+CONFIG_FILE = "config.json"
+CARD_FILE = "MODEL_CARD.md"
+SHIPPED_MODEL = Path(__file__).with_name("shipped")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """What a model folder needs besides its weights: windowing, decoding, labels, provenance."""
+
+    name: str = "propwatch-minilm-ptc"
+    window: int = 254
+    stride: int = 190
+    settings: DetectorSettings = field(default_factory=DetectorSettings)
+    techniques: tuple[str, ...] = TECHNIQUE_NAMES
+    encoder: str = "sentence-transformers/all-MiniLM-L6-v2"
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    def save(self, folder: Path) -> None:
+        (folder / CONFIG_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, folder: Path) -> ModelConfig:
+        raw = json.loads((folder / CONFIG_FILE).read_text())
+        settings = raw.pop("settings")
+        decode = DecodeSettings(**settings.pop("decode"))
+        raw["techniques"] = tuple(raw["techniques"])
+        return cls(settings=DetectorSettings(decode=decode, **settings), **raw)
+
+
+class OnnxBackend:
+    """Runs the exported encoder and span head with ONNX Runtime."""
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
+        options.inter_op_num_threads = 1
+        providers = ["CPUExecutionProvider"]
+        self.encoder = ort.InferenceSession(
+            str(folder / ENCODER_FILE), options, providers=providers
+        )
+        self.span_head = ort.InferenceSession(
+            str(folder / SPAN_HEAD_FILE), options, providers=providers
+        )
+
+    def encode(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        logits, hidden = self.encoder.run(None, batch)
+        return logits, hidden
+
+    def classify(self, pooled: np.ndarray) -> np.ndarray:
+        return self.span_head.run(None, {"pooled": pooled})[0]
+
+
+def load_detector(folder: Path | None = None, threads: int | None = None) -> Detector:
+    """A Detector for a model folder (the shipped model by default)."""
+    folder = folder or SHIPPED_MODEL
+    missing = [
+        name
+        for name in (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE, CONFIG_FILE)
+        if not (folder / name).is_file()
+    ]
+    if missing:
+        raise PropwatchError(
+            f"{folder} is not a complete propwatch model (missing {', '.join(missing)}); "
+            "give the folder written by `propwatch train`"
+        )
+    config = ModelConfig.load(folder)
+    tokenizer = WindowTokenizer(folder / TOKENIZER_FILE, config.window, config.stride)
+    return Detector(OnnxBackend(folder, threads), tokenizer, config.settings, config.name)
+
+
+@lru_cache(maxsize=1)
+def shipped_detector() -> Detector:
+    """The shipped model, loaded once per process."""
+    return load_detector(SHIPPED_MODEL)

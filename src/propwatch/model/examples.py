@@ -1,0 +1,154 @@
+"""Training examples: labelled windows over PTC articles (no PyTorch needed to build them)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from propwatch.corpus.ptc import Label
+from propwatch.model.decode import expand_to_words, trim_span
+from propwatch.model.features import span_features
+from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
+from propwatch.techniques import TECHNIQUE_NAMES
+
+TECHNIQUE_INDEX = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
+# The span head's extra class: a fragment outside every gold span.
+NONE_CLASS = len(TECHNIQUE_NAMES)
+MAX_NEGATIVE_PIECES = 16
+
+
+@dataclass(frozen=True)
+class SpanExample:
+    """A gold span inside one window; positions count the window's [CLS] as 0."""
+
+    first: int
+    last: int
+    line_first: int
+    line_last: int
+    features: np.ndarray
+    technique: int
+
+
+@dataclass(frozen=True)
+class WindowExample:
+    inputs: dict[str, np.ndarray]  # one row each: input_ids, attention_mask, features
+    targets: np.ndarray  # (L, 1 + techniques): inside any span, inside a span of technique k
+    target_mask: np.ndarray  # (L,) 1 for word pieces, 0 for [CLS], [SEP] and padding
+    spans: tuple[SpanExample, ...]
+
+
+def piece_targets(tokens: TokenizedArticle, labels: Sequence[Label]) -> np.ndarray:
+    """(pieces, 1 + techniques) membership of every piece in the gold spans."""
+    targets = np.zeros((len(tokens), 1 + len(TECHNIQUE_NAMES)), dtype=np.float32)
+    starts, ends = tokens.offsets[:, 0], tokens.offsets[:, 1]
+    for label in labels:
+        inside = (starts < label.end) & (ends > label.start)
+        targets[inside, 0] = 1
+        if label.technique is not None:
+            targets[inside, 1 + TECHNIQUE_INDEX[label.technique]] = 1
+    return targets
+
+
+def article_windows(
+    tokenizer: WindowTokenizer,
+    text: str,
+    labels: Sequence[Label],
+    rng: np.random.Generator,
+) -> list[WindowExample]:
+    tokens = tokenizer.tokenize(text)
+    if not len(tokens):
+        return []
+    targets = piece_targets(tokens, labels)
+    lines = tokens.index.line_of(tokens.offsets[:, 0])
+    located = [(label, _pieces(tokens, label)) for label in labels if label.technique]
+    examples = []
+    for window in tokenizer.windows(len(tokens)):
+        inputs = tokenizer.batch(tokens, [window], width=tokenizer.window + 2)
+        width = inputs["input_ids"].shape[1]
+        window_targets = np.zeros((width, targets.shape[1]), dtype=np.float32)
+        window_targets[1 : window.length + 1] = targets[window.first : window.first + window.length]
+        mask = np.zeros(width, dtype=np.float32)
+        mask[1 : window.length + 1] = 1
+        spans = tuple(
+            _span_example(tokens, lines, window, pieces, (label.start, label.end), label.technique)
+            for label, pieces in located
+            if pieces and window.first <= pieces[0] and pieces[1] < window.first + window.length
+        )
+        negatives = tuple(
+            _span_example(tokens, lines, window, pieces, chars, None)
+            for pieces, chars in _negative_pieces(tokens, targets, lines, window, len(spans), rng)
+        )
+        examples.append(WindowExample(inputs, window_targets, mask, spans + negatives))
+    return examples
+
+
+def _negative_pieces(
+    tokens: TokenizedArticle,
+    targets: np.ndarray,
+    lines: np.ndarray,
+    window: Window,
+    positives: int,
+    rng: np.random.Generator,
+) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Random fragments (pieces, characters) on one line and outside every gold span, shaped
+    like decoded spans: whole words, PTC-trimmed."""
+    count = max(2, positives)
+    found = []
+    end_of_window = window.first + window.length - 1
+    for _ in range(count * 4):
+        if len(found) == count:
+            break
+        first = window.first + int(rng.integers(window.length))
+        last = min(first + int(rng.integers(MAX_NEGATIVE_PIECES)), end_of_window)
+        if targets[first : last + 1, 0].any() or lines[first] != lines[last]:
+            continue
+        text = tokens.index.text
+        start, end = int(tokens.offsets[first, 0]), int(tokens.offsets[last, 1])
+        chars = trim_span(text, *expand_to_words(text, start, end))
+        if chars is not None:
+            found.append(((first, last), chars))
+    return found
+
+
+def _pieces(tokens: TokenizedArticle, label: Label) -> tuple[int, int] | None:
+    inside = np.flatnonzero(
+        (tokens.offsets[:, 0] < label.end) & (tokens.offsets[:, 1] > label.start)
+    )
+    return (int(inside[0]), int(inside[-1])) if len(inside) else None
+
+
+def _span_example(
+    tokens: TokenizedArticle,
+    lines: np.ndarray,
+    window: Window,
+    pieces: tuple[int, int],
+    chars: tuple[int, int],
+    technique: str | None,
+) -> SpanExample:
+    """A span head example; technique None makes it a negative (the "none" class)."""
+    window_first = window.first
+    window_lines = lines[window_first : window_first + window.length]
+    same_line = np.flatnonzero(window_lines == lines[pieces[0]])
+    return SpanExample(
+        first=pieces[0] - window_first + 1,
+        last=pieces[1] - window_first + 1,
+        line_first=int(same_line[0]) + 1,
+        line_last=int(same_line[-1]) + 1,
+        features=span_features(tokens.index, *chars),
+        technique=NONE_CLASS if technique is None else TECHNIQUE_INDEX[technique],
+    )
+
+
+def corpus_windows(
+    tokenizer: WindowTokenizer,
+    articles: Mapping[str, str],
+    labels: Mapping[str, Sequence[Label]],
+    seed: int,
+) -> list[WindowExample]:
+    rng = np.random.default_rng(seed)
+    examples = []
+    for article_id, text in articles.items():
+        examples.extend(article_windows(tokenizer, text, labels.get(article_id, ()), rng))
+    return examples

@@ -1,0 +1,106 @@
+"""Model selection on PTC dev: decoding settings and the official scores."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from propwatch.corpus.ptc import Label, read_articles, read_labels
+from propwatch.model.decode import DecodeSettings
+from propwatch.model.detector import Detector, DetectorSettings, Segment
+from propwatch.model.predict import predict_spans, predict_techniques
+from propwatch.model.windows import TokenizedArticle
+from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
+
+THRESHOLDS = tuple(np.round(np.arange(0.2, 0.76, 0.05), 2))
+JOINS = (0, 1, 2, 4)
+MIN_CHARS = (1, 4, 8)
+SECOND_TECHNIQUE = (0.3, 0.5, 0.7, 0.9, 1.01)
+
+
+@dataclass(frozen=True)
+class DevSet:
+    articles: dict[str, str]
+    gold: list[Label]  # TC/FLC gold; SI gold is the same spans without techniques
+
+    @classmethod
+    def load(cls, data: Path, limit: int | None = None) -> DevSet:
+        articles = read_articles(data / "dev" / "dev-articles")
+        if limit:
+            articles = dict(list(articles.items())[:limit])
+        gold = read_labels(data / "dev" / "dev-task-flc-tc.labels")
+        return cls(articles, [label for label in gold if label.article_id in articles])
+
+
+MIN_SPAN_SCORES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+
+Segments = dict[str, tuple[TokenizedArticle, list[Segment]]]
+
+
+def _segments(detector: Detector, dev: DevSet) -> Segments:
+    """Every dev article through the encoder once; the sweeps below reuse the outputs."""
+    runs = {}
+    for article_id, text in dev.articles.items():
+        tokens = detector.tokenizer.tokenize(text)
+        runs[article_id] = (tokens, list(detector.segments(tokens)) if len(tokens) else [])
+    return runs
+
+
+def best_decode(detector: Detector, dev: DevSet) -> tuple[DecodeSettings, float, Score]:
+    """The decoding settings and span-score floor with the best SI F1 on dev."""
+    runs = _segments(detector, dev)
+    best: tuple[Score, DecodeSettings, float] | None = None
+    for threshold, join, min_chars in itertools.product(THRESHOLDS, JOINS, MIN_CHARS):
+        decode = DecodeSettings(float(threshold), join, min_chars)
+        candidates = [
+            (article_id, candidate)
+            for article_id, (tokens, segments) in runs.items()
+            for segment in segments
+            for candidate in detector.candidates(tokens, segment, decode)
+        ]
+        for floor in MIN_SPAN_SCORES:
+            pred = [
+                Label(article_id, c.raw.start, c.raw.end)
+                for article_id, c in candidates
+                if c.score >= floor
+            ]
+            score = score_si(dev.gold, pred)
+            if best is None or score.f1 > best[0].f1:
+                best = (score, decode, floor)
+    assert best is not None
+    return best[1], best[2], best[0]
+
+
+def select_settings(
+    detector: Detector, dev: DevSet, full: bool = False
+) -> tuple[DetectorSettings, dict[str, Any]]:
+    """Tune decoding on dev and score SI and TC there (and FLC and SLC when `full`)."""
+    decode, floor, si = best_decode(detector, dev)
+    detector.settings = replace(detector.settings, decode=decode, min_span_score=floor)
+    metrics: dict[str, Any] = {"si": si.to_dict()}
+    if full:
+        detector.settings = replace(
+            detector.settings, second_technique=_best_second_technique(detector, dev)
+        )
+        pred = predict_spans(detector, dev.articles)
+        metrics["si"] = score_si(dev.gold, pred).to_dict()
+        metrics["flc"] = score_flc(dev.gold, pred).to_dict()
+        metrics["slc"] = score_slc(dev.gold, pred, dev.articles).to_dict()
+    template = [Label(g.article_id, g.start, g.end) for g in dev.gold]
+    metrics["tc"] = score_tc(
+        dev.gold, predict_techniques(detector, dev.articles, template)
+    ).to_dict()
+    return detector.settings, metrics
+
+
+def _best_second_technique(detector: Detector, dev: DevSet) -> float:
+    """The runner-up ratio with the best FLC F1 (spans may carry two techniques in PTC)."""
+    scores = {}
+    for ratio in SECOND_TECHNIQUE:
+        detector.settings = replace(detector.settings, second_technique=ratio)
+        scores[ratio] = score_flc(dev.gold, predict_spans(detector, dev.articles)).f1
+    return max(scores, key=lambda ratio: scores[ratio])

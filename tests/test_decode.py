@@ -1,0 +1,91 @@
+"""Decoding token probabilities into spans that keep the PTC v2 boundary rule."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from propwatch.model.decode import (
+    BOUNDARY_PUNCTUATION,
+    DecodeSettings,
+    decode_spans,
+    expand_to_words,
+    line_breaks,
+    token_runs,
+    trim_span,
+)
+
+
+def word_offsets(text: str) -> np.ndarray:
+    """Whitespace-separated words as stand-in tokens."""
+    offsets, position = [], 0
+    for word in text.split():
+        start = text.index(word, position)
+        offsets.append((start, start + len(word)))
+        position = start + len(word)
+    return np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+
+
+def test_trim_removes_whitespace_and_ptc_punctuation_only():
+    text = ' ,"Hello, world!": '
+    assert trim_span(text, 0, len(text)) == (2, len(text) - 2)
+    assert trim_span(" .;: ", 0, 5) is None
+
+
+def test_expand_to_words_completes_cut_words():
+    text = "unbelievable lies"
+    assert expand_to_words(text, 2, 6) == (0, 12)
+    assert expand_to_words(text, 13, 17) == (13, 17)
+
+
+def test_runs_join_small_gaps_but_not_line_breaks():
+    active = np.array([1, 0, 1, 0, 0, 0, 1, 1, 0, 1], dtype=bool)
+    no_breaks = np.zeros(10, dtype=bool)
+    assert token_runs(active, no_breaks, 1) == [(0, 2), (6, 9)]
+    assert token_runs(active, no_breaks, 0) == [(0, 0), (2, 2), (6, 7), (9, 9)]
+    breaks = no_breaks.copy()
+    breaks[2] = True
+    assert token_runs(active, breaks, 1) == [(0, 0), (2, 2), (6, 9)]
+
+
+def test_line_breaks_mark_the_first_token_of_each_line():
+    text = "one two\nthree\n\nfour"
+    assert line_breaks(text, word_offsets(text)).tolist() == [False, False, True, True]
+
+
+def test_decoded_spans_cover_the_probable_words():
+    text = "They are vile traitors, said the minister.\nNothing else."
+    offsets = word_offsets(text)
+    probabilities = np.array([0.1, 0.2, 0.9, 0.8, 0.1, 0.1, 0.1, 0.1, 0.1], dtype=np.float32)
+    spans = decode_spans(text, offsets, probabilities, DecodeSettings(threshold=0.5))
+    assert [(text[s.start : s.end], round(s.confidence, 2)) for s in spans] == [
+        ("vile traitors", 0.85)
+    ]
+
+
+def test_short_spans_are_dropped():
+    text = "a b c"
+    spans = decode_spans(
+        text, word_offsets(text), np.array([0.9, 0.1, 0.1]), DecodeSettings(min_chars=2)
+    )
+    assert spans == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab é👍\u0301,.;:!\n\"'")), max_size=60),
+    st.data(),
+)
+def test_decoded_spans_keep_the_offset_contract_and_boundary_rule(text: str, data):
+    offsets = word_offsets(text)
+    probabilities = np.asarray(
+        data.draw(st.lists(st.floats(0, 1), min_size=len(offsets), max_size=len(offsets))),
+        dtype=np.float32,
+    )
+    for span in decode_spans(text, offsets, probabilities, DecodeSettings(0.5, 1, 1)):
+        fragment = text[span.start : span.end]
+        assert fragment
+        for edge in (fragment[0], fragment[-1]):
+            assert not edge.isspace() and edge not in BOUNDARY_PUNCTUATION
+        assert "\n" not in fragment

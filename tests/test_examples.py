@@ -1,0 +1,63 @@
+"""Training windows: targets, gold span examples and negatives (no PyTorch needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from propwatch.corpus.ptc import Label
+from propwatch.model.artifact import SHIPPED_MODEL, TOKENIZER_FILE
+from propwatch.model.examples import NONE_CLASS, TECHNIQUE_INDEX, article_windows
+from propwatch.model.windows import WindowTokenizer
+
+TEXT = (
+    "Headline about the vile traitors\n\n"
+    + "The minister said the plan is a disaster for our glorious nation. " * 12
+    + "\nThey are vile traitors, she said.\n"
+) * 3
+
+
+def windows(window: int = 64, stride: int = 48):
+    tokenizer = WindowTokenizer(SHIPPED_MODEL / TOKENIZER_FILE, window=window, stride=stride)
+    start = TEXT.index("vile traitors")
+    labels = [
+        Label("1", start, start + len("vile traitors"), "Name_Calling,Labeling"),
+        Label("1", start + 5, start + 13, "Loaded_Language"),
+    ]
+    return tokenizer, labels, article_windows(tokenizer, TEXT, labels, np.random.default_rng(0))
+
+
+def test_targets_mark_pieces_inside_gold_spans_per_technique():
+    tokenizer, _, examples = windows()
+    first = examples[0]
+    inside = first.targets[:, 0] == 1
+    assert inside.sum() >= 3  # "vile", "traitors" pieces (and no others before them)
+    loaded = 1 + TECHNIQUE_INDEX["Loaded_Language"]
+    loaded_pieces = first.targets[:, loaded] == 1
+    assert loaded_pieces.any()
+    assert loaded_pieces.sum() < inside.sum()  # "traitors" only, not "vile"
+    assert inside[loaded_pieces].all()
+    assert first.target_mask[0] == 0 and first.target_mask[1] == 1
+    assert all(e.inputs["input_ids"].shape == (1, tokenizer.window + 2) for e in examples)
+
+
+def test_gold_spans_and_negatives_in_a_window():
+    _, _, examples = windows()
+    first = examples[0]
+    gold = [s for s in first.spans if s.technique != NONE_CLASS]
+    negatives = [s for s in first.spans if s.technique == NONE_CLASS]
+    assert {s.technique for s in gold} == {
+        TECHNIQUE_INDEX["Name_Calling,Labeling"],
+        TECHNIQUE_INDEX["Loaded_Language"],
+    }
+    assert len(negatives) >= 2
+    for negative in negatives:
+        covered = first.targets[negative.first : negative.last + 1, 0]
+        assert not covered.any(), "a negative overlaps a gold span"
+        assert negative.line_first <= negative.first <= negative.last <= negative.line_last
+
+
+def test_every_piece_is_in_some_window():
+    tokenizer, _, examples = windows(window=40, stride=30)
+    pieces = len(tokenizer.tokenize(TEXT))
+    seen = sum(int(e.target_mask.sum()) for e in examples)
+    assert seen >= pieces

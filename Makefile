@@ -27,6 +27,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 
 test: $(VENV)/.train lint
+	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest -m "slow or not slow" -q
 
 model: $(VENV)/.train

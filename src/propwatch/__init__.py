@@ -15,16 +15,20 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 __all__ = ["MAX_ARTICLE_CHARS", "__version__", "analyze"]
 
-# Far above any news article (about 150,000 words); longer inputs are collections, not articles.
-MAX_ARTICLE_CHARS = 1_000_000
+# Far above any news article (about 45,000 words); longer inputs are collections, not articles.
+MAX_ARTICLE_CHARS = 300_000
 
 
-def analyze(text: str) -> Analysis:
-    """Analyse one article's text with the shipped model (loaded once per process)."""
+def analyze(text: str, *, url: str | None = None) -> Analysis:
+    """Analyse one article's text with the shipped model (loaded once per process).
+
+    `url` is recorded in the result when the text came from the web.
+    """
     from propwatch.analysis import build_analysis
     from propwatch.article import parse_article
     from propwatch.errors import PropwatchError
     from propwatch.model.artifact import shipped_detector
+    from propwatch.structure import analyse_structure
 
     if not isinstance(text, str):
         raise PropwatchError(f"analyze() takes the article text as str, not {type(text).__name__}")
@@ -34,4 +38,6 @@ def analyze(text: str) -> Analysis:
             "article; split it into articles (or use `propwatch predict` on a folder)"
         )
     detector = shipped_detector()
-    return build_analysis(parse_article(text), detector.detect(text), detector.name)
+    article = parse_article(text)
+    structure = analyse_structure(article)
+    return build_analysis(article, detector.detect(text), detector.name, structure, url)

@@ -1,0 +1,71 @@
+"""The analysis in a terminal: highlighted article, legend and summary (Rich)."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from propwatch.analysis import Analysis
+from propwatch.techniques import by_id
+
+TOP_SENTENCES = 5
+
+
+def highlighted_text(analysis: Analysis) -> Text:
+    """The article with every span in its technique's colour, and a numbered tag after it so the
+    technique stays readable without colour."""
+    text = Text(analysis.text)
+    tags: dict[int, list[str]] = {}
+    for span in analysis.spans:
+        text.stylize(f"#111111 on {by_id(span.technique_id).color}", span.start, span.end)
+        tags.setdefault(span.end, []).append(span.technique_id)
+    ends = sorted(tags)
+    tagged = Text()
+    for i, piece in enumerate(text.divide(ends)):
+        tagged.append_text(piece)
+        if i < len(ends):
+            tagged.append(f"[{','.join(dict.fromkeys(tags[ends[i]]))}]", style="dim italic")
+    return tagged
+
+
+def legend(analysis: Analysis) -> Table:
+    table = Table(title="Techniques found", title_justify="left")
+    table.add_column("technique")
+    table.add_column("spans", justify="right")
+    table.add_column("what it is")
+    counts = sorted(analysis.summary.by_technique.items(), key=lambda item: -item[1])
+    for technique_id, count in counts:
+        if count:
+            technique = by_id(technique_id)
+            name = Text(f" {technique.display_name} ", style=f"#111111 on {technique.color}")
+            table.add_row(name, str(count), technique.definition)
+    return table
+
+
+def top_sentences(analysis: Analysis) -> Table:
+    table = Table(title="Most propagandistic sentences", title_justify="left")
+    table.add_column("score", justify="right")
+    table.add_column("sentence")
+    ranked = sorted(analysis.sentences, key=lambda s: -s.score)[:TOP_SENTENCES]
+    for sentence in ranked:
+        table.add_row(f"{sentence.score:.2f}", sentence.text)
+    return table
+
+
+def render(analysis: Analysis, console: Console) -> None:
+    summary = analysis.summary
+    console.print(highlighted_text(analysis))
+    console.print()
+    console.print(
+        Group(
+            Text(
+                f"{summary.spans} technique spans in {summary.propaganda_sentences} of "
+                f"{summary.sentences} sentences ({summary.spans_per_1000_words} per 1,000 words); "
+                f"model {analysis.model}",
+                style="bold",
+            ),
+            legend(analysis),
+            top_sentences(analysis),
+        )
+    )

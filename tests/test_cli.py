@@ -1,0 +1,137 @@
+"""The command line: commands end to end, one-line errors, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from propwatch.cli import app
+from propwatch.corpus.ptc import read_labels
+
+PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
+DEV = PTC / "dev"
+needs_ptc = pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc is not beside the repo")
+runner = CliRunner()
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point in a real process, as a user runs it."""
+    command = [sys.executable, "-c", "from propwatch.cli import main; main()", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+@needs_ptc
+@pytest.mark.parametrize(
+    ("task", "labels"),
+    [
+        ("si", "dev-task-si.labels"),
+        ("tc", "dev-task-flc-tc.labels"),
+        ("flc", "dev-task-flc-tc.labels"),
+        ("slc", "dev-task-flc-tc.labels"),
+    ],
+)
+def test_dev_gold_scores_one_against_itself(task: str, labels: str):
+    gold = str(DEV / labels)
+    args = ["evaluate", "--gold", gold, "--pred", gold, "--task", task, "--json"]
+    result = runner.invoke(app, [*args, "--articles", str(DEV / "dev-articles")])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert (scores["precision"], scores["recall"], scores["f1"]) == (1.0, 1.0, 1.0)
+
+
+@needs_ptc
+def test_shifted_predictions_score_as_the_si_formula_predicts(tmp_path: Path):
+    # Every predicted span is the gold span with its end pulled in to the midpoint:
+    # P = 1 for each span; R = mean over merged gold spans of (covered / length).
+    gold = read_labels(DEV / "dev-task-si.labels")
+    halved = tmp_path / "halved.labels"
+    halved.write_text(
+        "".join(
+            f"{g.article_id}\t{g.start}\t{g.start + max(1, (g.end - g.start) // 2)}\n" for g in gold
+        )
+    )
+    result = runner.invoke(
+        app,
+        ["evaluate", "--gold", str(DEV / "dev-task-si.labels"), "--pred", str(halved), "--json"],
+    )
+    scores = json.loads(result.output)
+    assert scores["precision"] == pytest.approx(1.0)
+    assert 0.45 < scores["recall"] < 0.55
+
+
+def test_techniques_lists_all_fourteen():
+    result = runner.invoke(app, ["techniques"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for technique_id in ("loaded_language", "name_calling", "whataboutism", "slogans"):
+        assert technique_id in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["analyze", "/no/such/file.txt"], "no such file: /no/such/file.txt; check the path"),
+        (["evaluate", "--gold", "/no/gold", "--pred", "/no/pred"], "does not exist"),
+        (["evaluate", "--gold", "x", "--pred", "y", "--task", "nope"], "unknown task 'nope'"),
+        (["predict", "/no/dir", "--out", "/tmp/x"], "is not a folder"),
+        (["analyze", "-", "--format", "pdf"], "unknown format 'pdf'"),
+    ],
+)
+def test_bad_input_is_one_line_with_exit_code_2(args: list[str], message: str):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_analyze_json_from_stdin():
+    text = "They are vile traitors who hate our great nation!\n"
+    result = runner.invoke(app, ["analyze", "-", "--format", "json"], input=text)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["text"] == text
+    for span in data["spans"]:
+        assert text[span["start"] : span["end"]] == span["text"]
+
+
+@needs_ptc
+def test_predict_writes_ptc_lines_for_spans_and_for_a_template(tmp_path: Path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    ids = ["730093263", "738028498"]
+    for article_id in ids:
+        name = f"article{article_id}.txt"
+        (articles / name).write_bytes((DEV / "dev-articles" / name).read_bytes())
+    joint = tmp_path / "joint.txt"
+    result = runner.invoke(app, ["predict", str(articles), "--out", str(joint)])
+    assert result.exit_code == 0, result.output
+    labels = read_labels(joint)
+    assert {label.article_id for label in labels} <= set(ids)
+    assert all(label.technique for label in labels)
+
+    template = tmp_path / "template.txt"
+    gold = [g for g in read_labels(DEV / "dev-task-flc-tc.labels") if g.article_id in ids]
+    template.write_text("".join(f"{g.article_id}\t?\t{g.start}\t{g.end}\n" for g in gold))
+    filled = tmp_path / "filled.txt"
+    result = runner.invoke(
+        app, ["predict", str(articles), "--spans", str(template), "--out", str(filled)]
+    )
+    assert result.exit_code == 0, result.output
+    predicted = read_labels(filled)
+    assert [(p.article_id, p.start, p.end) for p in predicted] == [
+        (g.article_id, g.start, g.end) for g in gold
+    ]
+    gold_file = tmp_path / "gold.txt"
+    gold_file.write_text(
+        "".join(f"{g.article_id}\t{g.technique}\t{g.start}\t{g.end}\n" for g in gold)
+    )
+    scored = runner.invoke(
+        app, ["evaluate", "--gold", str(gold_file), "--pred", str(filled), "--task", "tc", "--json"]
+    )
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.output)["gold_count"] == len(gold)

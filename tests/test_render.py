@@ -1,0 +1,446 @@
+"""JSON and HTML output: schema validity, a self-contained page, escaping, overlapping spans."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import html
+import json
+import re
+from dataclasses import replace
+from itertools import pairwise
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from propwatch.analysis import (
+    SCHEMA_VERSION,
+    Analysis,
+    SectionResult,
+    SentenceResult,
+    SpanResult,
+    summarise,
+)
+from propwatch.article import parse_article
+from propwatch.errors import PropwatchError
+from propwatch.render.html import render_html
+from propwatch.render.json_output import render_json
+from propwatch.schema import load_schema, validate
+from propwatch.structure.types import Attribution
+from propwatch.techniques import TECHNIQUE_NAMES, TECHNIQUES, by_id
+
+EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "syria-at-tanf.txt"
+
+ARTICLE = """\
+Officials slam reckless plan as a disgrace
+
+City Hall unveiled the plan on Monday. Critics called it a reckless, shameful disgrace.
+
+"This is a betrayal of every patriot in this city," said Mayor Ann Lee.
+
+Editorial comment
+
+Either we stop this folly now or we lose our city forever.
+"""
+
+# (phrase, occurrence, technique id, confidence, voice, source)
+MARKS = [
+    ("reckless plan", 0, "loaded_language", 0.71, "outlet", None),
+    ("a disgrace", 0, "name_calling", 0.55, "outlet", None),
+    ("reckless, shameful disgrace", 0, "loaded_language", 0.83, "outlet", None),
+    ("shameful disgrace", 0, "name_calling", 0.64, "outlet", None),  # inside the one above
+    ("betrayal of every patriot", 0, "flag_waving", 0.58, "reported", "Mayor Ann Lee"),
+    ("a betrayal", 0, "loaded_language", 0.77, "reported", "Mayor Ann Lee"),  # crosses it
+    (
+        "Either we stop this folly now or we lose our city forever",
+        0,
+        "black_and_white_fallacy",
+        0.62,
+        "outlet",
+        None,
+    ),
+    ("folly", 0, "loaded_language", 0.9, "outlet", None),
+]
+
+
+def find(text: str, phrase: str, occurrence: int = 0) -> int:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(phrase, start + 1)
+    return start
+
+
+def hand_analysis(
+    text: str = ARTICLE,
+    marks: list = MARKS,
+    title: str | None = None,
+    url: str | None = "https://example.org/news/plan",
+) -> Analysis:
+    """An Analysis built by hand from the dataclasses, without the model or the structure stage."""
+    article = parse_article(text)
+    opinion = text.find("Editorial comment")
+    bounds = [article.paragraphs[0].start if article.paragraphs else 0, len(text)]
+    if opinion > 0:
+        bounds.insert(1, opinion)
+    sections = [(a, b, "opinion" if a == opinion else "report") for a, b in pairwise(bounds)]
+
+    def section_of(offset: int) -> int | None:
+        return next((i for i, (a, b, _) in enumerate(sections) if a <= offset < b), None)
+
+    spans = []
+    for phrase, occurrence, technique_id, confidence, voice, source in marks:
+        start = find(text, phrase, occurrence)
+        end = start + len(phrase)
+        spans.append(
+            SpanResult(
+                start,
+                end,
+                text[start:end],
+                by_id(technique_id).name,
+                technique_id,
+                confidence,
+                article.sentence_at(start),
+                section_of(start),
+                voice,
+                source,
+            )
+        )
+    spans.sort(key=lambda s: (s.start, s.end))
+    sentences = tuple(
+        SentenceResult(
+            s.start,
+            s.end,
+            s.text,
+            max((x.confidence for x in spans if x.sentence == i), default=0.05),
+            tuple(dict.fromkeys(x.technique_id for x in spans if x.sentence == i)),
+        )
+        for i, s in enumerate(article.sentences)
+    )
+    section_results = []
+    for i, (a, b, kind) in enumerate(sections):
+        words = len(text[a:b].split())
+        count = sum(1 for s in spans if s.section == i)
+        heading = "Editorial comment" if kind == "opinion" else None
+        section_results.append(
+            SectionResult(a, b, kind, heading, words, count, round(1000 * count / max(words, 1), 2))
+        )
+    attributions = tuple(Attribution(s.start, s.end, s.source, "said") for s in spans if s.source)
+    return Analysis(
+        schema_version=SCHEMA_VERSION,
+        model="test-model",
+        text=text,
+        title=title if title is not None else (article.title.text if article.title else None),
+        url=url,
+        spans=tuple(spans),
+        sentences=sentences,
+        sections=tuple(section_results),
+        attributions=attributions[:1],
+        summary=summarise(article, tuple(spans), sentences),
+    )
+
+
+@pytest.fixture(scope="module")
+def analysis() -> Analysis:
+    return hand_analysis()
+
+
+@pytest.fixture(scope="module")
+def example_analysis() -> Analysis:
+    """analyze() end to end on the example article: the real model and structure stage."""
+    if not EXAMPLE.is_file():
+        pytest.skip(f"{EXAMPLE} is not beside the repository")
+    from propwatch import analyze
+
+    return analyze(EXAMPLE.read_text(encoding="utf-8"))
+
+
+# --- JSON and its schema -----------------------------------------------------------------------
+
+
+def test_json_output_validates_against_the_schema(analysis: Analysis):
+    output = render_json(analysis)
+    document = json.loads(output)
+    validate(document)
+    assert document == json.loads(json.dumps(analysis.to_dict()))
+    assert "\\u" not in output  # ensure_ascii=False: text stays readable
+    assert output.startswith("{\n  ")
+
+
+def test_dataclass_dict_validates_too(analysis: Analysis):
+    validate(analysis.to_dict())  # tuples count as arrays
+
+
+def test_analyze_output_validates_against_the_schema(example_analysis: Analysis):
+    validate(json.loads(render_json(example_analysis)))
+
+
+def test_schema_describes_every_field_and_follows_the_taxonomy():
+    schema = load_schema()
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    assert schema["$defs"]["technique_id"]["enum"] == [t.id for t in TECHNIQUES]
+    assert schema["$defs"]["technique_name"]["enum"] == list(TECHNIQUE_NAMES)
+    assert list(schema["required"]) == list(Analysis.__dataclass_fields__)
+
+    def walk(node: dict, where: str) -> None:
+        for name, sub in node.get("properties", {}).items():
+            assert sub.get("description"), f"{where}.{name} has no description"
+            walk(sub, f"{where}.{name}")
+
+    walk(schema, "$")
+    for name, definition in schema["$defs"].items():
+        walk(definition, f"$defs.{name}")
+
+
+def broken(analysis: Analysis, change) -> dict:
+    document = copy.deepcopy(json.loads(render_json(analysis)))
+    change(document)
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d["spans"][0].update(confidence=1.5), "$.spans[0].confidence"),
+        (lambda d: d["spans"][1].update(technique_id="propaganda"), "$.spans[1].technique_id"),
+        (lambda d: d["spans"][0].pop("voice"), "$.spans[0]"),
+        (lambda d: d["sections"][0].update(kind="sports"), "$.sections[0].kind"),
+        (lambda d: d["summary"]["by_technique"].pop("doubt"), "$.summary.by_technique"),
+        (lambda d: d.update(extra=1), "$"),
+        (lambda d: d.update(schema_version="2.0"), "$.schema_version"),
+        (lambda d: d["sentences"][0].update(score="high"), "$.sentences[0].score"),
+        (lambda d: d["spans"][0].update(source="Interfax"), "$.spans[0].source"),  # outlet voice
+    ],
+)
+def test_schema_rejects_a_broken_document(analysis: Analysis, change, where: str):
+    with pytest.raises(PropwatchError) as error:
+        validate(broken(analysis, change))
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.startswith(f"invalid analysis at {where}:")
+
+
+def test_schema_error_stays_one_short_line(analysis: Analysis):
+    document = broken(analysis, lambda d: d.update(text=["x\n" * 10_000]))
+    with pytest.raises(PropwatchError) as error:
+        validate(document)
+    assert "\n" not in str(error.value) and len(str(error.value)) < 400
+
+
+def test_render_json_refuses_nan(analysis: Analysis):
+    span = replace(analysis.spans[0], confidence=float("nan"))
+    with pytest.raises(PropwatchError, match="not a number"):
+        render_json(replace(analysis, spans=(span, *analysis.spans[1:])))
+
+
+# --- HTML ----------------------------------------------------------------------------------------
+
+EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//)"""
+    r"""|@import|url\(\s*["']?\s*(?:https?:)?//""",
+    re.IGNORECASE,
+)
+
+
+def test_html_is_self_contained(analysis: Analysis):
+    page = render_html(analysis)
+    assert page.startswith("<!doctype html>")
+    assert not EXTERNAL.search(page), EXTERNAL.search(page)
+    assert "<link rel='stylesheet'" not in page and "<script src" not in page
+    assert "default-src 'none'" in csp(page)  # the browser refuses any fetch
+    assert "https://example.org/news/plan" in page  # the URL is shown as text, not linked
+
+
+def test_html_is_accessible_at_the_markup_level(analysis: Analysis):
+    page = render_html(analysis)
+    assert "<html lang='en'>" in page
+    assert page.count("<h1>") == 1 and "<h2" in page
+    for box in re.findall(r"<input[^>]*>", page):  # every control sits inside a <label>
+        before = page[: page.index(box)]
+        opened = max(before.rfind("<label>"), before.rfind("<label "))
+        assert opened > before.rfind("</label>"), box
+    for mark in re.findall(r"<mark [^>]*>", page):
+        assert "tabindex='0'" in mark and "role='button'" in mark
+        for target in re.search(r"aria-describedby='([^']*)'", mark).group(1).split():
+            assert f"id='{target}'" in page
+
+
+def test_every_span_is_highlighted_with_its_technique_named(analysis: Analysis):
+    page = render_html(analysis)
+    marks = re.findall(r"<mark [^>]*data-spans='([^']*)'", page)
+    covered = {int(i) for ids in marks for i in ids.split()}
+    assert covered == set(range(len(analysis.spans)))
+    for technique_id in {s.technique_id for s in analysis.spans}:
+        assert by_id(technique_id).display_name in page  # named, not only coloured
+        assert f"lab t-{technique_id}" in page
+
+
+def article_text_of(page: str) -> str:
+    """The article as the reader sees it: the #article element without tags and labels."""
+    body = page.split("<div id='article' class='article' tabindex='-1'>", 1)[1]
+    body = body.split("</div></section>", 1)[0]
+    body = re.sub(r"<span class='(?:lab|secmark)[^>]*>[^<]*</span>", "", body)
+    return html.unescape(re.sub(r"<[^>]+>", "", body))
+
+
+def coverage_of(page: str) -> list[set[int]]:
+    """For each character of the article as rendered, the spans its <mark> lists."""
+    body = page.split("<div id='article' class='article' tabindex='-1'>", 1)[1]
+    body = body.split("</div></section>", 1)[0]
+    body = re.sub(r"<span class='(?:lab|secmark)[^>]*>[^<]*</span>", "", body)
+    covered: list[set[int]] = []
+    spans: set[int] = set()
+    for token in re.findall(r"<[^>]+>|[^<]+", body):
+        if token.startswith("<mark "):
+            spans = {int(i) for i in re.search(r"data-spans='([^']*)'", token).group(1).split()}
+        elif token == "</mark>":
+            spans = set()
+        elif not token.startswith("<"):
+            covered.extend(set(spans) for _ in html.unescape(token))
+    return covered
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("ab <>&'\"\n.é🙂\u0301"), min_size=1, max_size=60),
+    cuts=st.lists(st.tuples(st.integers(0, 60), st.integers(1, 12)), max_size=8),
+)
+def test_any_overlap_renders_every_character_once_with_its_spans(text: str, cuts: list):
+    spans = tuple(
+        SpanResult(
+            a,
+            min(a + n, len(text)),
+            text[a : a + n],
+            "Doubt",
+            "doubt",
+            0.5,
+            None,
+            None,
+            "outlet",
+            None,
+        )
+        for a, n in cuts
+        if a < len(text)
+    )
+    article = SimpleNamespace(text=text)
+    analysis = Analysis(
+        SCHEMA_VERSION, "m", text, None, None, spans, (), (), (), summarise(article, spans, ())
+    )
+    page = render_html(analysis)
+    assert article_text_of(page) == text
+    expected = [{i for i, s in enumerate(spans) if s.start <= c < s.end} for c in range(len(text))]
+    assert coverage_of(page) == expected
+
+
+def test_overlapping_spans_render_as_segments(analysis: Analysis):
+    page = render_html(analysis)
+    assert article_text_of(page) == analysis.text  # nothing lost, nothing doubled
+    pieces = dict(
+        (html.unescape(text), spans)
+        for spans, text in re.findall(r"<mark [^>]*data-spans='([^']*)'[^>]*>([^<]*)</mark>", page)
+    )
+    # "a reckless, shameful disgrace": "shameful disgrace" is covered twice, most confident first.
+    loaded = next(
+        i for i, s in enumerate(analysis.spans) if s.text == "reckless, shameful disgrace"
+    )
+    nested = next(i for i, s in enumerate(analysis.spans) if s.text == "shameful disgrace")
+    assert pieces["reckless, "] == str(loaded)
+    assert pieces["shameful disgrace"] == f"{loaded} {nested}"
+    # Crossing spans: "a betrayal" and "betrayal of every patriot" share "betrayal".
+    assert len(pieces["betrayal"].split()) == 2
+    multi = re.search(r"<mark class='([^']*)'[^>]*>shameful disgrace</mark>", page).group(1)
+    assert "multi" in multi and "t-loaded_language" in multi  # the more confident colour
+
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</script><script>window.__xss=1</script>",
+    "' onmouseover='alert(1)",
+]
+
+
+def hostile_analysis() -> Analysis:
+    text = (
+        "Hostile <script>alert(1)</script> headline\n\n"
+        'They are "><img src=x onerror=alert(1)> traitors. '
+        "The end </script><script>window.__xss=1</script> is near, said ' onmouseover='alert(1).\n"
+    )
+    marks = [
+        ("<script>alert(1)</script>", 0, "loaded_language", 0.8, "outlet", None),
+        (
+            '"><img src=x onerror=alert(1)> traitors',
+            0,
+            "name_calling",
+            0.7,
+            "reported",
+            "<script>alert(1)</script>",
+        ),
+        (
+            "</script><script>window.__xss=1</script>",
+            0,
+            "appeal_to_fear_prejudice",
+            0.6,
+            "reported",
+            "' onmouseover='alert(1)",
+        ),
+    ]
+    return hand_analysis(text, marks, url="javascript:alert(1)")
+
+
+def test_article_markup_renders_as_text():
+    analysis = hostile_analysis()
+    page = render_html(analysis)
+    for payload in PAYLOADS:
+        assert payload not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "href='javascript:" not in page.lower() and 'href="javascript:' not in page.lower()
+    assert "javascript:alert(1)" in page  # shown as text
+    assert page.lower().count("</script>") == page.lower().count("<script")  # none broken out
+    assert article_text_of(page) == analysis.text
+
+
+def test_embedded_json_cannot_break_out_and_round_trips():
+    analysis = hostile_analysis()
+    page = render_html(analysis)
+    raw = re.search(r"<script type='application/json' id='pw-data'>(.*?)</script>", page, re.S)
+    assert raw and "<" not in raw.group(1) and ">" not in raw.group(1) and "&" not in raw.group(1)
+    data = json.loads(raw.group(1))
+    assert [s["text"] for s in data["spans"]] == [s.text for s in analysis.spans]
+    assert data["spans"][1]["source"] == "<script>alert(1)</script>"
+
+
+def test_only_our_script_may_run(analysis: Analysis):
+    page = render_html(analysis)
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    assert len(scripts) == 1
+    digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+    policy = dict(part.strip().split(" ", 1) for part in csp(page).split(";"))
+    assert (
+        policy["script-src"] == f"'sha256-{digest}'"
+    )  # no 'unsafe-inline': injected code stays inert
+    assert policy["default-src"] == "'none'"
+
+
+def csp(page: str) -> str:
+    meta = re.search(r"<meta http-equiv='Content-Security-Policy' content='([^']*)'>", page)
+    assert meta, "no Content-Security-Policy"
+    return html.unescape(meta.group(1))
+
+
+def test_empty_article_renders():
+    analysis = hand_analysis("", [], url=None)
+    page = render_html(analysis)
+    assert "Untitled article" in page and "<mark" not in page
+
+
+def test_html_for_the_example_article(example_analysis: Analysis):
+    page = render_html(example_analysis)
+    assert article_text_of(page) == example_analysis.text
+    assert page.count("<mark ") >= len(example_analysis.spans) > 0
+    assert not EXTERNAL.search(page)

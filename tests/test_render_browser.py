@@ -1,0 +1,247 @@
+"""The HTML report in a real headless Chromium: highlights, explanation panel, filters, no XSS.
+
+Uses Debian's Chromium at /usr/bin/chromium (Playwright cannot download its own browsers here);
+`scripts/ensure-chromium.sh` installs it when missing and we have root. The screenshot of the
+example article's report lands in test-artifacts/report.png.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from propwatch.analysis import Analysis
+from propwatch.render.html import render_html
+from test_render import EXAMPLE, hostile_analysis
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Page
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Each would set window.__xss if the page ever ran article text as code.
+XSS = (
+    '<img src=x onerror="window.__xss=1">',
+    "</script><script>window.__xss=1</script>",
+    "<svg onload=window.__xss=1>",
+)
+
+
+def ensure_chromium() -> Path:
+    if not CHROMIUM.exists():
+        done = subprocess.run(
+            ["sh", str(ROOT / "scripts" / "ensure-chromium.sh")],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=900,
+            check=False,
+        )
+        if done.returncode or not CHROMIUM.exists():
+            why = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            pytest.skip(f"no Chromium at {CHROMIUM} and scripts/ensure-chromium.sh failed: {why}")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    executable = ensure_chromium()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Report:
+    """A page opened from a report file, recording every console error and uncaught exception."""
+
+    def __init__(self, browser: Browser, path: Path, width: int = 1280) -> None:
+        self.errors: list[str] = []
+        self.page: Page = browser.new_page(viewport={"width": width, "height": 900})
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else 0)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(path.as_uri())
+
+    def marks_of(self, technique_id: str) -> Locator:
+        return self.page.locator(f"mark.hl[data-techniques~='{technique_id}']")
+
+    def assert_clean(self) -> None:
+        """No console error (CSP violations are errors too) and no injected code ran."""
+        assert self.errors == []
+        assert self.page.evaluate("typeof window.__xss") == "undefined"
+
+
+def write(tmp_path: Path, analysis: Analysis, name: str) -> Path:
+    path = tmp_path / name
+    path.write_text(render_html(analysis), encoding="utf-8")
+    return path
+
+
+def with_payloads(analysis: Analysis) -> Analysis:
+    """Payloads in the URL, the title and a span's source, on top of those in the text."""
+    spans = list(analysis.spans)
+    if spans:
+        spans[0] = replace(spans[0], voice="reported", source=XSS[0])
+    return replace(
+        analysis, title=XSS[1], url="javascript:window.__xss=1//" + XSS[2], spans=tuple(spans)
+    )
+
+
+@pytest.fixture
+def hostile(browser: Browser, tmp_path: Path) -> Iterator[Report]:
+    analysis = hostile_analysis()
+    text = analysis.text + "".join(f"\n{payload} is text.\n" for payload in XSS)
+    analysis = with_payloads(replace(analysis, text=text))
+    report = Report(browser, write(tmp_path, analysis, "hostile.html"))
+    yield report
+    report.page.close()
+
+
+def test_highlights_are_present_and_visible(hostile: Report):
+    marks = hostile.page.locator("mark.hl")
+    assert marks.count() >= 3
+    for i in range(marks.count()):
+        assert marks.nth(i).is_visible()
+    colour = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert hostile.page.locator("#article .lab").first.is_visible()  # the technique's name
+    hostile.assert_clean()
+
+
+def test_payloads_show_as_text(hostile: Report):
+    article = hostile.page.locator("#article").inner_text()
+    for payload in XSS:
+        assert payload in article
+    assert "javascript:" in hostile.page.locator(".url").inner_text()
+    assert hostile.page.locator("#article img, #article svg, #article script").count() == 0
+    assert hostile.page.locator("a[href^='javascript:' i]").count() == 0
+    hostile.assert_clean()
+
+
+def test_click_opens_the_explanation(hostile: Report):
+    page = hostile.page
+    panel = page.locator("#pw-panel")
+    assert panel.is_hidden()
+    mark = hostile.marks_of("name_calling").first
+    mark.click()
+    assert panel.is_visible()
+    text = panel.inner_text()
+    assert "Name calling / labeling" in text
+    assert "Pins a label on a person or group" in text  # the definition
+    assert "70% confident" in text and "Reported speech" in text
+    assert "<script>alert(1)</script>" in text  # the hostile source, as text
+    assert mark.get_attribute("aria-expanded") == "true"
+    page.locator("#pw-panel .close").click()
+    assert panel.is_hidden()
+    hostile.assert_clean()
+
+
+def test_hover_previews_and_keyboard_opens(hostile: Report):
+    page = hostile.page
+    panel = page.locator("#pw-panel")
+    mark = hostile.marks_of("appeal_to_fear_prejudice").first
+    mark.hover()
+    assert panel.is_visible() and "Appeal to fear / prejudice" in panel.inner_text()
+    page.mouse.move(2, 2)
+    panel.wait_for(state="hidden", timeout=3000)
+    mark.focus()
+    page.keyboard.press("Enter")
+    assert panel.is_visible()
+    page.keyboard.press("Escape")
+    assert panel.is_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "MARK"  # focus returns
+    page.keyboard.press(" ")
+    assert panel.is_visible()
+    hostile.assert_clean()
+
+
+def test_filter_hides_highlights(hostile: Report):
+    page = hostile.page
+    only_loaded = page.locator("mark.hl[data-techniques='loaded_language']")
+    assert only_loaded.count() >= 1
+    box = page.get_by_role("checkbox", name=re.compile("Loaded language"))
+    box.uncheck()
+    for i in range(only_loaded.count()):
+        mark = only_loaded.nth(i)
+        assert "off" in (mark.get_attribute("class") or "")
+        assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgba(0, 0, 0, 0)"
+        assert mark.get_attribute("tabindex") == "-1"
+    assert page.locator("#article .lab.t-loaded_language").first.is_hidden()
+    assert "Showing" in page.locator(".filters .status").inner_text()
+    box.check()
+    assert "off" not in (only_loaded.first.get_attribute("class") or "")
+    page.get_by_role("button", name="Hide all").click()
+    assert page.locator("mark.hl:not(.off)").count() == 0
+    hostile.assert_clean()
+
+
+def test_confidence_slider_hides_less_confident_spans(hostile: Report):
+    page = hostile.page
+    fear = hostile.marks_of("appeal_to_fear_prejudice").first  # confidence 0.6, the lowest
+    page.locator("#opt-conf").fill("700")
+    assert "off" in (fear.get_attribute("class") or "")
+    assert "off" not in (hostile.marks_of("loaded_language").first.get_attribute("class") or "")
+    assert page.locator("#opt-conf-out").inner_text() == "70%"
+    page.locator("#opt-conf").fill("0")
+    assert "off" not in (fear.get_attribute("class") or "")
+    hostile.assert_clean()
+
+
+def test_overlap_shows_the_visible_technique(browser: Browser, tmp_path: Path):
+    from test_render import hand_analysis
+
+    report = Report(browser, write(tmp_path, hand_analysis(), "overlap.html"))
+    page = report.page
+    nested = page.locator("mark.hl", has_text=re.compile("^shameful disgrace$"))
+    assert "multi" in nested.get_attribute("class") and "t-loaded_language" in nested.get_attribute(
+        "class"
+    )
+    nested.click()
+    assert "2 techniques overlap here" in page.locator("#pw-panel").inner_text()
+    page.get_by_role("checkbox", name=re.compile("Loaded language")).uncheck()
+    classes = nested.get_attribute("class")
+    assert "t-name_calling" in classes and "multi" not in classes  # the other one shows through
+    report.assert_clean()
+    report.page.close()
+
+
+def test_example_report_and_screenshot(browser: Browser, tmp_path: Path):
+    """analyze() end to end on the example article with payloads appended; keeps a screenshot."""
+    if not EXAMPLE.is_file():
+        pytest.skip(f"{EXAMPLE} is not beside the repository")
+    from propwatch import analyze
+
+    text = EXAMPLE.read_text(encoding="utf-8") + "".join(f"\n\n{p} is text." for p in XSS)
+    analysis = analyze(text)
+    assert analysis.spans, "the shipped model found nothing in the example article"
+    report = Report(browser, write(tmp_path, analysis, "report.html"))
+    page = report.page
+    marks = page.locator("mark.hl")
+    assert marks.count() >= len(analysis.spans)
+    assert marks.first.is_visible()
+    marks.nth(min(3, marks.count() - 1)).click()
+    panel = page.locator("#pw-panel")
+    assert panel.is_visible() and "confident" in panel.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
+    report.assert_clean()
+    report.page.close()

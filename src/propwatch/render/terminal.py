@@ -43,6 +43,24 @@ def legend(analysis: Analysis) -> Table:
     return table
 
 
+def sections_and_voices(analysis: Analysis) -> Table:
+    """Where the techniques sit: per section, and whose words they are in."""
+    table = Table(title="Where and whose", title_justify="left")
+    table.add_column("part")
+    table.add_column("spans", justify="right")
+    table.add_column("per 1,000 words", justify="right")
+    for section in analysis.sections:
+        label = section.kind + (f": {section.heading}" if section.heading else "")
+        table.add_row(label, str(section.spans), f"{section.spans_per_1000_words:g}")
+    voices = analysis.summary.by_voice
+    table.add_section()
+    table.add_row("outlet's own voice", str(voices.get("outlet", 0)), "")
+    table.add_row("reported speech", str(voices.get("reported", 0)), "")
+    for source, count in sorted(analysis.summary.by_source.items(), key=lambda item: -item[1]):
+        table.add_row(f"  attributed to {source}", str(count), "")
+    return table
+
+
 def top_sentences(analysis: Analysis) -> Table:
     table = Table(title="Most propagandistic sentences", title_justify="left")
     table.add_column("score", justify="right")
@@ -66,6 +84,7 @@ def render(analysis: Analysis, console: Console) -> None:
                 style="bold",
             ),
             legend(analysis),
+            sections_and_voices(analysis),
             top_sentences(analysis),
         )
     )

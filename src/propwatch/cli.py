@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from propwatch.batch.commands import batch_command, stats_command
 from propwatch.errors import PropwatchError
 from propwatch.scoring import TASKS, Score
 
@@ -212,6 +213,10 @@ def train(
             raise PropwatchError(f"{data} has no {split}/ folder; give the PTC v2 folder")
     recipe = Recipe(epochs=epochs, seed=seed, max_articles=max_articles, max_steps=max_steps)
     run_training(data, out, recipe, log=lambda line: errors.print(line, highlight=False))
+
+
+app.command("batch")(batch_command)
+app.command("stats")(stats_command)
 
 
 def main() -> None:

@@ -1,0 +1,313 @@
+"""Opening a store: URL handling, the engine, migrations on open, and the writes a batch makes.
+
+A store is a SQLite file by default (embedded, nothing to set up) or a PostgreSQL database given
+by URL. Opening one brings its schema up to date with Alembic, so an old store keeps working.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, exists, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from propwatch.errors import PropwatchError
+from propwatch.store import models
+
+DEFAULT_URL = "sqlite:///propwatch.db"
+URL_VARIABLE = "PROPWATCH_DB"
+MIGRATIONS = "propwatch.store:migrations"
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """Where an article came from and what its input said about it."""
+
+    content_hash: str
+    record_id: str
+    location: str
+    outlet: str | None = None
+    published: dt.date | None = None
+    url: str | None = None
+    title: str | None = None
+
+
+def normalise_url(url: str | None) -> str:
+    """A SQLAlchemy URL: the default file, a plain path as SQLite, postgresql:// via psycopg 3."""
+    url = url or os.environ.get(URL_VARIABLE) or DEFAULT_URL
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise PropwatchError(
+            f"{url!r} is not a database URL; give sqlite:///FILE.db or postgresql://USER@HOST/DB"
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, parsed.database)
+    if parsed.get_backend_name() != "postgresql":
+        raise PropwatchError(
+            f"{display_url(url)}: the store runs on SQLite or PostgreSQL; give sqlite:/// or "
+            "postgresql:// URL"
+        )
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: str, database: str | None) -> Engine:
+    if database and database != ":memory:":
+        folder = Path(database).expanduser().resolve().parent
+        if not folder.is_dir():
+            raise PropwatchError(f"{folder} does not exist; create it or give another --db file")
+    # A generous busy timeout: `propwatch stats` may read while a batch writes.
+    engine = create_engine(url, connect_args={"timeout": 60})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL lets readers run beside the writer; NORMAL sync keeps every commit safe from a crash of
+    # the process (only a power cut can undo the last commits, which a rerun then redoes).
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def alembic_config(url: str | None = None) -> Any:
+    """The Alembic configuration of the store's migrations (for `alembic.command.*`)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", MIGRATIONS)
+    if url:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (creating it in an empty database)."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Store:
+    """One open store: sessions, and the writes and reads a batch run needs."""
+
+    def __init__(self, url: str, engine: Engine) -> None:
+        self.url = url
+        self.engine = engine
+        self.sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def stored_hashes(self, model: str) -> set[str]:
+        """Content hashes of the articles this model has analysed already."""
+        query = (
+            select(models.Article.content_hash)
+            .join(models.Analysis)
+            .where(models.Analysis.model == model)
+        )
+        with self.session() as session:
+            return set(session.scalars(query))
+
+    def save_analysis(self, meta: ArticleMeta, analysis: Any) -> bool:
+        """Store one article, its analysis and spans in one transaction; False if already there."""
+        try:
+            with self.session() as session, session.begin():
+                article = _article_for(session, meta, analysis)
+                if _has_analysis(session, article, analysis.model):
+                    return False
+                row = analysis_row(article, analysis)
+                session.add(row)
+                session.flush()  # gives the row its id for the spans
+                if analysis.spans:
+                    session.execute(insert(models.Span), span_rows(row.id, analysis))
+                session.execute(
+                    delete(models.Failure).where(models.Failure.location == meta.location)
+                )
+        except IntegrityError:
+            return False  # another run stored the same article in the meantime
+        except DataError as error:  # e.g. PostgreSQL refuses NUL characters in text
+            raise PropwatchError(f"the store refused it: {_first_line(error)}") from None
+        return True
+
+    def save_failure(
+        self, location: str, record_id: str | None, reason: str, content_hash: str | None = None
+    ) -> None:
+        """Log a record that could not be analysed (replacing an older entry for its location)."""
+        location, record_id = _clean(location)[:1024], _clean(record_id or "")[:512] or None
+        reason = _clean(reason)
+        with self.session() as session, session.begin():
+            failure = session.scalar(
+                select(models.Failure).where(models.Failure.location == location)
+            )
+            if failure is None:
+                failure = models.Failure(location=location)
+                session.add(failure)
+            failure.record_id = record_id
+            failure.reason = reason
+            failure.content_hash = content_hash
+
+
+def _clean(value: str) -> str:
+    """Without NUL characters, which PostgreSQL text cannot hold."""
+    return value.replace("\x00", "")
+
+
+def _first_line(error: Exception) -> str:
+    orig = getattr(error, "orig", None) or error
+    lines = str(orig).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _article_for(session: Session, meta: ArticleMeta, analysis: Any) -> models.Article:
+    article = session.scalar(
+        select(models.Article).where(models.Article.content_hash == meta.content_hash)
+    )
+    if article is None:
+        article = models.Article(
+            content_hash=meta.content_hash,
+            record_id=meta.record_id,
+            location=meta.location,
+            outlet=meta.outlet,
+            published=meta.published,
+            url=meta.url or getattr(analysis, "url", None),
+            title=meta.title or analysis.title,
+            text=analysis.text,
+            words=analysis.summary.words,
+        )
+        session.add(article)
+        session.flush()
+    return article
+
+
+def _has_analysis(session: Session, article: models.Article, model: str) -> bool:
+    query = exists().where(models.Analysis.article_id == article.id, models.Analysis.model == model)
+    return bool(session.scalar(select(query)))
+
+
+def analysis_row(article: models.Article, analysis: Any) -> models.Analysis:
+    summary = analysis.summary
+    return models.Analysis(
+        article=article,
+        model=analysis.model,
+        schema_version=analysis.schema_version,
+        words=summary.words,
+        sentences=summary.sentences,
+        propaganda_sentences=summary.propaganda_sentences,
+        span_count=summary.spans,
+        spans_per_1000_words=summary.spans_per_1000_words,
+        details=details_of(analysis),
+    )
+
+
+def span_rows(analysis_id: int, analysis: Any) -> list[dict[str, Any]]:
+    """The span rows of an Analysis; voice, source and section are read when the schema has them."""
+    sections = getattr(analysis, "sections", ())
+    rows = []
+    for span in analysis.spans:
+        section = getattr(span, "section", None)
+        in_range = section is not None and section < len(sections)
+        rows.append(
+            {
+                "analysis_id": analysis_id,
+                "start": span.start,
+                "end": span.end,
+                "text": span.text,
+                "technique": span.technique,
+                "technique_id": span.technique_id,
+                "confidence": float(span.confidence),
+                "sentence": span.sentence,
+                "voice": getattr(span, "voice", None),
+                "source": getattr(span, "source", None),
+                "section_kind": sections[section].kind if in_range else None,
+            }
+        )
+    return rows
+
+
+def details_of(analysis: Any) -> dict[str, Any]:
+    """The Analysis less what has columns or rows of its own (text, spans); sentences by offset."""
+    details = {
+        field.name: _plain(getattr(analysis, field.name))
+        for field in dataclasses.fields(analysis)
+        if field.name not in ("text", "spans", "sentences")
+    }
+    details["sentences"] = [
+        {"start": s.start, "end": s.end, "score": s.score, "techniques": list(s.techniques)}
+        for s in analysis.sentences
+    ]
+    return details
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: dataclasses as dicts, tuples as lists (as `asdict` does, part by part)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, tuple | list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _missing_sqlite_file(engine: Engine) -> bool:
+    database = engine.url.database
+    if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
+        return False
+    return not Path(database).is_file()
+
+
+def open_store(url: str | None = None, *, create: bool = True) -> Store:
+    """Open (and create or migrate) the store at `url`; SQLite `propwatch.db` by default.
+
+    With `create=False` a missing SQLite file is an error rather than a new empty store.
+    """
+    url = normalise_url(url)
+    engine = make_engine(url)
+    if not create and _missing_sqlite_file(engine):
+        raise PropwatchError(
+            f"there is no store at {engine.url.database}; run `propwatch batch` first or give --db"
+        )
+    try:
+        migrate(engine)
+    except OperationalError as error:
+        engine.dispose()
+        raise PropwatchError(
+            f"cannot open the store {display_url(url)}: {_first_line(error)}; check the --db URL "
+            "and that the database server is running"
+        ) from None
+    return Store(url, engine)

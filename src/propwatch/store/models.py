@@ -1,0 +1,120 @@
+"""The store's tables: articles, their analyses, the technique spans found, and failed records.
+
+An article is keyed by its content hash (the input record's content and metadata), so a rerun
+finds what it already stored. An article can hold one analysis per model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints so that migrations can refer to them on SQLite and PostgreSQL alike.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    record_id: Mapped[str] = mapped_column(String(512))  # the input's id, file name or line
+    location: Mapped[str] = mapped_column(Text)  # where it was read: "path" or "path:line"
+    outlet: Mapped[str | None] = mapped_column(String(256), index=True)
+    published: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    words: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    analyses: Mapped[list[Analysis]] = relationship(
+        back_populates="article", cascade="all, delete-orphan"
+    )
+
+
+class Analysis(Base):
+    __tablename__ = "analyses"
+    __table_args__ = (UniqueConstraint("article_id", "model"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    model: Mapped[str] = mapped_column(String(256), index=True)
+    schema_version: Mapped[str] = mapped_column(String(16))
+    words: Mapped[int] = mapped_column(Integer)
+    sentences: Mapped[int] = mapped_column(Integer)
+    propaganda_sentences: Mapped[int] = mapped_column(Integer)
+    span_count: Mapped[int] = mapped_column(Integer)
+    spans_per_1000_words: Mapped[float] = mapped_column(Float)
+    # The rest of the Analysis (sentence scores, sections, attributions), kept whole.
+    details: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    article: Mapped[Article] = relationship(back_populates="analyses")
+    spans: Mapped[list[Span]] = relationship(
+        back_populates="analysis", cascade="all, delete-orphan"
+    )
+
+
+class Span(Base):
+    __tablename__ = "spans"
+    __table_args__ = (Index("ix_spans_analysis_id_technique_id", "analysis_id", "technique_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    analysis_id: Mapped[int] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    technique: Mapped[str] = mapped_column(String(64))  # PTC label, e.g. "Loaded_Language"
+    technique_id: Mapped[str] = mapped_column(String(64))  # stable slug, e.g. "loaded_language"
+    confidence: Mapped[float] = mapped_column(Float)
+    sentence: Mapped[int | None] = mapped_column(Integer)
+    # Filled when the Analysis carries them (voice and sections came later than spans).
+    voice: Mapped[str | None] = mapped_column(String(16))
+    source: Mapped[str | None] = mapped_column(Text)
+    section_kind: Mapped[str | None] = mapped_column(String(16))
+
+    analysis: Mapped[Analysis] = relationship(back_populates="spans")
+
+
+class Failure(Base):
+    """A record that could not be analysed; a later success at the same location removes it."""
+
+    __tablename__ = "failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location: Mapped[str] = mapped_column(String(1024), unique=True)
+    record_id: Mapped[str | None] = mapped_column(String(512))
+    reason: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

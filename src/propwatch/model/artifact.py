@@ -46,6 +46,7 @@ class ModelConfig:
         raw = json.loads((folder / CONFIG_FILE).read_text())
         settings = raw.pop("settings")
         decode = DecodeSettings(**settings.pop("decode"))
+        settings["technique_bias"] = tuple(settings.get("technique_bias", ()))
         raw["techniques"] = tuple(raw["techniques"])
         return cls(settings=DetectorSettings(decode=decode, **settings), **raw)
 

@@ -38,6 +38,8 @@ class DetectorSettings:
     decode: DecodeSettings = field(default_factory=DecodeSettings)
     second_technique: float = 0.9  # also report a span's runner-up technique above this share
     min_span_score: float = 0.0  # drop decoded spans that the span head finds unconvincing
+    # Added to the technique logits: corrects the head's class priors (tuned on dev, see selection)
+    technique_bias: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,10 @@ class Detector:
         on fragments outside every gold span.
         """
         logits = self.backend.classify(pooled)
-        techniques = softmax(logits[:, : len(TECHNIQUE_NAMES)])
+        technique_logits = logits[:, : len(TECHNIQUE_NAMES)]
+        if self.settings.technique_bias:
+            technique_logits = technique_logits + np.asarray(self.settings.technique_bias)
+        techniques = softmax(technique_logits)
         if logits.shape[1] == len(TECHNIQUE_NAMES):
             return techniques, np.ones(len(logits), dtype=np.float32)
         return techniques, 1.0 - softmax(logits)[:, len(TECHNIQUE_NAMES)]

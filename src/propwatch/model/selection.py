@@ -13,6 +13,7 @@ from propwatch.corpus.ptc import Label, read_articles, read_labels
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings, Segment
 from propwatch.model.predict import predict_spans, predict_techniques
+from propwatch.model.priors import cross_fitted_accuracy, gold_spans, matches, tune_bias
 from propwatch.model.windows import TokenizedArticle
 from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
 
@@ -83,6 +84,7 @@ def select_settings(
     detector.settings = replace(detector.settings, decode=decode, min_span_score=floor)
     metrics: dict[str, Any] = {"si": si.to_dict()}
     if full:
+        metrics["tc_priors"] = _correct_priors(detector, dev)
         detector.settings = replace(
             detector.settings, second_technique=_best_second_technique(detector, dev)
         )
@@ -95,6 +97,18 @@ def select_settings(
         dev.gold, predict_techniques(detector, dev.articles, template)
     ).to_dict()
     return detector.settings, metrics
+
+
+def _correct_priors(detector: Detector, dev: DevSet) -> dict[str, float]:
+    """Set the technique biases tuned on dev; TC micro-F1 without them and cross-fitted."""
+    spans = gold_spans(detector, dev.articles, dev.gold)
+    bias = tune_bias(spans.log_probabilities, spans.gold)
+    detector.settings = replace(detector.settings, technique_bias=tuple(bias.tolist()))
+    total = float(spans.gold.sum())
+    return {
+        "without_f1": matches(spans.log_probabilities, spans.gold) / total,
+        "cross_fitted_f1": cross_fitted_accuracy(spans),
+    }
 
 
 def _best_second_technique(detector: Detector, dev: DevSet) -> float:

@@ -278,16 +278,20 @@ def export(
     out.mkdir(parents=True, exist_ok=True)
     export_onnx(tagger, span_head, out)
     shutil.copy(source / TOKENIZER_FILE, out / TOKENIZER_FILE)
-    ModelConfig().save(out)
-    settings, metrics = select_settings(load_detector(out), dev, full=True)
     provenance = {
         "recipe": asdict(recipe),
         "selected_epoch": selected["epoch"],
         "training_minutes": round(minutes, 1),
         "dev_articles": len(dev.articles),
-        "dev": metrics,
     }
-    ModelConfig(settings=settings, metrics=provenance).save(out)
+    return select_and_describe(out, dev, provenance, log)
+
+
+def select_and_describe(out: Path, dev: DevSet, provenance: dict, log: Log) -> dict:
+    """Tune decoding and priors on dev through the exported model; write its config and card."""
+    ModelConfig().save(out)
+    settings, metrics = select_settings(load_detector(out), dev, full=True)
+    ModelConfig(settings=settings, metrics={**provenance, "dev": metrics}).save(out)
     write_model_card(out)
     log(f"wrote {out}: dev {json.dumps(metrics)}")
     return metrics

@@ -1,0 +1,109 @@
+"""Detector speed and memory on PTC dev, against the bare encoder on the same windows.
+
+    .venv/bin/python benchmarks/throughput.py [--articles ../shared/data/ptc/dev/dev-articles]
+
+Prints (and writes to benchmarks/results/throughput.json): articles/s and pieces/s of the full
+predict path, the bare ONNX encoder's pieces/s over exactly the same windows (the physical limit
+of this design), their ratio, cold start (process start to first result) and the peak resident
+memory of one process that analyses every article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEV = ROOT.parent / "shared" / "data" / "ptc" / "dev" / "dev-articles"
+RESULTS = ROOT / "benchmarks" / "results"
+
+COLD_START = """
+import time; t0 = time.perf_counter()
+import propwatch; propwatch.analyze("They are vile traitors who hate our nation!")
+print(time.perf_counter() - t0)
+"""
+
+PEAK_MEMORY = """
+import resource, sys
+from pathlib import Path
+import propwatch
+for path in sorted(Path(sys.argv[1]).glob("article*.txt")):
+    propwatch.analyze(path.read_text(encoding="utf-8"))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def measure_predict(articles: dict[str, str]) -> dict[str, float]:
+    from propwatch.model.artifact import shipped_detector
+    from propwatch.model.predict import predict_spans
+
+    detector = shipped_detector()
+    predict_spans(detector, dict(list(articles.items())[:3]))  # warm-up
+    started = time.perf_counter()
+    predict_spans(detector, articles)
+    seconds = time.perf_counter() - started
+    pieces = sum(len(detector.tokenizer.tokenize(t)) for t in articles.values())
+    return {"seconds": seconds, "articles_per_s": len(articles) / seconds, "pieces": pieces}
+
+
+def measure_bare_encoder(articles: dict[str, str]) -> float:
+    """Seconds for the ONNX encoder alone over the windows predict runs."""
+    from propwatch.model.artifact import shipped_detector
+    from propwatch.model.detector import BATCH_WINDOWS
+
+    detector = shipped_detector()
+    batches = []
+    for text in articles.values():
+        tokens = detector.tokenizer.tokenize(text)
+        windows = detector.tokenizer.windows(len(tokens)) if len(tokens) else []
+        for first in range(0, len(windows), BATCH_WINDOWS):
+            batches.append(detector.tokenizer.batch(tokens, windows[first : first + BATCH_WINDOWS]))
+    encoder = detector.backend
+    started = time.perf_counter()
+    for batch in batches:
+        encoder.encode(batch)
+    return time.perf_counter() - started
+
+
+def run_python(code: str, *args: str) -> float:
+    output = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=Path, default=DEV)
+    options = parser.parse_args()
+    from propwatch.corpus.ptc import read_articles
+
+    articles = read_articles(options.articles)
+    predict = measure_predict(articles)
+    bare_seconds = measure_bare_encoder(articles)
+    results = {
+        "machine": f"{platform.machine()}, {platform.python_version()}, "
+        f"{__import__('os').cpu_count()} CPUs",
+        "articles": len(articles),
+        "pieces": predict["pieces"],
+        "predict_seconds": round(predict["seconds"], 2),
+        "predict_articles_per_s": round(predict["articles_per_s"], 2),
+        "predict_pieces_per_s": round(predict["pieces"] / predict["seconds"]),
+        "bare_encoder_seconds": round(bare_seconds, 2),
+        "bare_encoder_pieces_per_s": round(predict["pieces"] / bare_seconds),
+        "ratio_to_bare_encoder": round(bare_seconds / predict["seconds"], 3),
+        "cold_start_seconds": round(run_python(COLD_START), 2),
+        "peak_memory_mb": round(run_python(PEAK_MEMORY, str(options.articles)), 1),
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "throughput.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,7 @@ from rich.table import Table
 from propwatch.batch.commands import batch_command, stats_command
 from propwatch.errors import PropwatchError
 from propwatch.scoring import TASKS, Score
+from propwatch.web.command import serve
 
 app = typer.Typer(
     help="Find propaganda and persuasion techniques in news articles.",
@@ -217,6 +218,7 @@ def train(
 
 app.command("batch")(batch_command)
 app.command("stats")(stats_command)
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -1,0 +1,269 @@
+"""The HTTP API for programs: analyse, fetch stored analyses, list techniques, health."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import PurePath
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+from starlette.concurrency import run_in_threadpool
+
+from propwatch import MAX_ARTICLE_CHARS, __version__
+from propwatch.analysis import Analysis
+from propwatch.errors import PropwatchError
+from propwatch.ingest import ingest_bytes, sources
+from propwatch.render.html import CSP as REPORT_CSP
+from propwatch.render.html import render_html
+from propwatch.render.json_output import render_json
+from propwatch.techniques import TECHNIQUES
+from propwatch.web import saved
+from propwatch.web.errors import ApiError, from_fetch, from_ingest, responses
+from propwatch.web.state import Web, current
+
+# The most a JSON body needs: the longest article with every character \u-escaped, and room.
+MAX_JSON_BYTES = 6 * MAX_ARTICLE_CHARS + 2**16
+MAX_UPLOAD_BYTES = sources.MAX_BYTES + 2**16  # the file itself, plus the multipart framing
+MAX_NAME_CHARS = 200
+MAX_OTHER_BYTES = 2**16  # the other routes take no body worth speaking of
+BODY_LIMITS = {"/v1/analyze": MAX_JSON_BYTES, "/v1/analyze/file": MAX_UPLOAD_BYTES}
+
+router = APIRouter()
+
+
+class AnalyzeRequest(BaseModel):
+    """One article: its text, or the URL of its page. Exactly one of the two."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,  # 0 is not false, nor "1" a URL: JSON types as the schema says
+        json_schema_extra={
+            "oneOf": [{"required": ["text"]}, {"required": ["url"]}],
+            "examples": [{"text": "Traitors rule us\n\nThey are traitors who hate our nation."}],
+        },
+    )
+
+    # Either may be left out, but neither may be null: the schema says "string", not "null".
+    text: Annotated[
+        str | None,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": r"\S",
+                "description": (
+                    "The article text, analysed exactly as given: every offset in the result "
+                    "points into it. The first line is read as the headline when it looks like "
+                    f"one. At most {MAX_ARTICLE_CHARS:,} characters (one article): longer is 413 "
+                    "`too_large`."
+                ),
+            }
+        ),
+    ] = None
+    url: Annotated[
+        str | None,
+        Field(max_length=2048),
+        WithJsonSchema(
+            {
+                "type": "string",
+                "format": "uri",
+                "pattern": "^https?://",
+                "maxLength": 2048,
+                "description": (
+                    "An http(s) URL; the page is fetched and its main text analysed. Loopback, "
+                    "private and link-local addresses are refused unless the server allows them."
+                ),
+            }
+        ),
+    ] = None
+    save: bool = Field(
+        True,
+        description="Keep the analysis, for GET /v1/analyses/{id} and a permalink.",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> AnalyzeRequest:
+        given = self.model_fields_set & {"text", "url"}
+        if len(given) != 1:
+            raise ValueError("give the article as text or as url (one of the two)")
+        if getattr(self, given.pop()) is None:
+            raise ValueError("text and url take a string, not null")
+        return self
+
+
+class TechniqueOut(BaseModel):
+    id: str = Field(description="Stable slug, as in the analysis' technique_id.")
+    name: str = Field(description="The PTC label, as in the analysis' technique.")
+    display_name: str
+    definition: str
+    example: str
+    semeval2023: list[str] = Field(description="The SemEval-2023 Task 3 techniques it maps to.")
+    color: str = Field(description="Highlight colour (Paul Tol's colour-blind-safe palette).")
+
+
+class Health(BaseModel):
+    status: str = Field(examples=["ok"])
+    version: str
+    model: str
+    workers: int
+    queue: int
+    in_flight: int = Field(description="Analyses running or waiting now.")
+
+
+_ANALYSIS = {
+    "description": (
+        "The analysis, in the versioned schema of `propwatch analyze --format json`. When it "
+        "was saved, Analysis-Id and Content-Location name it."
+    ),
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Analysis"}}},
+    "headers": {
+        "Analysis-Id": {"description": "Its id, when saved.", "schema": {"type": "string"}},
+        "Content-Location": {
+            "description": "GET this for it again, when saved.",
+            "schema": {"type": "string"},
+        },
+    },
+}
+_REPORT = {"description": "The self-contained HTML report.", "content": {"text/html": {}}}
+_ANALYSE_ERRORS = ("invalid_request", "empty_text", "too_large", "busy", "store_failed")
+
+
+@router.post(
+    "/v1/analyze",
+    summary="Analyse one article (text or URL)",
+    response_class=Response,
+    responses={
+        200: _ANALYSIS,
+        **responses(*_ANALYSE_ERRORS, "unreadable", "bad_url", "private_address", "fetch_failed"),
+    },
+)
+async def analyze(body: AnalyzeRequest, web: Annotated[Web, Depends(current)]) -> Response:
+    if body.url is not None:
+        text, url, title = await run_in_threadpool(fetch, body.url, web.settings.allow_private)
+    else:
+        text, url, title = body.text or "", None, None
+    analysis = await web.pool.analyze(checked(text), url)
+    return await analysis_response(web, analysis, title, body.save)
+
+
+@router.post(
+    "/v1/analyze/file",
+    summary="Analyse one uploaded article file (.txt or .html)",
+    response_class=Response,
+    responses={200: _ANALYSIS, **responses(*_ANALYSE_ERRORS, "unreadable")},
+)
+async def analyze_file(
+    web: Annotated[Web, Depends(current)],
+    file: Annotated[UploadFile, File(description="A .txt or .html article, up to 10 MB.")],
+    save: Annotated[bool, Form(description="Keep the analysis (see /v1/analyze).")] = True,
+) -> Response:
+    data = await file.read(sources.MAX_BYTES + 1)
+    name = PurePath(file.filename or "upload").name[:MAX_NAME_CHARS] or "upload"
+    try:
+        got = await run_in_threadpool(ingest_bytes, data, content_type=file.content_type, name=name)
+    except PropwatchError as error:
+        raise from_ingest(error) from None
+    analysis = await web.pool.analyze(checked(got.text), None)
+    return await analysis_response(web, analysis, got.title, save)
+
+
+@router.get(
+    "/v1/analyses/{analysis_id}",
+    summary="A stored analysis",
+    response_class=Response,
+    responses={200: _ANALYSIS, **responses("not_found")},
+)
+async def get_analysis(analysis_id: str, web: Annotated[Web, Depends(current)]) -> Response:
+    analysis = await stored(web, analysis_id)
+    return Response(render_json(analysis), media_type="application/json")
+
+
+@router.get(
+    "/v1/analyses/{analysis_id}/report",
+    summary="A stored analysis as the self-contained HTML report",
+    response_class=Response,  # the errors are JSON; _REPORT says the report is HTML
+    responses={200: _REPORT, **responses("not_found")},
+)
+async def get_report(analysis_id: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+    analysis = await stored(web, analysis_id)
+    return HTMLResponse(render_html(analysis), headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/v1/techniques", summary="The 14 techniques the model knows")
+async def techniques() -> list[TechniqueOut]:
+    return [TechniqueOut(**dataclasses.asdict(t)) for t in TECHNIQUES]
+
+
+@router.get("/healthz", summary="Liveness: the server and its model workers are up")
+async def healthz(web: Annotated[Web, Depends(current)]) -> Health:
+    pool = web.pool
+    return Health(
+        status="ok",
+        version=__version__,
+        model=pool.model,
+        workers=pool.workers,
+        queue=pool.queue,
+        in_flight=pool.in_flight,
+    )
+
+
+# --- the steps --------------------------------------------------------------------------------
+
+
+def checked(text: str) -> str:
+    """The text, if it is an article the model can take; else the API error that says why."""
+    if not text.strip():
+        raise ApiError("empty_text", "the text is empty; paste the article text")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ApiError(
+            "too_large",
+            f"the text has {len(text):,} characters, more than the {MAX_ARTICLE_CHARS:,} of one "
+            "article; send one article at a time",
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(
+            "invalid_request", "the text holds unpaired surrogates; send valid Unicode text"
+        ) from None
+    return text
+
+
+def fetch(url: str, allow_private: bool) -> tuple[str, str | None, str | None]:
+    """The text, final URL and title of the article page at `url`."""
+    if not sources.is_url(url):
+        raise ApiError("bad_url", "give the page's full address, starting with https://")
+    try:
+        payload = sources.fetch(url, allow_private=allow_private)
+    except PropwatchError as error:
+        raise from_fetch(error) from None
+    try:
+        got = ingest_bytes(payload.data, content_type=payload.content_type, name=payload.name)
+    except PropwatchError as error:
+        raise from_ingest(error) from None
+    return got.text, payload.url, got.title
+
+
+async def analysis_response(
+    web: Web, analysis: Analysis, title: str | None, save: bool
+) -> Response:
+    headers: dict[str, str] = {}
+    if save:
+        try:
+            key = await run_in_threadpool(saved.save, web.store, analysis, title)
+        except PropwatchError as error:
+            raise ApiError("store_failed", str(error)) from None
+        headers = {
+            "Analysis-Id": key,
+            "Content-Location": f"/v1/analyses/{key}",
+            "Link": f'</a/{key}>; rel="alternate"; type="text/html"',
+        }
+    return Response(render_json(analysis), media_type="application/json", headers=headers)
+
+
+async def stored(web: Web, analysis_id: str) -> Analysis:
+    analysis = await run_in_threadpool(saved.load, web.store, analysis_id)
+    if analysis is None:
+        raise ApiError("not_found", f"no stored analysis has the id {analysis_id[:40]!r}")
+    return analysis

@@ -1,0 +1,175 @@
+"""API errors: JSON `{"code", "message"}` with a stable code and a one-line message.
+
+Messages from ingest and the model (PropwatchError) are passed on as they are; the code says
+what kind of problem it is, for programs to branch on.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from propwatch.errors import PropwatchError
+from propwatch.web.pool import Busy
+
+log = logging.getLogger("propwatch.web")
+
+# code -> (HTTP status, what it means); the table in docs/web.md follows this one.
+CODES: dict[str, tuple[int, str]] = {
+    "invalid_request": (422, "the request does not follow the API (see the message)"),
+    "empty_text": (422, "there is no article text to analyse"),
+    "unreadable": (422, "the file or page is not text propwatch can read"),
+    "bad_url": (422, "the URL is not an http(s) URL propwatch can fetch"),
+    "private_address": (403, "the URL points to a loopback, private or link-local address"),
+    "not_found": (404, "no such analysis or page"),
+    "method_not_allowed": (405, "the path does not take this HTTP method"),
+    "too_large": (413, "the request body, file or text is over the limit"),
+    "fetch_failed": (502, "the URL could not be fetched"),
+    "busy": (503, "every worker is busy and the queue is full: retry after Retry-After seconds"),
+    "store_failed": (503, "the analysis could not be stored"),
+    "internal_error": (500, "a bug in propwatch: please report it"),
+}
+_BY_STATUS = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+_EMPTY = ("is empty", "holds only whitespace", "holds no article text", "no article text found")
+_BAD_URL = ("is not a valid URL", "has no host name", "only http:// and https://")
+
+
+class ErrorBody(BaseModel):
+    """What every error response holds."""
+
+    code: str = Field(description="Stable machine-readable code.", examples=["empty_text"])
+    message: str = Field(description="One line for people: what is wrong and what to do.")
+
+
+class BodyTooLarge(HTTPException):
+    """Raised while reading a request body that grows past its limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, too_large_message(limit))
+
+
+def too_large_message(limit: int) -> str:
+    return f"the request body is over this endpoint's {limit:,}-byte limit; send one article"
+
+
+class ApiError(Exception):
+    """An error the API answers with: its code (a key of CODES) and message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error codes a route can answer with."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        status = CODES[code][0]
+        entry = out.setdefault(status, {"model": ErrorBody, "description": ""})
+        entry["description"] += f"{'; ' if entry['description'] else ''}`{code}`: {CODES[code][1]}"
+    if "busy" in codes:
+        out[503]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
+        }
+    return out
+
+
+def from_fetch(error: PropwatchError) -> ApiError:
+    """The API error for a URL that could not be fetched."""
+    message = str(error)
+    if message.startswith("refusing to fetch"):
+        return ApiError("private_address", message)
+    if any(part in message for part in _BAD_URL):
+        return ApiError("bad_url", message)
+    if "larger than the" in message:
+        return ApiError("too_large", message)
+    if "not a web page or plain text" in message:
+        return ApiError("unreadable", message)
+    return ApiError("fetch_failed", message)
+
+
+def from_ingest(error: PropwatchError) -> ApiError:
+    """The API error for bytes (a file or a fetched page) that hold no readable article."""
+    message = str(error)
+    if "larger than the" in message:
+        return ApiError("too_large", message)
+    if any(part in message for part in _EMPTY):
+        return ApiError("empty_text", message)
+    return ApiError("unreadable", message)
+
+
+def error_response(code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = ErrorBody(code=code, message=message).model_dump()
+    return JSONResponse(body, status_code=CODES[code][0], headers=headers)
+
+
+def _validation_message(error: RequestValidationError) -> str:
+    first = error.errors()[0] if error.errors() else {}
+    if first.get("type") == "json_invalid":
+        return 'the request body is not valid JSON; send an object such as {"text": "..."}'
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    message = " ".join(str(first.get("msg", "invalid request")).split())
+    message = message.removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+async def _api_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ApiError)
+    return error_response(error.code, error.message)
+
+
+async def _busy(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, Busy)
+    return error_response("busy", str(error), {"Retry-After": str(error.retry_after)})
+
+
+async def _invalid(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return error_response("invalid_request", _validation_message(error))
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    code = _BY_STATUS.get(error.status_code, "invalid_request")
+    return error_response(code, _http_message(request, error), dict(error.headers or {}))
+
+
+def _http_message(request: Request, error: HTTPException) -> str:
+    """Starlette's terse details ("Not Found") as messages that say what to do."""
+    if error.status_code == 400:
+        return "the request body could not be read; send JSON in UTF-8"
+    if error.status_code == 404:
+        return f"there is nothing at {request.url.path}; see /docs for the API"
+    if error.status_code == 405:
+        return f"{request.url.path} does not take {request.method}; see /docs for the API"
+    return error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+
+
+async def _propwatch(request: Request, error: Exception) -> JSONResponse:
+    log.error("%s %s failed: %s", request.method, request.url.path, error)
+    return error_response("internal_error", str(error))
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("internal error on %s %s", request.method, request.url.path, exc_info=error)
+    return error_response(
+        "internal_error", f"internal error ({type(error).__name__}); please report it"
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Every error the app can raise becomes a JSON error response."""
+    app.add_exception_handler(ApiError, _api_error)
+    app.add_exception_handler(Busy, _busy)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(PropwatchError, _propwatch)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,172 @@
+"""The bounded inference pool: worker processes, each loading the model once at startup.
+
+Processes rather than threads, as in `propwatch batch`: the work around the model (spaCy, decoding)
+is Python, and a worker that runs out of memory or crashes in native code takes only itself down.
+At most `workers + queue` analyses are admitted at a time; one more is refused at once with
+`Busy` (the API answers 503 with Retry-After) instead of piling up requests and their memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from propwatch.errors import PropwatchError
+
+if TYPE_CHECKING:
+    from propwatch.analysis import Analysis
+    from propwatch.model.detector import Detector
+
+T = TypeVar("T")
+
+WARM_UP = "Warm-up\n\nThey are traitors who hate our great nation, officials said on Monday."
+SMOOTHING = 0.2  # weight of the newest job in the running mean of job seconds
+
+
+class Busy(Exception):
+    """Every worker is busy and the queue is full."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"all workers are busy; retry in {retry_after} s")
+        self.retry_after = retry_after
+
+
+class WorkerDied(PropwatchError):
+    """A worker process died mid-analysis (out of memory, or a crash in native code)."""
+
+
+# --- inside a worker process ------------------------------------------------------------------
+
+_detector: Detector | None = None
+
+
+def _start_worker(threads: int) -> None:
+    global _detector
+    from propwatch.batch.runner import analyse_text
+    from propwatch.model.artifact import load_detector
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops the pool
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    _detector = load_detector(None, threads=threads)
+    analyse_text(WARM_UP, _detector, None)  # loads spaCy too: the first request is not slow
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A killed server runs no cleanup; its workers must not linger."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
+
+
+def analyse(text: str, url: str | None) -> Analysis:
+    """What `propwatch.analyze` does, with this worker's model."""
+    from propwatch.batch.runner import analyse_text
+
+    assert _detector is not None, "analyse() runs in a pool worker"
+    return analyse_text(text, _detector, url)
+
+
+def model_name() -> str:
+    assert _detector is not None, "model_name() runs in a pool worker"
+    return _detector.name
+
+
+# --- in the server ----------------------------------------------------------------------------
+
+
+class InferencePool:
+    """Runs jobs in `workers` processes; admits at most `workers + queue` jobs at once."""
+
+    def __init__(self, workers: int, queue: int) -> None:
+        if workers < 1 or queue < 0:
+            raise PropwatchError("the pool needs at least one worker and a queue of 0 or more")
+        self.workers = workers
+        self.queue = queue
+        self.model = ""
+        self._slots = threading.BoundedSemaphore(workers + queue)
+        self._lock = threading.Lock()
+        self._in_flight = 0
+        self._seconds = 1.0  # running mean of a job's time in the pool, queueing included
+        self._executor = self._new_executor()
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        # spawn: a fresh interpreter per worker, no threads or locks inherited from the server
+        threads = max(1, (os.cpu_count() or 1) // self.workers)
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(threads,),
+        )
+
+    def start(self) -> None:
+        """Start every worker and wait until each has loaded the model."""
+        jobs = [self._executor.submit(model_name) for _ in range(self.workers)]
+        self.model = jobs[0].result()
+        for job in jobs[1:]:
+            job.result()
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def retry_after(self) -> int:
+        """Seconds after which a refused request may find room: about one job's time."""
+        return max(1, math.ceil(self._seconds))
+
+    def submit(self, fn: Callable[..., T], /, *args: Any) -> Future[T]:
+        """Run `fn(*args)` in a worker, or raise Busy when `workers + queue` jobs are admitted."""
+        if not self._slots.acquire(blocking=False):
+            raise Busy(self.retry_after())
+        started = time.perf_counter()
+        executor = self._executor
+        try:
+            future = executor.submit(fn, *args)
+        except BaseException:
+            self._slots.release()
+            raise
+        with self._lock:
+            self._in_flight += 1
+        future.add_done_callback(lambda _: self._finished(started))
+        return future
+
+    def _finished(self, started: float) -> None:
+        seconds = time.perf_counter() - started
+        with self._lock:
+            self._in_flight -= 1
+            self._seconds += SMOOTHING * (seconds - self._seconds)
+        self._slots.release()
+
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
+        """`submit`, awaited; a worker that died is replaced and reported as WorkerDied."""
+        executor = self._executor
+        try:
+            return await asyncio.wrap_future(self.submit(fn, *args))
+        except BrokenProcessPool:
+            self._replace(executor)
+            raise WorkerDied(
+                "the analysis worker stopped unexpectedly (out of memory?); try again, or with "
+                "a shorter text"
+            ) from None
+
+    async def analyze(self, text: str, url: str | None) -> Analysis:
+        return await self.run(analyse, text, url)
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is broken:  # the first caller to notice replaces it
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._executor = self._new_executor()
+
+    def close(self) -> None:
+        """Stop taking jobs, drop the queued ones, and wait for the running ones."""
+        self._executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,110 @@
+"""Permalinks: analyses kept in the store, and loaded back exactly as they were made.
+
+The store keeps an analysis as its article's text, one row per span and the rest as JSON
+(`details`); `load` puts the Analysis together again, so that `render_json` of the loaded one is
+byte for byte `render_json` of the original.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from propwatch.analysis import (
+    Analysis,
+    SectionResult,
+    SentenceResult,
+    SpanResult,
+    Summary,
+    section_index,
+)
+from propwatch.errors import PropwatchError
+from propwatch.store import ArticleMeta, Store, models
+from propwatch.structure.types import Attribution
+
+KEY = re.compile(r"[A-Za-z0-9_-]{20}")
+
+
+def key_of(analysis: Analysis) -> str:
+    """The permalink key, stored as the article's content hash."""
+    # 120 bits of SHA-256 over model, URL and text: one link per analysis, unguessable without
+    # the article itself, and never equal to a batch run's 64-hex content hash.
+    digest = hashlib.sha256()
+    for part in (analysis.model, analysis.url or "", analysis.text):
+        data = part.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return base64.urlsafe_b64encode(digest.digest()[:15]).decode("ascii")
+
+
+def save(store: Store, analysis: Analysis, title: str | None = None) -> str:
+    """Keep `analysis` (once: saving it again is a no-op) and return its permalink key."""
+    key = key_of(analysis)
+    meta = ArticleMeta(
+        content_hash=key, record_id=key, location=f"web:{key}", url=analysis.url, title=title
+    )
+    try:
+        store.save_analysis(meta, analysis)
+    except SQLAlchemyError as error:
+        raise PropwatchError(f"could not store the analysis: {type(error).__name__}") from None
+    return key
+
+
+def load(store: Store, key: str) -> Analysis | None:
+    """The analysis stored under permalink `key`, or None."""
+    if not KEY.fullmatch(key):
+        return None
+    with store.session() as session:
+        row = session.scalar(
+            select(models.Analysis)
+            .join(models.Article)
+            .where(models.Article.content_hash == key)
+            .order_by(models.Analysis.id)
+            .limit(1)
+        )
+        if row is None:
+            return None
+        spans = session.scalars(
+            select(models.Span).where(models.Span.analysis_id == row.id).order_by(models.Span.id)
+        )
+        return rebuild(row.article.text, row.details, list(spans))
+
+
+def rebuild(text: str, details: dict[str, Any], spans: list[models.Span]) -> Analysis:
+    """The Analysis from what the store keeps of it: text, details JSON and span rows."""
+    sections = tuple(SectionResult(**s) for s in details["sections"])
+    return Analysis(
+        schema_version=details["schema_version"],
+        model=details["model"],
+        text=text,
+        title=details["title"],
+        url=details["url"],
+        spans=tuple(_span(row, sections) for row in spans),
+        sentences=tuple(
+            SentenceResult(
+                s["start"],
+                s["end"],
+                text[s["start"] : s["end"]],
+                s["score"],
+                tuple(s["techniques"]),
+            )
+            for s in details["sentences"]
+        ),
+        sections=sections,
+        attributions=tuple(Attribution(**a) for a in details["attributions"]),
+        summary=Summary(**details["summary"]),
+    )
+
+
+def _span(row: models.Span, sections: tuple[SectionResult, ...]) -> SpanResult:
+    """A span from its row: the row has every field but the section's index, found again."""
+    fields = {
+        f.name: getattr(row, f.name) for f in dataclasses.fields(SpanResult) if f.name != "section"
+    }
+    index = section_index(sections, row.start)  # type: ignore[arg-type]  # has .start and .end
+    return SpanResult(**fields, section=index)

@@ -1,0 +1,412 @@
+"""The HTTP API and the pages through Starlette's TestClient: one app, one model worker.
+
+The app runs the real shipped model in a worker process and keeps analyses in a SQLite file of
+its own. With one worker and no queue, a second analysis at the same time gets 503 `busy`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+import test_ingest
+from propwatch.errors import PropwatchError
+from propwatch.render.html import CSP as REPORT_CSP
+from propwatch.render.json_output import render_json
+from propwatch.schema import validate
+from propwatch.store import models, open_store
+from propwatch.techniques import TECHNIQUES
+from propwatch.web import saved
+from propwatch.web.api import MAX_JSON_BYTES, MAX_UPLOAD_BYTES
+from propwatch.web.app import create_app
+from propwatch.web.command import bind
+from propwatch.web.pool import WorkerDied
+from propwatch.web.settings import Settings
+from test_ingest import NEWS_PAGE
+from test_render import EXAMPLE, PAYLOADS, hand_analysis, hostile_analysis
+
+ROOT = Path(__file__).resolve().parents[1]
+
+ARTICLE = (
+    "Traitors in the capital\n\n"
+    "The corrupt elites who run this country are vile traitors who hate our great nation. "
+    "Only a fool would believe their shameful lies, the senator said on Monday.\n\n"
+    "Every true patriot knows the truth: we must stand together or lose everything we love."
+)
+JSON = {"content-type": "application/json"}
+HOSTILE = (
+    "Hostile <script>window.__xss=1</script> headline\n\n"
+    'They are "><img src=x onerror="window.__xss=1"> vile traitors and liars. '
+    "Click javascript:window.__xss=1 now, said ' onmouseover='window.__xss=1.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("web") / "web.db"
+    app = create_app(Settings(db_url=f"sqlite:///{db}", workers=1, queue=0))
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def posted(client: TestClient):
+    response = client.post("/v1/analyze", json={"text": ARTICLE})
+    assert response.status_code == 200, response.text
+    return response
+
+
+def error_of(response) -> tuple[int, str]:
+    body = response.json()
+    assert set(body) == {"code", "message"} and "\n" not in body["message"], body
+    return response.status_code, body["code"]
+
+
+# --- analyse, store, load ---------------------------------------------------------------------
+
+
+def test_analyze_text_answers_the_schema_with_exact_offsets(posted):
+    document = posted.json()
+    validate(document)
+    assert document["text"] == ARTICLE
+    assert document["spans"], "the shipped model found nothing in a blatant text"
+    for span in document["spans"]:
+        assert ARTICLE[span["start"] : span["end"]] == span["text"]
+    assert posted.headers["content-type"] == "application/json"
+
+
+def test_a_saved_analysis_comes_back_byte_for_byte(client: TestClient, posted):
+    key = posted.headers["analysis-id"]
+    assert saved.KEY.fullmatch(key)
+    assert posted.headers["content-location"] == f"/v1/analyses/{key}"
+    again = client.get(f"/v1/analyses/{key}")
+    assert again.status_code == 200
+    assert again.content == posted.content
+    report = client.get(f"/v1/analyses/{key}/report")
+    assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
+    assert report.headers["content-security-policy"] == REPORT_CSP
+
+
+def test_the_same_article_keeps_its_permalink(client: TestClient, posted):
+    again = client.post("/v1/analyze", json={"text": ARTICLE})
+    assert again.headers["analysis-id"] == posted.headers["analysis-id"]
+    assert again.content == posted.content
+
+
+def test_save_false_stores_nothing(client: TestClient):
+    store = client.app.state.web.store
+    count = select(func.count()).select_from(models.Article)
+    with store.session() as session:
+        before = session.scalar(count)
+    response = client.post("/v1/analyze", json={"text": ARTICLE + "\nOnce more.", "save": False})
+    assert response.status_code == 200
+    assert "analysis-id" not in response.headers
+    with store.session() as session:
+        assert session.scalar(count) == before
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        hand_analysis,
+        hostile_analysis,
+        lambda: replace(hand_analysis(), spans=(), attributions=(), title=None, url=None),
+        lambda: hand_analysis("Ünïcödé 🙂 e\u0301 headline\n\nA cafe\u0301 of 🙂 traitors.", []),
+    ],
+    ids=["overlapping", "hostile", "no-spans", "unicode"],
+)
+def test_store_round_trip_is_exact(tmp_path: Path, make):
+    analysis = make()
+    store = open_store(f"sqlite:///{tmp_path / 'round.db'}")
+    try:
+        key = saved.save(store, analysis, title="Page title")
+        assert saved.save(store, analysis) == key  # saving again is a no-op
+        loaded = saved.load(store, key)
+    finally:
+        store.close()
+    assert loaded is not None
+    assert render_json(loaded) == render_json(analysis)
+
+
+def test_round_trip_of_the_models_own_analysis(client: TestClient, posted):
+    store = client.app.state.web.store
+    loaded = saved.load(store, posted.headers["analysis-id"])
+    assert loaded is not None
+    assert render_json(loaded) == posted.text
+
+
+def test_keys_depend_on_model_url_and_text():
+    analysis = hand_analysis()
+    keys = {
+        saved.key_of(analysis),
+        saved.key_of(replace(analysis, model="another-model")),
+        saved.key_of(replace(analysis, url=None)),
+        saved.key_of(replace(analysis, text=analysis.text + " ")),
+    }
+    assert len(keys) == 4 and all(saved.KEY.fullmatch(key) for key in keys)
+
+
+def test_unknown_ids_are_not_found(client: TestClient):
+    for analysis_id in ("A" * 20, "short", "../../etc/passwd", "0" * 64):
+        response = client.get(f"/v1/analyses/{analysis_id}")
+        assert error_of(response) == (404, "not_found")
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({}, 422, "invalid_request"),
+        ({"text": ARTICLE, "url": "https://example.org/"}, 422, "invalid_request"),
+        ({"text": ARTICLE, "colour": "red"}, 422, "invalid_request"),
+        ({"text": 42}, 422, "invalid_request"),
+        ({"text": ""}, 422, "empty_text"),
+        ({"text": " \n\t "}, 422, "empty_text"),
+        ({"text": "x" * 300_001}, 413, "too_large"),
+        ({"url": "ftp://example.org/article.txt"}, 422, "bad_url"),
+        ({"url": "https://exa mple.org/"}, 422, "bad_url"),
+        ({"url": "http://127.0.0.1:9/article"}, 403, "private_address"),
+        ({"url": "http://localhost/"}, 403, "private_address"),
+        ({"url": "http://[::1]/"}, 403, "private_address"),
+        ({"url": "http://169.254.169.254/latest/meta-data/"}, 403, "private_address"),
+        ({"url": "http://10.0.0.1/"}, 403, "private_address"),
+        ({"url": "http://[::ffff:127.0.0.1]/"}, 403, "private_address"),
+    ],
+)
+def test_bad_requests_get_json_errors_with_stable_codes(client: TestClient, body, status, code):
+    assert error_of(client.post("/v1/analyze", json=body)) == (status, code)
+
+
+def test_lone_surrogates_are_refused(client: TestClient):
+    body = b'{"text": "broken \\ud800 text"}'
+    response = client.post("/v1/analyze", content=body, headers=JSON)
+    assert error_of(response) == (422, "invalid_request")
+
+
+def test_malformed_json_is_an_invalid_request(client: TestClient):
+    response = client.post("/v1/analyze", content=b"{nope", headers=JSON)
+    assert error_of(response) == (422, "invalid_request")
+    assert "not valid JSON" in response.json()["message"]
+
+
+def test_a_declared_body_over_the_limit_is_refused_unread(client: TestClient):
+    body = b" " * (MAX_JSON_BYTES + 1)
+    response = client.post("/v1/analyze", content=body, headers=JSON)
+    assert error_of(response) == (413, "too_large")
+
+
+def test_a_chunked_body_over_the_limit_is_refused(client: TestClient):
+    def chunks() -> Iterator[bytes]:
+        for _ in range(MAX_JSON_BYTES // 2**16 + 2):
+            yield b" " * 2**16
+
+    response = client.post("/v1/analyze", content=chunks(), headers=JSON)
+    assert "content-length" not in response.request.headers
+    assert error_of(response) == (413, "too_large")
+
+
+def test_routes_without_a_body_take_only_a_small_one(client: TestClient):
+    response = client.post("/healthz", content=b"x" * 100_000)
+    assert error_of(response) == (413, "too_large")
+
+
+def test_unknown_paths_and_methods(client: TestClient):
+    assert error_of(client.get("/v2/analyze")) == (404, "not_found")
+    assert error_of(client.delete("/v1/techniques")) == (405, "method_not_allowed")
+
+
+def test_a_burst_beyond_the_queue_gets_503_with_retry_after(client: TestClient):
+    pool = client.app.state.web.pool
+    blocker = pool.submit(time.sleep, 2)  # the only worker, and no queue
+    response = client.post("/v1/analyze", json={"text": ARTICLE})
+    assert error_of(response) == (503, "busy")
+    assert int(response.headers["retry-after"]) >= 1
+    blocker.result(timeout=30)
+    assert client.post("/v1/analyze", json={"text": ARTICLE}).status_code == 200
+
+
+def test_a_worker_that_dies_is_replaced(client: TestClient):
+    pool = client.app.state.web.pool
+    with pytest.raises(WorkerDied):
+        asyncio.run(pool.run(os._exit, 1))  # as if the kernel killed it for memory
+    assert client.post("/v1/analyze", json={"text": ARTICLE}).status_code == 200
+
+
+# --- uploads and URLs -------------------------------------------------------------------------
+
+PAGE = NEWS_PAGE.encode()
+TITLE = "Ministry accuses rivals of “betrayal” over border deal"
+news_site = test_ingest.server  # its local web server: /article, /missing, /paper.pdf, ...
+
+
+def test_upload_an_html_file(client: TestClient):
+    response = client.post(
+        "/v1/analyze/file", files={"file": ("../../article.html", PAGE, "text/html")}
+    )
+    assert response.status_code == 200, response.text
+    document = response.json()
+    assert document["title"] == TITLE
+    assert "<p>" not in document["text"] and "cookies" not in document["text"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status", "code"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, 422, "unreadable"),
+        ("empty.txt", b"", 422, "empty_text"),
+        ("blank.txt", b"  \n\n ", 422, "empty_text"),
+        ("huge.txt", b"a " * (MAX_UPLOAD_BYTES // 2 + 1), 413, "too_large"),
+    ],
+)
+def test_bad_uploads(client: TestClient, name: str, data: bytes, status: int, code: str):
+    response = client.post("/v1/analyze/file", files={"file": (name, data, "text/plain")})
+    assert error_of(response) == (status, code)
+
+
+def test_url_analysis_refuses_loopback_unless_allowed(
+    client: TestClient, news_site: str, monkeypatch: pytest.MonkeyPatch
+):
+    url = f"{news_site}/article"
+    assert error_of(client.post("/v1/analyze", json={"url": url})) == (403, "private_address")
+    web = client.app.state.web
+    monkeypatch.setattr(web, "settings", replace(web.settings, allow_private=True))
+    response = client.post("/v1/analyze", json={"url": url})
+    assert response.status_code == 200, response.text
+    document = response.json()
+    assert document["url"] == url and document["title"] == TITLE
+    key = response.headers["analysis-id"]
+    assert client.get(f"/v1/analyses/{key}").content == response.content
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/missing", 502, "fetch_failed"),
+        ("/broken", 502, "fetch_failed"),
+        ("/paper.pdf", 422, "unreadable"),
+        ("/declared-big", 413, "too_large"),
+    ],
+)
+def test_url_failures(
+    client: TestClient, news_site: str, monkeypatch: pytest.MonkeyPatch, path, status, code
+):
+    web = client.app.state.web
+    monkeypatch.setattr(web, "settings", replace(web.settings, allow_private=True))
+    response = client.post("/v1/analyze", json={"url": news_site + path})
+    assert error_of(response) == (status, code)
+
+
+# --- the small endpoints ----------------------------------------------------------------------
+
+
+def test_health(client: TestClient):
+    health = client.get("/healthz").json()
+    assert health["status"] == "ok" and health["model"] and health["workers"] == 1
+
+
+def test_techniques(client: TestClient):
+    listed = client.get("/v1/techniques").json()
+    assert [t["id"] for t in listed] == [t.id for t in TECHNIQUES]
+    assert all(t["definition"] and re.fullmatch(r"#[0-9A-F]{6}", t["color"]) for t in listed)
+
+
+def test_openapi_describes_the_api_and_the_analysis_schema(client: TestClient):
+    spec = client.get("/openapi.json").json()
+    assert {"/v1/analyze", "/v1/analyze/file", "/v1/analyses/{analysis_id}", "/v1/techniques"} <= (
+        set(spec["paths"])
+    )
+    schemas = spec["components"]["schemas"]
+    assert schemas["Analysis"]["properties"]["spans"]["items"] == {
+        "$ref": "#/components/schemas/Analysis_span"
+    }
+    assert "$defs" not in json.dumps(spec)
+    docs = client.get("/docs")
+    assert docs.status_code == 200 and "swagger-ui" in docs.text
+
+
+def test_security_headers_everywhere(client: TestClient):
+    for path in ("/", "/healthz", "/v1/techniques", "/static/app.js", "/nope"):
+        headers = client.get(path).headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert "content-security-policy" in headers
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def test_start_page_has_labelled_controls_and_no_inline_script(client: TestClient):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.text
+    for control in ("text", "url", "file"):
+        assert re.search(rf"<label for=\"{control}\"", page), control
+    assert '<script src="/static/app.js"' in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)", page)
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    assert all(technique.display_name in page for technique in TECHNIQUES)
+
+
+def test_report_page_escapes_the_article(client: TestClient):
+    response = client.post("/v1/analyze", json={"text": HOSTILE})
+    key = response.headers["analysis-id"]
+    page = client.get(f"/a/{key}")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == REPORT_CSP
+    html = page.text
+    for payload in (*PAYLOADS, "<script>window.__xss=1</script>", 'onerror="window.__xss=1"'):
+        assert payload not in html
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in html
+    assert not re.search(r"href=['\"]?\s*javascript:", html, re.IGNORECASE)
+    assert f'href="/v1/analyses/{key}" download' in html  # the bar with the downloads
+    assert html.count("<script") == 2  # the report's data block and its own script
+
+
+def test_a_missing_permalink_is_a_404_page(client: TestClient):
+    response = client.get("/a/AAAAAAAAAAAAAAAAAAAA")
+    assert response.status_code == 404 and "No analysis at this link" in response.text
+
+
+# --- the command ------------------------------------------------------------------------------
+
+
+def test_serve_refuses_a_port_in_use():
+    taken = bind("127.0.0.1", 0)
+    taken.listen()
+    try:
+        with pytest.raises(PropwatchError, match=r"cannot listen on 127\.0\.0\.1:.*--port"):
+            bind("127.0.0.1", taken.getsockname()[1])
+    finally:
+        taken.close()
+
+
+# --- under load, on a real server -------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_300_requests_8_at_a_time_without_an_error(tmp_path: Path):
+    """benchmarks/load.py against `propwatch serve` (2 workers, queue 16) on loopback."""
+    article = tmp_path / "article.txt"
+    article.write_text(EXAMPLE.read_text(encoding="utf-8") if EXAMPLE.is_file() else ARTICLE)
+    out = tmp_path / "load.json"
+    command = [sys.executable, str(ROOT / "benchmarks" / "load.py"), "--article", str(article)]
+    command += ["--requests", "300", "--concurrency", "8", "--idle", "2", "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=1200, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    figures = json.loads(out.read_text())["load"]
+    assert figures["statuses"] == {"200": 300} and figures["errors"] == 0
+    assert figures["throughput_per_s"] > 0 and figures["latency_ms"]["p95"] > 0

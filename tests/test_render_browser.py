@@ -8,7 +8,6 @@ example article's report lands in test-artifacts/report.png.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from conftest import ARTIFACTS
 from propwatch.analysis import Analysis
 from propwatch.render.html import render_html
 from test_render import EXAMPLE, hostile_analysis
@@ -25,50 +25,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 # Each would set window.__xss if the page ever ran article text as code.
 XSS = (
     '<img src=x onerror="window.__xss=1">',
     "</script><script>window.__xss=1</script>",
     "<svg onload=window.__xss=1>",
 )
-
-
-def ensure_chromium() -> Path:
-    if not CHROMIUM.exists():
-        done = subprocess.run(
-            ["sh", str(ROOT / "scripts" / "ensure-chromium.sh")],
-            capture_output=True,
-            text=True,
-            stdin=subprocess.DEVNULL,
-            timeout=900,
-            check=False,
-        )
-        if done.returncode or not CHROMIUM.exists():
-            why = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            pytest.skip(f"no Chromium at {CHROMIUM} and scripts/ensure-chromium.sh failed: {why}")
-    return CHROMIUM
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    executable = ensure_chromium()
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), args=ARGS)
-        yield browser
-        browser.close()
 
 
 class Report:
@@ -241,7 +203,6 @@ def test_example_report_and_screenshot(browser: Browser, tmp_path: Path):
     marks.nth(min(3, marks.count() - 1)).click()
     panel = page.locator("#pw-panel")
     assert panel.is_visible() and "confident" in panel.inner_text()
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     report.assert_clean()
     report.page.close()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from conftest import ARTIFACTS
 from propwatch.batch.commands import stats_command
 from propwatch.errors import PropwatchError
 from propwatch.store import Store, open_store
@@ -195,44 +195,26 @@ def test_the_dashboard_is_one_file_that_needs_no_network(db: str, tmp_path: Path
     assert EVIL not in page  # the outlet name is escaped everywhere
 
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 @pytest.mark.slow
-def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: Path):
-    from playwright.sync_api import sync_playwright
-
+def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: Path, browser):
     out = tmp_path / "dashboard.html"
     store = open_store(db)
     write_dashboard(store, out)
     store.close()
     requests: list[str] = []
     problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.goto(out.as_uri())
-        page.wait_for_function(
-            "document.querySelectorAll('.plotly-graph-div .main-svg').length >= 5"
-        )
-        bars = page.locator(".plotly-graph-div").first.locator("g.point").count()
-        ticks = page.locator(".plotly-graph-div").first.locator(".ytick text").all_text_contents()
-        heat = page.locator(".plotly-graph-div").nth(2).locator("image, .hm").count()
-        pwned = page.evaluate("window.pwned === undefined")
-        page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
-        browser.close()
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(out.as_uri())
+    page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 5")
+    bars = page.locator(".plotly-graph-div").first.locator("g.point").count()
+    ticks = page.locator(".plotly-graph-div").first.locator(".ytick text").all_text_contents()
+    heat = page.locator(".plotly-graph-div").nth(2).locator("image, .hm").count()
+    pwned = page.evaluate("window.pwned === undefined")
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    page.close()
     assert problems == []
     assert [url for url in requests if not url.startswith("file:")] == []
     assert bars == 4 and set(ticks) == {"Daily", "Weekly", "(no outlet)", EVIL}

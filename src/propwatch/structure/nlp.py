@@ -12,8 +12,10 @@ at sentence boundaries into chunks of at most `MAX_CHUNK_CHARS` and parsed one c
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,7 +64,30 @@ def load_pipeline() -> Language:
         return _pipeline
 
 
+@contextmanager
+def _torch_hidden() -> Iterator[None]:
+    """Hide PyTorch from thinc, which imports it whenever it is installed (the train extra).
+
+    The English pipeline runs on numpy; PyTorch would cost about 150 MB and a second of start-up.
+    `import torch` fails while the entry is None, and works again once it is removed.
+    """
+    if "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch") is None:
+            del sys.modules["torch"]
+
+
 def _load() -> Language:
+    with _torch_hidden():
+        return _load_english()
+
+
+def _load_english() -> Language:
     try:
         import spacy
     except ImportError as error:

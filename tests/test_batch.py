@@ -230,9 +230,9 @@ def stored_count(db: Path) -> int:
 def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: Path, stop):
     folder = tmp_path / "articles"
     folder.mkdir()
-    total = 14
+    total = 40  # enough that the run cannot finish between two looks at the store
     for day in range(total):
-        (folder / f"{day:02d}.txt").write_text(article(day) * 3, encoding="utf-8")
+        (folder / f"{day:02d}.txt").write_text(article(day) * 6, encoding="utf-8")
     db = tmp_path / "store.db"
     args = [sys.executable, "-c", COMMAND, str(folder), "--db", str(db), "--workers", "1"]
     process = subprocess.Popen(args, stderr=subprocess.PIPE, start_new_session=True)
@@ -242,7 +242,7 @@ def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: 
     os.killpg(process.pid, stop)  # the whole group, as Ctrl-C in a terminal does
     _, stderr = process.communicate(timeout=120)
     interrupted = stored_count(db)
-    assert 2 <= interrupted < total, "the run was not stopped in the middle"
+    assert 2 <= interrupted < total, f"not stopped in the middle: {process.returncode}, {stderr!r}"
     if stop == signal.SIGINT:
         assert b"interrupted: stored" in stderr and b"run the same command again" in stderr
     store = open_store(str(db))

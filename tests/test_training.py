@@ -26,7 +26,7 @@ def test_propwatch_train_writes_a_working_model(tmp_path: Path):
     result = CliRunner().invoke(app, [*args, "--max-articles", "3", "--max-steps", "2"])
     assert result.exit_code == 0, result.output
     config = ModelConfig.load(out)
-    assert set(config.metrics["dev"]) == {"si", "tc", "flc", "slc"}
+    assert {"si", "tc", "flc", "slc"} <= set(config.metrics["dev"])
     assert (out / "MODEL_CARD.md").read_text().count("| Loaded_Language |") == 1
     detector = load_detector(out)
     text = (PTC / "dev" / "dev-articles" / "article730093263.txt").read_text()

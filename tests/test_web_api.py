@@ -6,7 +6,6 @@ its own. With one worker and no queue, a second analysis at the same time gets 5
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -242,7 +241,8 @@ def test_a_burst_beyond_the_queue_gets_503_with_retry_after(client: TestClient):
 def test_a_worker_that_dies_is_replaced(client: TestClient):
     pool = client.app.state.web.pool
     with pytest.raises(WorkerDied):
-        asyncio.run(pool.run(os._exit, 1))  # as if the kernel killed it for memory
+        # On the app's own event loop: a Playwright test may hold this thread's loop.
+        client.portal.call(pool.run, os._exit, 1)  # as if the kernel killed it for memory
     assert client.post("/v1/analyze", json={"text": ARTICLE}).status_code == 200
 
 

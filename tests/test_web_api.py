@@ -86,6 +86,16 @@ def test_analyze_text_answers_the_schema_with_exact_offsets(posted):
     assert posted.headers["content-type"] == "application/json"
 
 
+@pytest.mark.parametrize("clean", [True, False])
+def test_clean_removes_pasted_page_leftovers_only_when_asked(client: TestClient, clean: bool):
+    pasted = ARTICLE + "\r\n\r\nShare this:\r\nLeave a Reply\r\n"
+    response = client.post("/v1/analyze", json={"text": pasted, "clean": clean, "save": False})
+    assert response.status_code == 200
+    text = response.json()["text"]
+    assert text == (ARTICLE + "\n" if clean else pasted)
+    assert ("Leave a Reply" in text) is not clean
+
+
 def test_a_saved_analysis_comes_back_byte_for_byte(client: TestClient, posted):
     key = posted.headers["analysis-id"]
     assert saved.KEY.fullmatch(key)

@@ -23,7 +23,7 @@ from propwatch.ingest.boilerplate import clean
 from propwatch.ingest.decode import charset_from_content_type, decode, normalize_newlines
 from propwatch.ingest.html import extract, looks_like_html
 
-__all__ = ["IngestedText", "ingest", "ingest_bytes"]
+__all__ = ["IngestedText", "ingest", "ingest_bytes", "without_boilerplate"]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -89,6 +89,11 @@ def ingest_bytes(
         credits=cleaned.credits,
         removed=cleaned.removed,
     )
+
+
+def without_boilerplate(text: str) -> str:
+    """Pasted text with its page leftovers removed, as `ingest` removes them from a file."""
+    return clean(normalize_newlines(text)).text
 
 
 def _declares_html(content_type: str | None) -> bool:

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from propwatch import MAX_ARTICLE_CHARS, __version__
 from propwatch.analysis import Analysis
 from propwatch.errors import PropwatchError
-from propwatch.ingest import ingest_bytes, sources
+from propwatch.ingest import ingest_bytes, sources, without_boilerplate
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
 from propwatch.render.json_output import render_json
@@ -81,6 +81,14 @@ class AnalyzeRequest(BaseModel):
         True,
         description="Keep the analysis, for GET /v1/analyses/{id} and a permalink.",
     )
+    clean: bool = Field(
+        False,
+        description=(
+            'For text: first remove page leftovers pasted with it ("Leave a Reply", "Share '
+            'this", cookie notes) and normalise newlines, as `propwatch analyze` does for a '
+            "file. Offsets then point into the cleaned text, which the result carries as `text`."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> AnalyzeRequest:
@@ -143,6 +151,8 @@ async def analyze(body: AnalyzeRequest, web: Annotated[Web, Depends(current)]) -
         text, url, title = await run_in_threadpool(fetch, body.url, web.settings.allow_private)
     else:
         text, url, title = body.text or "", None, None
+        if body.clean:
+            text = without_boilerplate(text)
     analysis = await web.pool.analyze(checked(text), url)
     return await analysis_response(web, analysis, title, body.save)
 

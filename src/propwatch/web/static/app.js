@@ -61,7 +61,8 @@
         return "The text is longer than one article (" + maxChars.toLocaleString("en") +
           " characters); paste one article at a time.";
       }
-      return { path: "/v1/analyze", body: JSON.stringify({ text: text.value }), json: true,
+      return { path: "/v1/analyze", body: JSON.stringify({ text: text.value, clean: true }),
+        json: true,
         label: "Finding techniques…" };
     }
     if (kind === "url") {

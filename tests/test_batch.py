@@ -226,6 +226,11 @@ def stored_count(db: Path) -> int:
             return 0
 
 
+def default_ctrl_c() -> None:
+    """A shell gives a foreground command the default SIGINT; CI may run us with it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "crash"])
 def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: Path, stop):
     folder = tmp_path / "articles"
@@ -235,7 +240,9 @@ def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: 
         (folder / f"{day:02d}.txt").write_text(article(day) * 6, encoding="utf-8")
     db = tmp_path / "store.db"
     args = [sys.executable, "-c", COMMAND, str(folder), "--db", str(db), "--workers", "1"]
-    process = subprocess.Popen(args, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        args, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=default_ctrl_c
+    )
     deadline = time.monotonic() + 240
     while stored_count(db) < 2 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -216,7 +216,7 @@ def test_sentence_at() -> None:
 
 
 def test_blank_covers_all_whitespace() -> None:
-    blank = article_module._BLANK
+    blank = article_module.BLANK
     assert all(c in blank for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
 
 

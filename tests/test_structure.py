@@ -6,11 +6,12 @@ import time
 from itertools import pairwise
 from pathlib import Path
 
+import hypothesis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from propwatch.article import parse_article
+from propwatch.article import BLANK, parse_article
 from propwatch.errors import PropwatchError
 from propwatch.structure import Structure, analyse_structure, voice_of
 from propwatch.structure import nlp as nlp_module
@@ -50,14 +51,17 @@ def voice(text: str, structure: Structure, fragment: str, nth: int = 0) -> tuple
 
 
 def check_offsets(text: str, structure: Structure) -> None:
-    """The contract: valid, trimmed spans; sections in order with only whitespace between."""
+    """The contract: valid, trimmed spans; sections in order with only blanks between.
+
+    Blank is the Article's notion: whitespace, and the BOM and zero-width space of web text.
+    """
     for item in (*structure.sections, *structure.attributions):
         assert 0 <= item.start < item.end <= len(text), item
         piece = text[item.start : item.end]
-        assert piece == piece.strip(), item
+        assert piece == piece.strip(BLANK), item
     for before, after in pairwise(structure.sections):
         assert before.end <= after.start
-        assert not text[before.end : after.start].strip()
+        assert not text[before.end : after.start].strip(BLANK)
 
 
 # --- the example article -----------------------------------------------------------------------
@@ -426,5 +430,6 @@ FRAGMENTS = st.sampled_from(
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FRAGMENTS | st.text(max_size=20), max_size=40).map("".join))
+@hypothesis.example("\u201d\n\u200bSource: AP\n")  # a credit line after a zero-width space
 def test_any_text_keeps_the_contract(text: str) -> None:
     check_offsets(text, structure_of(text))

@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from nupunkt import PunktSentenceTokenizer
 
-__all__ = ["MAX_TITLE_CHARS", "Article", "Segment", "Sentence", "parse_article", "split_sentences"]
+__all__ = [
+    "BLANK",
+    "MAX_TITLE_CHARS",
+    "Article",
+    "Segment",
+    "Sentence",
+    "parse_article",
+    "split_sentences",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +46,7 @@ MAX_TITLE_CHARS = 300
 
 # Trimmed from segment edges: every str.isspace() character (all lie below U+3001) plus the
 # invisible BOM and zero-width space that web text often carries.
-_BLANK = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\ufeff\u200b"
+BLANK = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + "\ufeff\u200b"
 
 # nupunkt scans whole whitespace-free runs at each candidate boundary inside them, which is
 # quadratic on runs such as "!?!?!?..." (seconds for 100 kB). Runs this long are no English
@@ -155,8 +163,8 @@ def _title(lines: list[Segment | None]) -> Segment | None:
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink [start, end) past blank characters at both edges (start == end when all blank)."""
     chunk = text[start:end]
-    left = len(chunk) - len(chunk.lstrip(_BLANK))
-    right = len(chunk.rstrip(_BLANK))
+    left = len(chunk) - len(chunk.lstrip(BLANK))
+    right = len(chunk.rstrip(BLANK))
     return start + left, start + max(left, right)
 
 

@@ -6,6 +6,7 @@ import itertools
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from propwatch import analyze
 from propwatch.errors import PropwatchError
 from propwatch.model.artifact import shipped_detector
 from propwatch.model.decode import BOUNDARY_PUNCTUATION
+from propwatch.model.detector import Detector
 from propwatch.techniques import TECHNIQUE_NAMES
 
 EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "syria-at-tanf.txt"
@@ -128,6 +130,19 @@ def test_technique_probabilities_for_given_spans():
     for probs in probabilities:
         assert probs.shape == (len(TECHNIQUE_NAMES),)
         assert abs(float(probs.sum()) - 1) < 1e-4
+
+
+def test_the_repetition_correction_follows_whether_a_fragment_recurs():
+    shipped = shipped_detector()
+    text = "Build the wall. They mock us, so build the wall! Our leaders are vile cowards."
+    spans = [(0, 14), (65, 77)]  # "Build the wall" (said twice), "vile cowards" (once)
+    repetition = TECHNIQUE_NAMES.index("Repetition")
+    for once, again in [(-6.0, 6.0), (6.0, -6.0)]:
+        settings = replace(shipped.settings, repetition_bias=(once, again))
+        detector = Detector(shipped.backend, shipped.tokenizer, settings)
+        recurring, single = detector.technique_probabilities(text, spans)
+        assert bool(recurring.argmax() == repetition) == (again > 0)
+        assert bool(single.argmax() == repetition) == (once > 0)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

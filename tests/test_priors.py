@@ -1,10 +1,18 @@
-"""Per-technique prior correction: the TC match count, the bias search, the cross-fitted score."""
+"""Span-head corrections: the TC match count, the bias searches, the cross-fitted score."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from propwatch.model.priors import GoldSpans, cross_fitted_accuracy, matches, tune_bias
+from propwatch.model.detector import REPETITION
+from propwatch.model.priors import (
+    GoldSpans,
+    cross_fitted_accuracy,
+    matches,
+    tune_bias,
+    tune_repetition,
+)
+from propwatch.techniques import TECHNIQUE_NAMES
 
 
 def one_hot(columns: list[int], width: int = 3) -> np.ndarray:
@@ -42,7 +50,33 @@ def test_the_cross_fitted_score_never_sees_the_half_it_scores():
     scores = np.log(np.tile([0.5, 0.45, 0.05], (8, 1)))
     gold = one_hot([1, 1, 1, 1, 0, 0, 0, 0])
     articles = np.asarray(["a", "a", "c", "c", "b", "b", "d", "d"])
-    spans = GoldSpans(articles, scores, gold)
+    spans = GoldSpans(articles, scores, gold, np.zeros(8, dtype=bool))
     in_sample = matches(scores + tune_bias(scores, gold), gold) / 8
     assert in_sample == 0.5
-    assert cross_fitted_accuracy(spans) == 0.0
+    assert cross_fitted_accuracy(spans, repetition=False, priors=True) == 0.0
+
+
+def repetition_case(recurs: list[bool], repetition: list[bool]) -> GoldSpans:
+    """Spans the head calls Loaded_Language, Repetition a close second; gold as given."""
+    width = len(TECHNIQUE_NAMES)
+    loaded = TECHNIQUE_NAMES.index("Loaded_Language")
+    probabilities = np.full((len(recurs), width), 0.01)
+    probabilities[:, loaded], probabilities[:, REPETITION] = 0.5, 0.3
+    gold = one_hot([REPETITION if r else loaded for r in repetition], width)
+    articles = np.asarray([f"a{i // 4}" for i in range(len(recurs))])
+    return GoldSpans(articles, np.log(probabilities), gold, np.asarray(recurs))
+
+
+def test_recurring_fragments_are_lifted_towards_repetition_and_the_others_are_not():
+    recurs = [True, False] * 8
+    spans = repetition_case(recurs, repetition=recurs)
+    once, again = tune_repetition(spans)
+    assert again > 0 >= once
+    assert cross_fitted_accuracy(spans, repetition=True, priors=False) == 1.0
+    assert matches(spans.log_probabilities, spans.gold) == 8
+
+
+def test_no_repetition_correction_when_recurrence_says_nothing():
+    recurs = [True, True, False, False] * 4
+    spans = repetition_case(recurs, repetition=[False] * 16)
+    assert tune_repetition(spans) == (0.0, 0.0)

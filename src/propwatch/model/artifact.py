@@ -47,6 +47,7 @@ class ModelConfig:
         settings = raw.pop("settings")
         decode = DecodeSettings(**settings.pop("decode"))
         settings["technique_bias"] = tuple(settings.get("technique_bias", ()))
+        settings["repetition_bias"] = tuple(settings.get("repetition_bias", (0.0, 0.0)))
         raw["techniques"] = tuple(raw["techniques"])
         return cls(settings=DetectorSettings(decode=decode, **settings), **raw)
 

@@ -13,10 +13,11 @@ from typing import Protocol
 import numpy as np
 
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans
-from propwatch.model.features import span_features
+from propwatch.model.features import TextIndex, fragment_repeats, span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
 
+REPETITION = TECHNIQUE_NAMES.index("Repetition")
 # Longer articles are cut at line breaks into segments of at most this many word pieces,
 # so that memory stays flat however long the input is.
 SEGMENT_PIECES = 4096
@@ -40,6 +41,9 @@ class DetectorSettings:
     min_span_score: float = 0.0  # drop decoded spans that the span head finds unconvincing
     # Added to the technique logits: corrects the head's class priors (tuned on dev, see selection)
     technique_bias: tuple[float, ...] = ()
+    # Added to the Repetition logit of a fragment that occurs once, and of one that recurs in the
+    # article: the head underrates this evidence (tuned on dev, see model/priors.py)
+    repetition_bias: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -142,16 +146,19 @@ class Detector:
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return Detection(tokens, span_probability, spans)
 
-    def classify(self, pooled: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def classify(self, pooled: np.ndarray, recurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(P(technique | propaganda) (N, techniques), P(propaganda) (N,)) for pooled spans.
 
-        A span head with one more output than there are techniques has a "none" class, trained
-        on fragments outside every gold span.
+        `recurs` says which spans' fragments occur more than once in their article. A span head
+        with one more output than there are techniques has a "none" class, trained on fragments
+        outside every gold span.
         """
         logits = self.backend.classify(pooled)
-        technique_logits = logits[:, : len(TECHNIQUE_NAMES)]
+        technique_logits = logits[:, : len(TECHNIQUE_NAMES)].copy()
         if self.settings.technique_bias:
-            technique_logits = technique_logits + np.asarray(self.settings.technique_bias)
+            technique_logits += np.asarray(self.settings.technique_bias)
+        once, again = self.settings.repetition_bias
+        technique_logits[:, REPETITION] += np.where(recurs, again, once)
         techniques = softmax(technique_logits)
         if logits.shape[1] == len(TECHNIQUE_NAMES):
             return techniques, np.ones(len(logits), dtype=np.float32)
@@ -175,7 +182,8 @@ class Detector:
             if not inside:
                 continue
             pooled = np.stack([self._pool(tokens, segment, r, spans[i]) for i, r in inside])
-            for (i, _), probs in zip(inside, self.classify(pooled)[0], strict=True):
+            recurs = recurring(tokens.index, [spans[i] for i, _ in inside])
+            for (i, _), probs in zip(inside, self.classify(pooled, recurs)[0], strict=True):
                 result[i] = probs
         return result
 
@@ -241,7 +249,9 @@ class Detector:
                 for s in raw
             ]
         )
-        techniques, propaganda = self.classify(pooled)
+        techniques, propaganda = self.classify(
+            pooled, recurring(tokens.index, [(s.start, s.end) for s in raw])
+        )
         return [
             Candidate(span, probs, float(p))
             for span, probs, p in zip(raw, techniques, propaganda, strict=True)
@@ -292,6 +302,11 @@ class Detector:
         line = line_piece_range(tokens, pieces[0], segment.first, segment.last)
         features = span_features(tokens.index, *chars)
         return pool_span(segment.hidden, (first, last), line, features)
+
+
+def recurring(index: TextIndex, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """(N,) whether each span's fragment occurs more than once in the text."""
+    return np.asarray([fragment_repeats(index, start, end) > 1 for start, end in spans], bool)
 
 
 def line_piece_range(

@@ -89,6 +89,12 @@ def token_features(index: TextIndex, offsets: np.ndarray) -> np.ndarray:
     return features
 
 
+def fragment_repeats(index: TextIndex, start: int, end: int) -> int:
+    """How often the fragment occurs in the text, ignoring case (0 for a blank fragment)."""
+    fragment = index.text[start:end]
+    return index.lowered.count(fragment.lower()) if fragment.strip() else 0
+
+
 def span_features(index: TextIndex, start: int, end: int) -> np.ndarray:
     """(SPAN_FEATURES,) features of one fragment: repetition, length, capitals, punctuation."""
     fragment = index.text[start:end]
@@ -98,7 +104,7 @@ def span_features(index: TextIndex, start: int, end: int) -> np.ndarray:
     line_end = index.text.find("\n", start)
     line_end = len(index.text) if line_end < 0 else line_end
     whole_line = index.text[line_start:line_end].strip() == fragment.strip()
-    repeats = index.lowered.count(fragment.lower()) if fragment.strip() else 0
+    repeats = fragment_repeats(index, start, end)
     return np.asarray(
         [
             np.log1p(repeats) / 2.0,

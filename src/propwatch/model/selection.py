@@ -13,7 +13,7 @@ from propwatch.corpus.ptc import Label, read_articles, read_labels
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings, Segment
 from propwatch.model.predict import predict_spans, predict_techniques
-from propwatch.model.priors import cross_fitted_accuracy, gold_spans, matches, tune_bias
+from propwatch.model.priors import accuracy, cross_fitted_accuracy, fit_correction, gold_spans
 from propwatch.model.windows import TokenizedArticle
 from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
 
@@ -84,7 +84,7 @@ def select_settings(
     detector.settings = replace(detector.settings, decode=decode, min_span_score=floor)
     metrics: dict[str, Any] = {"si": si.to_dict()}
     if full:
-        metrics["tc_priors"] = _correct_priors(detector, dev)
+        metrics["tc_corrections"] = _correct_head(detector, dev)
         detector.settings = replace(
             detector.settings, second_technique=_best_second_technique(detector, dev)
         )
@@ -99,16 +99,27 @@ def select_settings(
     return detector.settings, metrics
 
 
-def _correct_priors(detector: Detector, dev: DevSet) -> dict[str, float]:
-    """Technique biases tuned on dev, kept only if they also help on held-out dev halves."""
+CORRECTIONS = {  # name: (Repetition correction, prior correction); simplest first wins ties
+    "repetition": (True, False),
+    "priors": (False, True),
+    "repetition+priors": (True, True),
+}
+
+
+def _correct_head(detector: Detector, dev: DevSet) -> dict[str, Any]:
+    """The span-head corrections with the best TC on held-out dev halves, tuned on all of dev."""
     spans = gold_spans(detector, dev.articles, dev.gold)
-    total = float(spans.gold.sum())
-    without = matches(spans.log_probabilities, spans.gold) / total
-    cross_fitted = cross_fitted_accuracy(spans)
-    if cross_fitted > without:
-        bias = tune_bias(spans.log_probabilities, spans.gold)
-        detector.settings = replace(detector.settings, technique_bias=tuple(bias.tolist()))
-    return {"without_f1": without, "cross_fitted_f1": cross_fitted}
+    scores = {"none": accuracy(spans)}
+    scores |= {name: cross_fitted_accuracy(spans, *kind) for name, kind in CORRECTIONS.items()}
+    kept = max(scores, key=lambda name: scores[name])
+    if kept != "none":
+        correction = fit_correction(spans, *CORRECTIONS[kept])
+        detector.settings = replace(
+            detector.settings,
+            repetition_bias=correction.repetition,
+            technique_bias=correction.technique_bias,
+        )
+    return {"cross_fitted_f1": scores, "kept": kept}
 
 
 def _best_second_technique(detector: Detector, dev: DevSet) -> float:

@@ -214,6 +214,18 @@ PATTERNS = [
         "according to",
     ),
     (
+        "According to the ministry's report, the strike killed nine people.",
+        "the strike killed nine people",
+        "the ministry",
+        "according to",
+    ),
+    (
+        "According to the US\u2019 classification, the opposition is the Free Syrian Army.",
+        "the opposition is the Free Syrian Army",
+        "US",
+        "according to",
+    ),
+    (
         "The opposition accused the government of rigging the election.",
         "the government of rigging the election",
         "The opposition",

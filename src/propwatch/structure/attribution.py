@@ -82,7 +82,8 @@ _FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
 _PRONOUNS = frozenset({"he", "she", "it", "they"})
 _DEMONSTRATIVES = frozenset({"it", "this", "that", "these", "those", "which", "what"})
 # Dependents that end a subject phrase: "X, dean of Y, who ..., said" -> "X".
-_PHRASE_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "ccomp", "punct"})
+_PHRASE_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "ccomp", "punct", "case"})
+_APOSTROPHES = frozenset({"'", "\u2019", "'s", "\u2019s"})
 # "Reports: ...", "Keith Ellison Accuser: ...": headline prefixes that name a source by its role.
 _HEADLINE_SOURCES = frozenset(
     noun
@@ -341,9 +342,30 @@ def _according(chunk: Chunk, according: Token) -> Iterator[_Found]:
     source = _child(to, "pobj") if to is not None else None
     if source is None or according.head.i == according.i:
         return
+    source = _possessor(source) or source
     span = _without(_clause_head(according.head), according)
     if span is not None:
         yield _found(chunk, _token_span(chunk, *span), source, "according to")
+
+
+def _possessor(noun: Token) -> Token | None:
+    """X in "X's report" or "the US' classification": the one whose words they are.
+
+    A curly apostrophe often leaves the possessor parsed as a modifier, so a named modifier
+    followed by an apostrophe counts too.
+    """
+    for child in noun.lefts:
+        if child.dep_ == "poss" and child.pos_ != "PRON":
+            return child
+        follows = child.nbor(1) if child.i + 1 < len(child.doc) else None
+        if (
+            child.dep_ in ("nmod", "compound")
+            and child.ent_type_ in _SPEAKER_LABELS
+            and follows is not None
+            and follows.text in _APOSTROPHES
+        ):
+            return child
+    return None
 
 
 def _clause_head(token: Token) -> Token:

@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from propwatch.corpus.ptc import Label, read_articles, read_labels
+from propwatch.model.corrections import accuracy, cross_fitted_accuracy, fit_correction, gold_spans
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings, Segment
 from propwatch.model.predict import predict_spans, predict_techniques
-from propwatch.model.priors import accuracy, cross_fitted_accuracy, fit_correction, gold_spans
 from propwatch.model.windows import TokenizedArticle
 from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from propwatch.model.detector import REPETITION
-from propwatch.model.priors import (
+from propwatch.model.corrections import (
     GoldSpans,
     cross_fitted_accuracy,
     matches,
     tune_bias,
     tune_repetition,
 )
+from propwatch.model.detector import REPETITION
 from propwatch.techniques import TECHNIQUE_NAMES
 
 

@@ -21,9 +21,9 @@ def main() -> None:
     parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL)
     parser.add_argument("--data", type=Path, default=Path("../shared/data/ptc"))
     args = parser.parse_args()
-    provenance = dict(ModelConfig.load(args.model).metrics)
-    provenance.pop("dev", None)
-    select_and_describe(args.model, DevSet.load(args.data), provenance, print)
+    config = ModelConfig.load(args.model)
+    provenance = {key: value for key, value in config.metrics.items() if key != "dev"}
+    select_and_describe(args.model, DevSet.load(args.data), config, provenance, print)
 
 
 if __name__ == "__main__":

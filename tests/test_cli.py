@@ -135,3 +135,11 @@ def test_predict_writes_ptc_lines_for_spans_and_for_a_template(tmp_path: Path):
     )
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.output)["gold_count"] == len(gold)
+
+
+def test_train_refuses_an_encoder_folder_without_a_tokenizer(tmp_path: Path):
+    result = run_cli(
+        "train", "--data", str(PTC), "--out", str(tmp_path / "m"), "--encoder", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "has no tokenizer.json" in result.stderr and "Traceback" not in result.stderr

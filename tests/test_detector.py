@@ -170,3 +170,24 @@ def test_tokenizer_offsets_are_code_points():
     tokens = tokenizer.tokenize(text)
     pieces = [text[start:end] for start, end in tokens.offsets]
     assert "".join(pieces) == text.replace(" ", "")
+
+
+def test_windows_frame_pieces_with_the_tokenizers_own_specials(tmp_path: Path):
+    from tokenizers import Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import Whitespace
+
+    from propwatch.model.windows import WindowTokenizer
+
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, "they": 4, "lie": 5}
+    mpnet_like = Tokenizer(WordLevel(vocab, unk_token="<unk>"))
+    mpnet_like.pre_tokenizer = Whitespace()
+    mpnet_like.save(str(tmp_path / "tokenizer.json"))
+    tokenizer = WindowTokenizer(tmp_path / "tokenizer.json")
+    tokens = tokenizer.tokenize("they lie")
+    batch = tokenizer.batch(tokens, tokenizer.windows(len(tokens)), width=6)
+    assert batch["input_ids"].tolist() == [[0, 4, 5, 2, 1, 1]]
+    del vocab["<pad>"]
+    Tokenizer(WordLevel(vocab, unk_token="<unk>")).save(str(tmp_path / "tokenizer.json"))
+    with pytest.raises(ValueError, match="none of the special tokens"):
+        WindowTokenizer(tmp_path / "tokenizer.json")

@@ -27,7 +27,9 @@ def test_propwatch_train_writes_a_working_model(tmp_path: Path):
     assert result.exit_code == 0, result.output
     config = ModelConfig.load(out)
     assert {"si", "tc", "flc", "slc"} <= set(config.metrics["dev"])
-    assert (out / "MODEL_CARD.md").read_text().count("| Loaded_Language |") == 1
+    card = (out / "MODEL_CARD.md").read_text()
+    assert card.count("| Loaded_Language |") == 1
+    assert "all-MiniLM-L6-v2` (6 layers, 384 wide) from the PyPI package" in card
     detector = load_detector(out)
     text = (PTC / "dev" / "dev-articles" / "article730093263.txt").read_text()
     detection = detector.detect(text)

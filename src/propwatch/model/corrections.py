@@ -21,6 +21,7 @@ import numpy as np
 
 from propwatch.corpus.ptc import Label, labels_by_article
 from propwatch.model.detector import REPETITION, Detector, recurring
+from propwatch.model.features import TextIndex
 from propwatch.techniques import TECHNIQUE_NAMES
 
 GRID = np.round(np.arange(-1.5, 1.51, 0.25), 2)
@@ -57,7 +58,7 @@ def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) 
         spans = list(dict.fromkeys((label.start, label.end) for label in labels))
         text = articles[article_id]
         probabilities = detector.technique_probabilities(text, spans)
-        recurs.extend(recurring(detector.tokenizer.tokenize(text).index, spans))
+        recurs.extend(recurring(TextIndex.build(text), spans))
         for span, probs in zip(spans, probabilities, strict=True):
             count = np.zeros(len(TECHNIQUE_NAMES))
             for label in labels:

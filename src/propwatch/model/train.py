@@ -236,8 +236,7 @@ def train(
     tagger.eval()
     span_head.eval()
     minutes = (time.monotonic() - started) / 60
-    config = base_config(encoder)
-    return export(tagger, span_head, source, out, dev, recipe, best[2], minutes, config, log)
+    return export(tagger, span_head, encoder, out, dev, recipe, best[2], minutes, log)
 
 
 def export_onnx(
@@ -290,16 +289,16 @@ def export_onnx(
 def export(
     tagger: TokenTagger,
     span_head: SpanHead,
-    source: Path,
+    encoder: Path | None,
     out: Path,
     dev: DevSet,
     recipe: Recipe,
     selected: dict,
     minutes: float,
-    config: ModelConfig,
     log: Log,
 ) -> dict:
     """Export to ONNX, tune decoding on dev through the ONNX path, and write config and card."""
+    source = encoder or encoder_dir()
     out.mkdir(parents=True, exist_ok=True)
     export_onnx(tagger, span_head, out)
     shutil.copy(source / TOKENIZER_FILE, out / TOKENIZER_FILE)
@@ -308,9 +307,9 @@ def export(
         "selected_epoch": selected["epoch"],
         "training_minutes": round(minutes, 1),
         "dev_articles": len(dev.articles),
-        "encoder": describe_encoder(source, default=config.encoder == ModelConfig().encoder),
+        "encoder": describe_encoder(source, default=encoder is None),
     }
-    return select_and_describe(out, dev, config, provenance, log)
+    return select_and_describe(out, dev, base_config(encoder), provenance, log)
 
 
 def select_and_describe(

@@ -129,9 +129,16 @@ def render_model_card(folder: Path) -> str:
         f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes "
         "(including dev evaluation after each epoch and the ONNX export).",
         "- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc "
-        "--out src/propwatch/model/shipped`).",
+        "--out src/propwatch/model/shipped`). `.venv/bin/python scripts/reselect.py` re-runs "
+        "only the selection on dev (decoding, corrections) for a trained model folder.",
         "",
         "## Scores on PTC dev (int8 ONNX model, official formulas, `propwatch evaluate`)",
+        "",
+        "Check them: `propwatch predict ../shared/data/ptc/dev/dev-articles --out pred.txt`, then "
+        "`propwatch evaluate --gold ../shared/data/ptc/dev/dev-task-flc-tc.labels --pred pred.txt "
+        "--task si|flc|slc --articles ../shared/data/ptc/dev/dev-articles`; for TC, "
+        "`propwatch predict ../shared/data/ptc/dev/dev-articles --spans "
+        "../shared/data/ptc/dev/dev-task-flc-tc.labels --out tc.txt` and `--task tc`.",
         "",
         *_overall(dev),
         "",

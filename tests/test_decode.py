@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from propwatch.model.decode import (
     decode_spans,
     expand_to_words,
     line_breaks,
+    piece_span_probability,
     token_runs,
     trim_span,
 )
@@ -47,6 +49,23 @@ def test_runs_join_small_gaps_but_not_line_breaks():
     breaks = no_breaks.copy()
     breaks[2] = True
     assert token_runs(active, breaks, 1) == [(0, 0), (2, 2), (6, 9)]
+
+
+def test_a_span_grows_into_likely_neighbours_only_around_a_confident_core():
+    text = "the vile corrupt traitors said so and so"
+    offsets = word_offsets(text)
+    probabilities = np.array([0.1, 0.45, 0.7, 0.45, 0.2, 0.45, 0.45, 0.45], dtype=np.float32)
+    core = decode_spans(text, offsets, probabilities, DecodeSettings(0.6, 0, 1))
+    assert [text[s.start : s.end] for s in core] == ["corrupt"]
+    grown = decode_spans(text, offsets, probabilities, DecodeSettings(0.6, 0, 1, 0.2))
+    assert [text[s.start : s.end] for s in grown] == ["vile corrupt traitors"]
+    assert grown[0].confidence == pytest.approx((0.45 + 0.7 + 0.45) / 3)
+
+
+def test_span_probability_mixes_in_the_likeliest_technique_channel():
+    probabilities = np.array([[0.2, 0.1, 0.8, 0.0], [0.6, 0.0, 0.1, 0.2]], dtype=np.float32)
+    np.testing.assert_allclose(piece_span_probability(probabilities, 0.0), [0.2, 0.6])
+    np.testing.assert_allclose(piece_span_probability(probabilities, 0.5), [0.5, 0.4])
 
 
 def test_line_breaks_mark_the_first_token_of_each_line():

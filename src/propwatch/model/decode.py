@@ -17,9 +17,14 @@ BOUNDARY_PUNCTUATION = ".,:;"
 class DecodeSettings:
     """How token probabilities become spans; tuned on PTC dev and stored with the model."""
 
-    threshold: float = 0.5
+    threshold: float = 0.5  # a span needs a piece at least this likely
     join_tokens: int = 2  # fill gaps of at most this many tokens below the threshold
     min_chars: int = 3
+    # Neighbours down to threshold - extend_margin join a span (hysteresis): a span's edges are
+    # less certain than its core.
+    extend_margin: float = 0.0
+    # Share of the likeliest technique channel in a piece's span probability, beside channel 0
+    technique_mix: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,15 +79,22 @@ def line_breaks(text: str, offsets: np.ndarray) -> np.ndarray:
     return breaks
 
 
+def piece_span_probability(probabilities: np.ndarray, technique_mix: float) -> np.ndarray:
+    """(pieces,) P(inside a span) from the token head's (pieces, 1 + techniques) outputs."""
+    strongest_technique = probabilities[:, 1:].max(axis=1, initial=0.0)
+    return (1 - technique_mix) * probabilities[:, 0] + technique_mix * strongest_technique
+
+
 def decode_spans(
     text: str, offsets: np.ndarray, probabilities: np.ndarray, settings: DecodeSettings
 ) -> list[RawSpan]:
-    """Spans of tokens whose probability reaches the threshold, snapped to words and trimmed."""
+    """Runs of likely tokens holding one that reaches the threshold, snapped to words, trimmed."""
     breaks = line_breaks(text, offsets)
     spans = []
-    for first, last in token_runs(
-        probabilities >= settings.threshold, breaks, settings.join_tokens
-    ):
+    extend_to = settings.threshold - settings.extend_margin
+    for first, last in token_runs(probabilities >= extend_to, breaks, settings.join_tokens):
+        if probabilities[first : last + 1].max() < settings.threshold:
+            continue
         start, end = expand_to_words(text, int(offsets[first, 0]), int(offsets[last, 1]))
         trimmed = trim_span(text, start, end)
         if trimmed is None or trimmed[1] - trimmed[0] < settings.min_chars:

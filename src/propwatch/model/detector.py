@@ -12,7 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
-from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans
+from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
@@ -141,7 +141,9 @@ class Detector:
         if not len(tokens):
             return Detection(tokens, span_probability, spans)
         for segment in self.segments(tokens):
-            span_probability[segment.first : segment.last] = segment.probabilities[:, 0]
+            span_probability[segment.first : segment.last] = piece_span_probability(
+                segment.probabilities, self.settings.decode.technique_mix
+            )
             spans.extend(self._spans_in(tokens, segment))
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return Detection(tokens, span_probability, spans)
@@ -235,7 +237,8 @@ class Detector:
     ) -> list[Candidate]:
         """Spans decoded from a segment's piece probabilities, each judged by the span head."""
         offsets = tokens.offsets[segment.first : segment.last]
-        raw = decode_spans(tokens.index.text, offsets, segment.probabilities[:, 0], decode)
+        likely = piece_span_probability(segment.probabilities, decode.technique_mix)
+        raw = decode_spans(tokens.index.text, offsets, likely, decode)
         if not raw:
             return []
         pooled = np.stack(

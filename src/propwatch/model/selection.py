@@ -11,13 +11,15 @@ import numpy as np
 
 from propwatch.corpus.ptc import Label, read_articles, read_labels
 from propwatch.model.corrections import accuracy, cross_fitted_accuracy, fit_correction, gold_spans
-from propwatch.model.decode import DecodeSettings
+from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
 from propwatch.model.detector import Detector, DetectorSettings, Segment
 from propwatch.model.predict import predict_spans, predict_techniques
 from propwatch.model.windows import TokenizedArticle
 from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
 
 THRESHOLDS = tuple(np.round(np.arange(0.2, 0.76, 0.05), 2))
+EXTEND_MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2)
+TECHNIQUE_MIXES = (0.0, 0.3, 0.5)
 JOINS = (0, 1, 2, 4)
 MIN_CHARS = (1, 4, 8)
 SECOND_TECHNIQUE = (0.3, 0.5, 0.7, 0.9, 1.01)
@@ -52,28 +54,57 @@ def _segments(detector: Detector, dev: DevSet) -> Segments:
 
 
 def best_decode(detector: Detector, dev: DevSet) -> tuple[DecodeSettings, float, Score]:
-    """The decoding settings and span-score floor with the best SI F1 on dev."""
+    """The decoding settings, then the span-score floor, with the best SI F1 on dev."""
     runs = _segments(detector, dev)
-    best: tuple[Score, DecodeSettings, float] | None = None
-    for threshold, join, min_chars in itertools.product(THRESHOLDS, JOINS, MIN_CHARS):
-        decode = DecodeSettings(float(threshold), join, min_chars)
-        candidates = [
-            (article_id, candidate)
-            for article_id, (tokens, segments) in runs.items()
-            for segment in segments
-            for candidate in detector.candidates(tokens, segment, decode)
+    decode, score = _best_token_decode(runs, dev.gold)
+    candidates = [
+        (article_id, candidate)
+        for article_id, (tokens, segments) in runs.items()
+        for segment in segments
+        for candidate in detector.candidates(tokens, segment, decode)
+    ]
+    floor = 0.0
+    for higher_floor in MIN_SPAN_SCORES[1:]:
+        pred = [
+            Label(article_id, c.raw.start, c.raw.end)
+            for article_id, c in candidates
+            if c.score >= higher_floor
         ]
-        for floor in MIN_SPAN_SCORES:
+        floored = score_si(dev.gold, pred)
+        if floored.f1 > score.f1:
+            floor, score = higher_floor, floored
+    return decode, floor, score
+
+
+def _best_token_decode(runs: Segments, gold: list[Label]) -> tuple[DecodeSettings, Score]:
+    """The decoding settings with the best SI F1 of the token head alone (no span head)."""
+    best: tuple[Score, DecodeSettings] | None = None
+    for mix in TECHNIQUE_MIXES:
+        likely = {
+            article_id: [piece_span_probability(s.probabilities, mix) for s in segments]
+            for article_id, (_, segments) in runs.items()
+        }
+        grid = itertools.product(THRESHOLDS, EXTEND_MARGINS, JOINS, MIN_CHARS)
+        for threshold, margin, join, min_chars in grid:
+            if margin >= threshold:
+                continue
+            decode = DecodeSettings(float(threshold), join, min_chars, float(margin), mix)
             pred = [
-                Label(article_id, c.raw.start, c.raw.end)
-                for article_id, c in candidates
-                if c.score >= floor
+                Label(article_id, span.start, span.end)
+                for article_id, (tokens, segments) in runs.items()
+                for segment, probabilities in zip(segments, likely[article_id], strict=True)
+                for span in decode_spans(
+                    tokens.index.text,
+                    tokens.offsets[segment.first : segment.last],
+                    probabilities,
+                    decode,
+                )
             ]
-            score = score_si(dev.gold, pred)
+            score = score_si(gold, pred)
             if best is None or score.f1 > best[0].f1:
-                best = (score, decode, floor)
+                best = (score, decode)
     assert best is not None
-    return best[1], best[2], best[0]
+    return best[1], best[0]
 
 
 def select_settings(

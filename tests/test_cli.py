@@ -143,3 +143,11 @@ def test_train_refuses_an_encoder_folder_without_a_tokenizer(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "has no tokenizer.json" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
+    result = run_cli(
+        "train", "--data", str(PTC), "--out", str(tmp_path / "m"), "--teacher", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "has no config.json" in result.stderr and "Traceback" not in result.stderr

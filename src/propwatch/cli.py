@@ -207,6 +207,15 @@ def train(
             file_okay=False,
         ),
     ] = None,
+    teacher: Annotated[
+        Path | None,
+        typer.Option(
+            help="A propwatch model folder to distil from: its probabilities on train soften "
+            "the token targets.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Train the detector on PTC train, select on dev, export int8 ONNX and a model card."""
     try:
@@ -223,8 +232,15 @@ def train(
     recipe = Recipe(epochs=epochs, seed=seed, max_articles=max_articles, max_steps=max_steps)
     if encoder is not None and not (encoder / "tokenizer.json").is_file():
         raise PropwatchError(f"{encoder} has no tokenizer.json; give a Hugging Face encoder folder")
+    if teacher is not None and not (teacher / "config.json").is_file():
+        raise PropwatchError(f"{teacher} has no config.json; give a propwatch model folder")
     run_training(
-        data, out, recipe, log=lambda line: errors.print(line, highlight=False), encoder=encoder
+        data,
+        out,
+        recipe,
+        log=lambda line: errors.print(line, highlight=False),
+        encoder=encoder,
+        teacher=teacher,
     )
 
 

@@ -84,6 +84,18 @@ def _encoder_details(provenance: dict[str, Any]) -> str:
     return f" ({encoder['layers']} layers, {encoder['width']} wide) from {encoder['source']}"
 
 
+def _distillation(provenance: dict[str, Any]) -> list[str]:
+    teacher = provenance.get("teacher")
+    if not teacher:
+        return []
+    weight = provenance.get("recipe", {}).get("teacher_weight")
+    return [
+        f"- Distilled from the teacher `{teacher}`: its piece probabilities on PTC train make up "
+        f"{weight} of the token targets, the gold spans the rest (the span head learns from gold "
+        "only)."
+    ]
+
+
 def render_model_card(folder: Path) -> str:
     config = ModelConfig.load(folder)
     provenance = config.metrics
@@ -103,8 +115,9 @@ def render_model_card(folder: Path) -> str:
         "whole article. Each piece gets surface features an uncased encoder cannot see "
         "(capitals, all caps, inside quotes, line with ! or ?, how often its word recurs in the "
         "article, title line, position). A token "
-        "head predicts P(piece inside a technique span) plus one channel per technique "
-        "(auxiliary); spans are decoded from the first channel, snapped to whole words and trimmed "
+        "head predicts P(piece inside a technique span) plus one channel per technique; spans are "
+        "decoded from the first channel mixed with the likeliest technique's, snapped to whole "
+        "words and trimmed "
         "to the PTC v2 boundary rule. A span head reads each span (mean, first and last piece, "
         "the mean of its line, span features such as how often the fragment repeats in the "
         "article) and gives the technique distribution; the runner-up technique is reported too "
@@ -122,10 +135,13 @@ def render_model_card(folder: Path) -> str:
         f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
         f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
         f"seed {recipe.get('seed')}.",
+        *_distillation(provenance),
         f"- Selected epoch: {provenance.get('selected_epoch')} (best SI F1 + TC micro-F1 on dev).",
-        f"- Decoding (tuned on dev): threshold {decode.threshold:g}, gaps of up to "
-        f"{decode.join_tokens} pieces joined, spans shorter than {decode.min_chars} characters "
-        "dropped.",
+        f"- Decoding (tuned on dev): a piece's span probability is channel 0 mixed with "
+        f"{decode.technique_mix:g} of its likeliest technique channel; a span needs a piece at "
+        f"{decode.threshold:g} and grows over neighbours down to "
+        f"{decode.threshold - decode.extend_margin:g}, gaps of up to {decode.join_tokens} pieces "
+        f"joined, spans shorter than {decode.min_chars} characters dropped.",
         f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes "
         "(including dev evaluation after each epoch and the ONNX export).",
         "- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc "

@@ -20,6 +20,17 @@ MAX_NEGATIVE_PIECES = 16
 
 
 @dataclass(frozen=True)
+class Teacher:
+    """A teacher's piece probabilities for one article, mixed into the gold token targets."""
+
+    probabilities: np.ndarray  # (pieces, 1 + techniques), see model/distil.py
+    weight: float
+
+    def blend(self, gold: np.ndarray) -> np.ndarray:
+        return (1 - self.weight) * gold + self.weight * self.probabilities
+
+
+@dataclass(frozen=True)
 class SpanExample:
     """A gold span inside one window; positions count the window's [CLS] as 0."""
 
@@ -56,11 +67,13 @@ def article_windows(
     text: str,
     labels: Sequence[Label],
     rng: np.random.Generator,
+    teacher: Teacher | None = None,
 ) -> list[WindowExample]:
     tokens = tokenizer.tokenize(text)
     if not len(tokens):
         return []
     targets = piece_targets(tokens, labels)
+    token_targets = targets if teacher is None else teacher.blend(targets)
     lines = tokens.index.line_of(tokens.offsets[:, 0])
     located = [(label, _pieces(tokens, label)) for label in labels if label.technique]
     examples = []
@@ -68,7 +81,9 @@ def article_windows(
         inputs = tokenizer.batch(tokens, [window], width=tokenizer.window + 2)
         width = inputs["input_ids"].shape[1]
         window_targets = np.zeros((width, targets.shape[1]), dtype=np.float32)
-        window_targets[1 : window.length + 1] = targets[window.first : window.first + window.length]
+        window_targets[1 : window.length + 1] = token_targets[
+            window.first : window.first + window.length
+        ]
         mask = np.zeros(width, dtype=np.float32)
         mask[1 : window.length + 1] = 1
         spans = tuple(
@@ -146,9 +161,16 @@ def corpus_windows(
     articles: Mapping[str, str],
     labels: Mapping[str, Sequence[Label]],
     seed: int,
+    soft: Mapping[str, np.ndarray] | None = None,
+    soft_weight: float = 0.0,
 ) -> list[WindowExample]:
+    """Labelled windows of every article; token targets lean `soft_weight` towards `soft`
+    (teacher probabilities by article) where given."""
     rng = np.random.default_rng(seed)
     examples = []
     for article_id, text in articles.items():
-        examples.extend(article_windows(tokenizer, text, labels.get(article_id, ()), rng))
+        teacher = None
+        if soft is not None and article_id in soft:
+            teacher = Teacher(soft[article_id], soft_weight)
+        examples.extend(article_windows(tokenizer, text, labels.get(article_id, ()), rng, teacher))
     return examples

@@ -25,6 +25,7 @@ from propwatch.model.artifact import (
 )
 from propwatch.model.card import write_model_card
 from propwatch.model.detector import Detector, DetectorSettings
+from propwatch.model.distil import teacher_targets
 from propwatch.model.examples import WindowExample, corpus_windows
 from propwatch.model.features import TOKEN_FEATURES
 from propwatch.model.network import SpanHead, TokenTagger, pool_span
@@ -48,6 +49,7 @@ class Recipe:
     technique_loss_weight: float = 0.5
     span_head_loss_weight: float = 1.0
     label_smoothing: float = 0.05
+    teacher_weight: float = 0.5  # share of the teacher's probabilities in token targets, if any
     seed: int = 13
     max_articles: int | None = None  # a handful, for smoke tests
     max_steps: int | None = None
@@ -177,11 +179,17 @@ def load_split(data: Path, split: str, limit: int | None) -> tuple[dict[str, str
 
 
 def train(
-    data: Path, out: Path, recipe: Recipe, log: Log = print, encoder: Path | None = None
+    data: Path,
+    out: Path,
+    recipe: Recipe,
+    log: Log = print,
+    encoder: Path | None = None,
+    teacher: Path | None = None,
 ) -> dict:
     """Train, select on dev, and write a complete model folder to `out`; returns dev metrics.
 
     `encoder` is a Hugging Face encoder folder (with tokenizer.json); all-MiniLM-L6-v2 if None.
+    `teacher` is a propwatch model folder whose piece probabilities on train soften the targets.
     """
     seed_everything(recipe.seed)
     started = time.monotonic()
@@ -189,7 +197,13 @@ def train(
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     train_articles, train_labels = load_split(data, "train", recipe.max_articles)
     dev = DevSet.load(data, recipe.max_articles)
-    examples = corpus_windows(tokenizer, train_articles, train_labels, recipe.seed)
+    soft = None
+    if teacher is not None:
+        log(f"labelling train with the teacher {teacher}")
+        soft = teacher_targets(load_detector(teacher), tokenizer, train_articles)
+    examples = corpus_windows(
+        tokenizer, train_articles, train_labels, recipe.seed, soft, recipe.teacher_weight
+    )
     log(f"{len(train_articles)} train articles, {len(examples)} windows, {len(dev.articles)} dev")
 
     tagger = TokenTagger(source)
@@ -236,7 +250,8 @@ def train(
     tagger.eval()
     span_head.eval()
     minutes = (time.monotonic() - started) / 60
-    return export(tagger, span_head, encoder, out, dev, recipe, best[2], minutes, log)
+    selected = {**best[2], "teacher": None if teacher is None else ModelConfig.load(teacher).name}
+    return export(tagger, span_head, encoder, out, dev, recipe, selected, minutes, log)
 
 
 def export_onnx(
@@ -305,6 +320,7 @@ def export(
     provenance = {
         "recipe": asdict(recipe),
         "selected_epoch": selected["epoch"],
+        "teacher": selected["teacher"],
         "training_minutes": round(minutes, 1),
         "dev_articles": len(dev.articles),
         "encoder": describe_encoder(source, default=encoder is None),

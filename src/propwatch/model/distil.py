@@ -1,0 +1,56 @@
+"""Soft training targets from a teacher model, carried over to the student's word pieces.
+
+The teacher (a bigger encoder, trained on PTC train) may tokenize differently, so its piece
+probabilities go through the characters: each student piece gets the mean over its characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from propwatch.model.detector import Detector
+from propwatch.model.windows import WindowTokenizer
+
+
+def carry_over(
+    source_offsets: np.ndarray, source_values: np.ndarray, target_offsets: np.ndarray, length: int
+) -> np.ndarray:
+    """(targets, C) mean of the per-character values under each target range; 0 where no
+    source piece covers any of its characters."""
+    channels = source_values.shape[1]
+    values = np.zeros((length + 1, channels), dtype=np.float64)
+    covered = np.zeros(length + 1, dtype=np.float64)
+    starts, ends = source_offsets[:, 0], source_offsets[:, 1]
+    np.add.at(values, starts, source_values)
+    np.add.at(values, ends, -source_values)
+    np.add.at(covered, starts, 1)
+    np.add.at(covered, ends, -1)
+    per_char_count = np.cumsum(covered)[:length]
+    per_char = np.cumsum(values, axis=0)[:length] / np.maximum(per_char_count, 1)[:, None]
+    prefix = np.vstack([np.zeros((1, channels)), np.cumsum(per_char, axis=0)])
+    count_prefix = np.concatenate([[0.0], np.cumsum(per_char_count > 0)])
+    first, last = target_offsets[:, 0], target_offsets[:, 1]
+    sums = prefix[last] - prefix[first]
+    counts = count_prefix[last] - count_prefix[first]
+    return (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
+
+
+def teacher_targets(
+    teacher: Detector, student: WindowTokenizer, articles: Mapping[str, str]
+) -> dict[str, np.ndarray]:
+    """(student pieces, 1 + techniques) teacher probabilities for every article with text."""
+    soft = {}
+    for article_id, text in articles.items():
+        teacher_tokens = teacher.tokenizer.tokenize(text)
+        if not len(teacher_tokens):
+            continue
+        student_tokens = student.tokenize(text)
+        probabilities = np.concatenate(
+            [segment.probabilities for segment in teacher.segments(teacher_tokens)]
+        )
+        soft[article_id] = carry_over(
+            teacher_tokens.offsets, probabilities, student_tokens.offsets, len(text)
+        )
+    return soft

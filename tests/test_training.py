@@ -15,7 +15,7 @@ pytestmark = [
 ]
 
 
-def test_propwatch_train_writes_a_working_model(tmp_path: Path):
+def test_propwatch_train_writes_a_working_model_that_can_teach_another(tmp_path: Path):
     from typer.testing import CliRunner
 
     from propwatch.cli import app
@@ -36,6 +36,17 @@ def test_propwatch_train_writes_a_working_model(tmp_path: Path):
     assert len(detection.span_probability) == len(detection.tokens) > 100
     for span in detection.spans:
         assert 0 <= span.start < span.end <= len(text)
+
+    student = tmp_path / "student"
+    args = ["train", "--data", str(PTC), "--out", str(student), "--epochs", "1"]
+    result = CliRunner().invoke(
+        app, [*args, "--max-articles", "3", "--max-steps", "2", "--teacher", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert ModelConfig.load(student).metrics["teacher"]["name"] == config.name
+    student_card = (student / "MODEL_CARD.md").read_text()
+    assert f"Distilled from the teacher `{config.name}` (dev SI F1 0." in student_card
+    assert "--teacher build/teacher`" in student_card
 
 
 @pytest.mark.parametrize(("quantize", "hidden_error"), [(False, 1e-4), (True, 0.05)])

@@ -90,10 +90,25 @@ def _distillation(provenance: dict[str, Any]) -> list[str]:
         return []
     weight = provenance.get("recipe", {}).get("teacher_weight")
     return [
-        f"- Distilled from the teacher `{teacher}`: its piece probabilities on PTC train make up "
-        f"{weight} of the token targets, the gold spans the rest (the span head learns from gold "
-        "only)."
+        f"- Distilled from the teacher `{teacher['name']}` (dev SI F1 {teacher['dev_si_f1']:.3f}, "
+        f"{teacher['training_minutes']} minutes to train here): its piece probabilities on PTC "
+        f"train make up {weight} of the token targets, the gold spans the rest (the span head "
+        "learns from gold only)."
     ]
+
+
+def _training_command(provenance: dict[str, Any]) -> str:
+    command = (
+        "`propwatch train --data ../shared/data/ptc --out src/propwatch/model/shipped "
+        f"--epochs {provenance.get('recipe', {}).get('epochs')}"
+    )
+    if not provenance.get("teacher"):
+        return command + "`"
+    return (
+        "`bash scripts/fetch-mpnet.sh build`, then `propwatch train --data ../shared/data/ptc "
+        "--out build/teacher --epochs 1 --encoder build/all-mpnet-base-v2` for the teacher, then "
+        f"{command} --teacher build/teacher`"
+    )
 
 
 def render_model_card(folder: Path) -> str:
@@ -144,9 +159,9 @@ def render_model_card(folder: Path) -> str:
         f"joined, spans shorter than {decode.min_chars} characters dropped.",
         f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes "
         "(including dev evaluation after each epoch and the ONNX export).",
-        "- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc "
-        "--out src/propwatch/model/shipped`). `.venv/bin/python scripts/reselect.py` re-runs "
-        "only the selection on dev (decoding, corrections) for a trained model folder.",
+        f"- Reproduce: `make model` (runs {_training_command(provenance)}). "
+        "`.venv/bin/python scripts/reselect.py` re-runs only the selection on dev (decoding, "
+        "corrections) for a trained model folder.",
         "",
         "## Scores on PTC dev (int8 ONNX model, official formulas, `propwatch evaluate`)",
         "",

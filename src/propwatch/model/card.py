@@ -123,6 +123,15 @@ def _training_command(provenance: dict[str, Any]) -> str:
     )
 
 
+def _runner_up(settings: DetectorSettings) -> str:
+    if settings.second_technique > 1:
+        return "a span carries its likeliest technique only (reporting runner-ups did not raise dev FLC)."
+    return (
+        "the runner-up technique is reported too when it reaches "
+        f"{settings.second_technique:g} of the best one's probability."
+    )
+
+
 def render_model_card(folder: Path) -> str:
     config = ModelConfig.load(folder)
     provenance = config.metrics
@@ -147,8 +156,7 @@ def render_model_card(folder: Path) -> str:
         "words and trimmed "
         "to the PTC v2 boundary rule. A span head reads each span (mean, first and last piece, "
         "the mean of its line, span features such as how often the fragment repeats in the "
-        "article) and gives the technique distribution; the runner-up technique is reported too "
-        f"when it reaches {config.settings.second_technique:g} of the best one's probability.",
+        f"article) and gives the technique distribution; {_runner_up(config.settings)}",
         "",
         "## Data and recipe",
         "",

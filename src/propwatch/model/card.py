@@ -125,7 +125,10 @@ def _training_command(provenance: dict[str, Any]) -> str:
 
 def _runner_up(settings: DetectorSettings) -> str:
     if settings.second_technique > 1:
-        return "a span carries its likeliest technique only (reporting runner-ups did not raise dev FLC)."
+        return (
+            "a span carries its likeliest technique only (reporting runner-ups did not raise "
+            "dev FLC)."
+        )
     return (
         "the runner-up technique is reported too when it reaches "
         f"{settings.second_technique:g} of the best one's probability."

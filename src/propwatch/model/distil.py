@@ -7,11 +7,11 @@ probabilities go through the characters: each student piece gets the mean over i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 
 from propwatch.model.detector import Detector
-from propwatch.model.windows import WindowTokenizer
 
 
 def carry_over(
@@ -37,20 +37,27 @@ def carry_over(
     return (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
 
 
-def teacher_targets(
-    teacher: Detector, student: WindowTokenizer, articles: Mapping[str, str]
-) -> dict[str, np.ndarray]:
-    """(student pieces, 1 + techniques) teacher probabilities for every article with text."""
+@dataclass(frozen=True)
+class TeacherPieces:
+    """A teacher's outputs on one article, in its own word pieces."""
+
+    offsets: np.ndarray  # (pieces, 2) character offsets
+    probabilities: np.ndarray  # (pieces, 1 + techniques)
+    length: int  # characters in the article
+
+    def on(self, offsets: np.ndarray) -> np.ndarray:
+        """The probabilities carried over to other pieces of the same text."""
+        return carry_over(self.offsets, self.probabilities, offsets, self.length)
+
+
+def teacher_targets(teacher: Detector, articles: Mapping[str, str]) -> dict[str, TeacherPieces]:
+    """The teacher's piece probabilities on every article with text."""
     soft = {}
     for article_id, text in articles.items():
-        teacher_tokens = teacher.tokenizer.tokenize(text)
-        if not len(teacher_tokens):
-            continue
-        student_tokens = student.tokenize(text)
-        probabilities = np.concatenate(
-            [segment.probabilities for segment in teacher.segments(teacher_tokens)]
-        )
-        soft[article_id] = carry_over(
-            teacher_tokens.offsets, probabilities, student_tokens.offsets, len(text)
-        )
+        tokens = teacher.tokenizer.tokenize(text)
+        if len(tokens):
+            probabilities = np.concatenate(
+                [segment.probabilities for segment in teacher.segments(tokens)]
+            )
+            soft[article_id] = TeacherPieces(tokens.offsets, probabilities, len(text))
     return soft

@@ -9,6 +9,7 @@ import numpy as np
 
 from propwatch.corpus.ptc import Label
 from propwatch.model.decode import expand_to_words, trim_span
+from propwatch.model.distil import TeacherPieces
 from propwatch.model.features import span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
@@ -17,17 +18,6 @@ TECHNIQUE_INDEX = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
 # The span head's extra class: a fragment outside every gold span.
 NONE_CLASS = len(TECHNIQUE_NAMES)
 MAX_NEGATIVE_PIECES = 16
-
-
-@dataclass(frozen=True)
-class Teacher:
-    """A teacher's piece probabilities for one article, mixed into the gold token targets."""
-
-    probabilities: np.ndarray  # (pieces, 1 + techniques), see model/distil.py
-    weight: float
-
-    def blend(self, gold: np.ndarray) -> np.ndarray:
-        return (1 - self.weight) * gold + self.weight * self.probabilities
 
 
 @dataclass(frozen=True)
@@ -67,13 +57,19 @@ def article_windows(
     text: str,
     labels: Sequence[Label],
     rng: np.random.Generator,
-    teacher: Teacher | None = None,
+    teacher: TeacherPieces | None = None,
+    teacher_weight: float = 0.0,
 ) -> list[WindowExample]:
+    """Labelled windows of one article; token targets lean `teacher_weight` towards the
+    teacher's probabilities when there is a teacher (span examples stay gold)."""
     tokens = tokenizer.tokenize(text)
     if not len(tokens):
         return []
     targets = piece_targets(tokens, labels)
-    token_targets = targets if teacher is None else teacher.blend(targets)
+    token_targets = targets
+    if teacher is not None:
+        soft = teacher.on(tokens.offsets)
+        token_targets = (1 - teacher_weight) * targets + teacher_weight * soft
     lines = tokens.index.line_of(tokens.offsets[:, 0])
     located = [(label, _pieces(tokens, label)) for label in labels if label.technique]
     examples = []
@@ -161,16 +157,17 @@ def corpus_windows(
     articles: Mapping[str, str],
     labels: Mapping[str, Sequence[Label]],
     seed: int,
-    soft: Mapping[str, np.ndarray] | None = None,
-    soft_weight: float = 0.0,
+    teachers: Mapping[str, TeacherPieces] | None = None,
+    teacher_weight: float = 0.0,
 ) -> list[WindowExample]:
-    """Labelled windows of every article; token targets lean `soft_weight` towards `soft`
-    (teacher probabilities by article) where given."""
+    """Labelled windows of every article, with the teacher's outputs by article if any."""
     rng = np.random.default_rng(seed)
     examples = []
     for article_id, text in articles.items():
-        teacher = None
-        if soft is not None and article_id in soft:
-            teacher = Teacher(soft[article_id], soft_weight)
-        examples.extend(article_windows(tokenizer, text, labels.get(article_id, ()), rng, teacher))
+        teacher = (teachers or {}).get(article_id)
+        examples.extend(
+            article_windows(
+                tokenizer, text, labels.get(article_id, ()), rng, teacher, teacher_weight
+            )
+        )
     return examples

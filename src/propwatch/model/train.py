@@ -207,12 +207,12 @@ def train(
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     train_articles, train_labels = load_split(data, "train", recipe.max_articles)
     dev = DevSet.load(data, recipe.max_articles)
-    soft = None
+    teachers = None
     if teacher is not None:
         log(f"labelling train with the teacher {teacher}")
-        soft = teacher_targets(load_detector(teacher), tokenizer, train_articles)
+        teachers = teacher_targets(load_detector(teacher), train_articles)
     examples = corpus_windows(
-        tokenizer, train_articles, train_labels, recipe.seed, soft, recipe.teacher_weight
+        tokenizer, train_articles, train_labels, recipe.seed, teachers, recipe.teacher_weight
     )
     log(f"{len(train_articles)} train articles, {len(examples)} windows, {len(dev.articles)} dev")
 
@@ -260,8 +260,9 @@ def train(
     tagger.eval()
     span_head.eval()
     minutes = (time.monotonic() - started) / 60
-    selected = {**best[2], "teacher": None if teacher is None else describe_teacher(teacher)}
-    return export(tagger, span_head, encoder, out, dev, recipe, selected, minutes, log)
+    return export(
+        tagger, span_head, encoder, teacher, out, dev, recipe, best[2]["epoch"], minutes, log
+    )
 
 
 def export_onnx(
@@ -315,10 +316,11 @@ def export(
     tagger: TokenTagger,
     span_head: SpanHead,
     encoder: Path | None,
+    teacher: Path | None,
     out: Path,
     dev: DevSet,
     recipe: Recipe,
-    selected: dict,
+    selected_epoch: int,
     minutes: float,
     log: Log,
 ) -> dict:
@@ -329,8 +331,8 @@ def export(
     shutil.copy(source / TOKENIZER_FILE, out / TOKENIZER_FILE)
     provenance = {
         "recipe": asdict(recipe),
-        "selected_epoch": selected["epoch"],
-        "teacher": selected["teacher"],
+        "selected_epoch": selected_epoch,
+        "teacher": None if teacher is None else describe_teacher(teacher),
         "training_minutes": round(minutes, 1),
         "dev_articles": len(dev.articles),
         "encoder": describe_encoder(source, default=encoder is None),

@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 
 from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig
-from propwatch.model.selection import DevSet
-from propwatch.model.train import select_and_describe
+from propwatch.training.selection import DevSet
+from propwatch.training.train import select_and_describe
 
 
 def main() -> None:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from propwatch.model.corrections import (
+from propwatch.model.detector import REPETITION
+from propwatch.techniques import TECHNIQUE_NAMES
+from propwatch.training.corrections import (
     GoldSpans,
     cross_fitted_accuracy,
     matches,
     tune_bias,
     tune_repetition,
 )
-from propwatch.model.detector import REPETITION
-from propwatch.techniques import TECHNIQUE_NAMES
 
 
 def one_hot(columns: list[int], width: int = 3) -> np.ndarray:

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from propwatch.corpus.ptc import Label
 from propwatch.model.artifact import shipped_detector
-from propwatch.model.distil import carry_over, teacher_targets
-from propwatch.model.examples import corpus_windows
+from propwatch.training.distil import carry_over, teacher_targets
+from propwatch.training.examples import corpus_windows
 
 TEXT = "The minister said the plan is a disaster for our glorious nation.\n" * 30
 

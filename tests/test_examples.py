@@ -6,8 +6,8 @@ import numpy as np
 
 from propwatch.corpus.ptc import Label
 from propwatch.model.artifact import SHIPPED_MODEL, TOKENIZER_FILE
-from propwatch.model.examples import NONE_CLASS, TECHNIQUE_INDEX, article_windows
 from propwatch.model.windows import WindowTokenizer
+from propwatch.training.examples import NONE_CLASS, TECHNIQUE_INDEX, article_windows
 
 TEXT = (
     "Headline about the vile traitors\n\n"

@@ -55,9 +55,9 @@ def test_onnx_export_matches_pytorch(tmp_path: Path, quantize: bool, hidden_erro
     import torch
 
     from propwatch.model.artifact import OnnxBackend
-    from propwatch.model.network import SpanHead, TokenTagger
-    from propwatch.model.train import TorchBackend, encoder_dir, export_onnx
     from propwatch.model.windows import Window, WindowTokenizer
+    from propwatch.training.network import SpanHead, TokenTagger
+    from propwatch.training.train import TorchBackend, encoder_dir, export_onnx
 
     torch.manual_seed(0)
     tagger = TokenTagger(encoder_dir())

@@ -192,7 +192,9 @@ def predict(
 @app.command()
 def train(
     data: Annotated[Path, typer.Option(help="PTC folder holding train/ and dev/.")],
-    out: Annotated[Path, typer.Option(help="Folder to write the model to.")],
+    out: Annotated[
+        Path, typer.Option(help="Folder to write the model to (with --folds: the fold models).")
+    ],
     epochs: Annotated[int, typer.Option(min=1)] = 4,
     seed: Annotated[int, typer.Option()] = 13,
     max_articles: Annotated[
@@ -216,11 +218,23 @@ def train(
             file_okay=False,
         ),
     ] = None,
+    checkpoints: Annotated[
+        Path | None,
+        typer.Option(help="Folder for checkpoints: a killed run resumes from the last one."),
+    ] = None,
+    folds: Annotated[
+        int | None,
+        typer.Option(
+            min=2,
+            help="Cross-validate over train + dev instead: one model per fold and epoch in --out, "
+            "resumable.",
+        ),
+    ] = None,
 ) -> None:
     """Train the detector on PTC train, select on dev, export int8 ONNX and a model card."""
     try:
-        from propwatch.model.train import Recipe
-        from propwatch.model.train import train as run_training
+        from propwatch.training.train import Recipe
+        from propwatch.training.train import train as run_training
     except ImportError as missing:
         raise PropwatchError(
             f"training needs the train extra ({missing.name} is missing); "
@@ -234,14 +248,13 @@ def train(
         raise PropwatchError(f"{encoder} has no tokenizer.json; give a Hugging Face encoder folder")
     if teacher is not None and not (teacher / "config.json").is_file():
         raise PropwatchError(f"{teacher} has no config.json; give a propwatch model folder")
-    run_training(
-        data,
-        out,
-        recipe,
-        log=lambda line: errors.print(line, highlight=False),
-        encoder=encoder,
-        teacher=teacher,
-    )
+    log = lambda line: errors.print(line, highlight=False)  # noqa: E731
+    if folds is not None:
+        from propwatch.training.folds import cross_validate
+
+        cross_validate(data, out, recipe, folds, log, encoder, teacher)
+        return
+    run_training(data, out, recipe, log, encoder, teacher, checkpoints)
 
 
 app.command("batch")(batch_command)

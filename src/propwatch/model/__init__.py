@@ -1,0 +1,1 @@
+"""Inference: the shipped detector on ONNX Runtime, tokenizers and numpy (no PyTorch)."""

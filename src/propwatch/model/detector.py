@@ -39,10 +39,10 @@ class DetectorSettings:
     decode: DecodeSettings = field(default_factory=DecodeSettings)
     second_technique: float = 0.9  # also report a span's runner-up technique above this share
     min_span_score: float = 0.0  # drop decoded spans that the span head finds unconvincing
-    # Added to the technique logits: the head's class priors, corrected (model/corrections.py)
+    # Added to the technique logits: the head's class priors, corrected (training/corrections.py)
     technique_bias: tuple[float, ...] = ()
     # Added to the Repetition logit of a fragment that occurs once, and of one that recurs in the
-    # article: the head underrates this evidence (tuned on dev, see model/corrections.py)
+    # article: the head underrates this evidence (tuned on dev, see training/corrections.py)
     repetition_bias: tuple[float, float] = (0.0, 0.0)
 
 

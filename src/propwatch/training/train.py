@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 import shutil
-import time
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
 
 from propwatch.corpus.ptc import labels_by_article, read_articles, read_labels
 from propwatch.model.artifact import (
@@ -23,36 +21,15 @@ from propwatch.model.artifact import (
     ModelConfig,
     load_detector,
 )
-from propwatch.model.card import write_model_card
 from propwatch.model.detector import Detector, DetectorSettings
-from propwatch.model.distil import teacher_targets
-from propwatch.model.examples import WindowExample, corpus_windows
 from propwatch.model.features import TOKEN_FEATURES
-from propwatch.model.network import SpanHead, TokenTagger, pool_span
-from propwatch.model.selection import DevSet, select_settings
 from propwatch.model.windows import WindowTokenizer
-
-Log = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """Everything that decides the trained model; written into the model card."""
-
-    epochs: int = 4
-    batch_size: int = 16
-    encoder_lr: float = 5e-5
-    head_lr: float = 1e-3
-    warmup: float = 0.06
-    weight_decay: float = 0.01
-    span_positive_weight: float = 2.0
-    technique_loss_weight: float = 0.5
-    span_head_loss_weight: float = 1.0
-    label_smoothing: float = 0.05
-    teacher_weight: float = 0.5  # share of the teacher's probabilities in token targets, if any
-    seed: int = 13
-    max_articles: int | None = None  # a handful, for smoke tests
-    max_steps: int | None = None
+from propwatch.training.card import write_model_card
+from propwatch.training.distil import teacher_targets
+from propwatch.training.examples import corpus_windows
+from propwatch.training.loop import Log, Recipe, fit
+from propwatch.training.network import SpanHead, TokenTagger
+from propwatch.training.selection import DevSet, select_settings
 
 
 def encoder_dir() -> Path:
@@ -106,79 +83,6 @@ class TorchBackend:
         return self.span_head(torch.from_numpy(pooled)).numpy()
 
 
-def seed_everything(seed: int) -> None:
-    random.seed(seed)
-    np.random.seed(seed)
-    torch.manual_seed(seed)
-
-
-def collate(examples: list[WindowExample]) -> dict[str, torch.Tensor]:
-    batch = {
-        key: torch.from_numpy(np.concatenate([e.inputs[key] for e in examples]))
-        for key in ("input_ids", "attention_mask", "features")
-    }
-    batch["targets"] = torch.from_numpy(np.stack([e.targets for e in examples]))
-    batch["target_mask"] = torch.from_numpy(np.stack([e.target_mask for e in examples]))
-    return batch
-
-
-def batch_loss(
-    tagger: TokenTagger, span_head: SpanHead, examples: list[WindowExample], recipe: Recipe
-) -> torch.Tensor:
-    batch = collate(examples)
-    logits, hidden = tagger(batch["input_ids"], batch["attention_mask"], batch["features"])
-    mask, targets = batch["target_mask"], batch["targets"]
-    span_loss = nn.functional.binary_cross_entropy_with_logits(
-        logits[..., 0],
-        targets[..., 0],
-        pos_weight=torch.tensor(recipe.span_positive_weight),
-        reduction="none",
-    )
-    technique_loss = nn.functional.binary_cross_entropy_with_logits(
-        logits[..., 1:], targets[..., 1:], reduction="none"
-    ).mean(-1)
-    tokens = mask.sum().clamp(min=1)
-    loss = (span_loss * mask).sum() / tokens
-    loss = loss + recipe.technique_loss_weight * (technique_loss * mask).sum() / tokens
-    pooled, labels = [], []
-    for row, example in enumerate(examples):
-        for span in example.spans:
-            features = torch.from_numpy(span.features)
-            lines = (span.line_first, span.line_last)
-            pooled.append(pool_span(hidden[row], (span.first, span.last), lines, features))
-            labels.append(span.technique)
-    if pooled:
-        span_logits = span_head(torch.stack(pooled))
-        loss = loss + recipe.span_head_loss_weight * nn.functional.cross_entropy(
-            span_logits, torch.tensor(labels), label_smoothing=recipe.label_smoothing
-        )
-    return loss
-
-
-def make_optimizer(
-    tagger: TokenTagger, span_head: SpanHead, recipe: Recipe, steps: int
-) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
-    encoder_params = list(tagger.encoder.parameters())
-    encoder_ids = {id(p) for p in encoder_params}
-    head_params = [p for p in tagger.parameters() if id(p) not in encoder_ids]
-    head_params += list(span_head.parameters())
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": encoder_params, "lr": recipe.encoder_lr},
-            {"params": head_params, "lr": recipe.head_lr},
-        ],
-        weight_decay=recipe.weight_decay,
-    )
-    warmup = max(1, int(steps * recipe.warmup))
-
-    def schedule(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        return max(0.0, (steps - step) / max(1, steps - warmup))
-
-    return optimizer, torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
-
-
 def load_split(data: Path, split: str, limit: int | None) -> tuple[dict[str, str], dict]:
     """Articles and gold TC labels of one PTC split, optionally only the first `limit` articles."""
     articles = read_articles(data / split / f"{split}-articles")
@@ -195,14 +99,14 @@ def train(
     log: Log = print,
     encoder: Path | None = None,
     teacher: Path | None = None,
+    checkpoints: Path | None = None,
 ) -> dict:
     """Train, select on dev, and write a complete model folder to `out`; returns dev metrics.
 
     `encoder` is a Hugging Face encoder folder (with tokenizer.json); all-MiniLM-L6-v2 if None.
     `teacher` is a propwatch model folder whose piece probabilities on train soften the targets.
+    `checkpoints` is a folder to resume from and checkpoint to (none if None).
     """
-    seed_everything(recipe.seed)
-    started = time.monotonic()
     source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     train_articles, train_labels = load_split(data, "train", recipe.max_articles)
@@ -216,53 +120,39 @@ def train(
     )
     log(f"{len(train_articles)} train articles, {len(examples)} windows, {len(dev.articles)} dev")
 
-    tagger = TokenTagger(source)
-    span_head = SpanHead(tagger.width)
-    steps_per_epoch = -(-len(examples) // recipe.batch_size)
-    steps = steps_per_epoch * recipe.epochs
-    if recipe.max_steps:
-        steps = min(steps, recipe.max_steps)
-    optimizer, scheduler = make_optimizer(tagger, span_head, recipe, steps)
-    best: tuple[float, dict, dict] | None = None
-    step = 0
-    for epoch in range(1, recipe.epochs + 1):
-        tagger.train()
-        span_head.train()
-        order = np.random.permutation(len(examples))
-        for first in range(0, len(order), recipe.batch_size):
-            if step >= steps:
-                break
-            batch = [examples[i] for i in order[first : first + recipe.batch_size]]
-            loss = batch_loss(tagger, span_head, batch, recipe)
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_([*tagger.parameters(), *span_head.parameters()], 1.0)
-            optimizer.step()
-            scheduler.step()
-            step += 1
-            if step % 20 == 0:
-                log(f"epoch {epoch} step {step}/{steps} loss {loss.item():.4f}")
-        tagger.eval()
-        span_head.eval()
-        detector = Detector(TorchBackend(tagger, span_head), tokenizer, DetectorSettings())
-        settings, metrics = select_settings(detector, dev)
-        score = metrics["si"]["f1"] + metrics["tc"]["f1"]
-        log(f"epoch {epoch} dev {json.dumps(metrics)} settings {asdict(settings)}")
-        if best is None or score > best[0]:
-            state = {"tagger": copy.deepcopy(tagger.state_dict())}
-            state["span_head"] = copy.deepcopy(span_head.state_dict())
-            best = (score, state, {"epoch": epoch, **metrics})
-        if step >= steps:
-            break
-    assert best is not None
-    tagger.load_state_dict(best[1]["tagger"])
-    span_head.load_state_dict(best[1]["span_head"])
-    tagger.eval()
-    span_head.eval()
-    minutes = (time.monotonic() - started) / 60
-    return export(
-        tagger, span_head, encoder, teacher, out, dev, recipe, best[2]["epoch"], minutes, log
+    tagger, span_head, memo = fit(
+        examples, source, recipe, log, partial(_keep_best, tokenizer, dev, log), checkpoints
     )
+    best = memo["best"]
+    tagger.load_state_dict(best["tagger"])
+    span_head.load_state_dict(best["span_head"])
+    minutes = memo["training_seconds"] / 60
+    return export(
+        tagger, span_head, encoder, teacher, out, dev, recipe, best["epoch"], minutes, log
+    )
+
+
+def _keep_best(
+    tokenizer: WindowTokenizer,
+    dev: DevSet,
+    log: Log,
+    epoch: int,
+    tagger: TokenTagger,
+    span_head: SpanHead,
+    memo: dict[str, Any],
+) -> None:
+    """Epoch hook: select on dev and keep the epoch with the best SI F1 + TC micro-F1."""
+    detector = Detector(TorchBackend(tagger, span_head), tokenizer, DetectorSettings())
+    settings, metrics = select_settings(detector, dev)
+    score = metrics["si"]["f1"] + metrics["tc"]["f1"]
+    log(f"epoch {epoch} dev {json.dumps(metrics)} settings {asdict(settings)}")
+    if "best" not in memo or score > memo["best"]["score"]:
+        memo["best"] = {
+            "score": score,
+            "epoch": epoch,
+            "tagger": copy.deepcopy(tagger.state_dict()),
+            "span_head": copy.deepcopy(span_head.state_dict()),
+        }
 
 
 def export_onnx(
@@ -326,9 +216,6 @@ def export(
 ) -> dict:
     """Export to ONNX, tune decoding on dev through the ONNX path, and write config and card."""
     source = encoder or encoder_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    export_onnx(tagger, span_head, out)
-    shutil.copy(source / TOKENIZER_FILE, out / TOKENIZER_FILE)
     provenance = {
         "recipe": asdict(recipe),
         "selected_epoch": selected_epoch,
@@ -337,7 +224,23 @@ def export(
         "dev_articles": len(dev.articles),
         "encoder": describe_encoder(source, default=encoder is None),
     }
+    write_model_folder(tagger, span_head, source, out, base_config(encoder), {})
     return select_and_describe(out, dev, base_config(encoder), provenance, log)
+
+
+def write_model_folder(
+    tagger: TokenTagger,
+    span_head: SpanHead,
+    source: Path,
+    out: Path,
+    config: ModelConfig,
+    metrics: dict[str, Any],
+) -> None:
+    """A loadable model folder with default settings: ONNX files, tokenizer, config."""
+    out.mkdir(parents=True, exist_ok=True)
+    export_onnx(tagger, span_head, out)
+    shutil.copy(source / TOKENIZER_FILE, out / TOKENIZER_FILE)
+    replace(config, settings=DetectorSettings(), metrics=metrics).save(out)
 
 
 def select_and_describe(

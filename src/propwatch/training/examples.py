@@ -9,10 +9,10 @@ import numpy as np
 
 from propwatch.corpus.ptc import Label
 from propwatch.model.decode import expand_to_words, trim_span
-from propwatch.model.distil import TeacherPieces
 from propwatch.model.features import span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
+from propwatch.training.distil import TeacherPieces
 
 TECHNIQUE_INDEX = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
 # The span head's extra class: a fragment outside every gold span.

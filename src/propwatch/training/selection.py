@@ -10,12 +10,17 @@ from typing import Any
 import numpy as np
 
 from propwatch.corpus.ptc import Label, read_articles, read_labels
-from propwatch.model.corrections import accuracy, cross_fitted_accuracy, fit_correction, gold_spans
 from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
 from propwatch.model.detector import Detector, DetectorSettings, Segment
 from propwatch.model.predict import predict_spans, predict_techniques
 from propwatch.model.windows import TokenizedArticle
 from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
+from propwatch.training.corrections import (
+    accuracy,
+    cross_fitted_accuracy,
+    fit_correction,
+    gold_spans,
+)
 
 THRESHOLDS = tuple(np.round(np.arange(0.2, 0.76, 0.05), 2))
 EXTEND_MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2)

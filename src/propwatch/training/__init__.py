@@ -1,0 +1,1 @@
+"""Training the detector (PyTorch, the `train` extra): examples, network, selection, card."""

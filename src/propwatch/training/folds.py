@@ -1,0 +1,125 @@
+"""Cross-validation over all labelled articles (PTC train + dev): one model per fold and epoch.
+
+Each article belongs to one fold; the fold's model trains on the other folds' articles, so its
+outputs on its own fold are out of fold. Every epoch of every fold model is exported, so that
+the number of epochs is chosen out of fold too (`out_of_fold.py` does the scoring). A killed
+run resumes: finished folds are skipped, an unfinished one restarts from its checkpoint.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from propwatch.corpus.ptc import Label
+from propwatch.model.artifact import TOKENIZER_FILE, load_detector
+from propwatch.model.windows import WindowTokenizer
+from propwatch.training.distil import teacher_targets
+from propwatch.training.examples import corpus_windows
+from propwatch.training.loop import Log, Recipe, fit
+from propwatch.training.network import SpanHead, TokenTagger
+from propwatch.training.train import base_config, encoder_dir, load_split, write_model_folder
+
+PLAN_FILE = "folds.json"
+DONE_FILE = "done"
+
+
+def labelled_corpus(
+    data: Path, limit: int | None = None
+) -> tuple[dict[str, str], dict[str, list[Label]]]:
+    """Every labelled PTC article (train, then dev) and its gold labels."""
+    articles: dict[str, str] = {}
+    labels: dict[str, list[Label]] = {}
+    for split in ("train", "dev"):
+        split_articles, split_labels = load_split(data, split, limit)
+        articles |= split_articles
+        labels |= split_labels
+    return articles, labels
+
+
+def assign_folds(article_ids: list[str], folds: int, seed: int) -> dict[str, int]:
+    """Articles dealt round-robin into folds after a seeded shuffle of their sorted ids."""
+    order = np.random.default_rng(seed).permutation(sorted(article_ids))
+    return {str(article_id): i % folds for i, article_id in enumerate(order)}
+
+
+def fold_plan(work: Path, article_ids: list[str], folds: int, seed: int) -> dict[str, int]:
+    """The fold of every article, written once to `work` and checked on every resume."""
+    plan = assign_folds(article_ids, folds, seed)
+    path = work / PLAN_FILE
+    if path.is_file():
+        stored = json.loads(path.read_text())
+        if stored != plan:
+            raise ValueError(f"{path} holds another fold plan; give a fresh --work folder")
+    else:
+        work.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(plan, indent=1, sort_keys=True) + "\n")
+    return plan
+
+
+def fold_folder(work: Path, fold: int) -> Path:
+    return work / f"fold-{fold}"
+
+
+def epoch_folder(work: Path, fold: int, epoch: int) -> Path:
+    return fold_folder(work, fold) / f"epoch-{epoch}"
+
+
+def cross_validate(
+    data: Path,
+    work: Path,
+    recipe: Recipe,
+    folds: int,
+    log: Log = print,
+    encoder: Path | None = None,
+    teacher: Path | None = None,
+) -> dict[str, int]:
+    """Train every fold model not yet done; returns the fold plan."""
+    source = encoder or encoder_dir()
+    tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
+    articles, labels = labelled_corpus(data, recipe.max_articles)
+    plan = fold_plan(work, list(articles), folds, recipe.seed)
+    for fold in range(folds):
+        done = fold_folder(work, fold) / DONE_FILE
+        if done.is_file():
+            log(f"fold {fold} is done")
+            continue
+        train_articles = {a: text for a, text in articles.items() if plan[a] != fold}
+        teachers = None
+        if teacher is not None:
+            teachers = teacher_targets(load_detector(teacher), train_articles)
+        examples = corpus_windows(
+            tokenizer, train_articles, labels, recipe.seed, teachers, recipe.teacher_weight
+        )
+        log(f"fold {fold}: {len(train_articles)} articles, {len(examples)} windows")
+        hook = partial(_export_epoch, work, fold, source, encoder, recipe, log)
+
+        _, _, memo = fit(
+            examples, source, recipe, log, hook, fold_folder(work, fold) / "checkpoint"
+        )
+        done.write_text(json.dumps({"training_seconds": memo["training_seconds"]}) + "\n")
+    return plan
+
+
+def _export_epoch(
+    work: Path,
+    fold: int,
+    source: Path,
+    encoder: Path | None,
+    recipe: Recipe,
+    log: Log,
+    epoch: int,
+    tagger: TokenTagger,
+    span_head: SpanHead,
+    memo: dict[str, Any],
+) -> None:
+    """Epoch hook: the fold model as it stands, exported for out-of-fold scoring."""
+    folder = epoch_folder(work, fold, epoch)
+    provenance = {"fold": fold, "epoch": epoch, "recipe": asdict(recipe)}
+    write_model_folder(tagger, span_head, source, folder, base_config(encoder), provenance)
+    log(f"fold {fold} epoch {epoch}: wrote {folder}")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from propwatch.version import __version__
+
 if TYPE_CHECKING:
     from propwatch.analysis import Analysis
 
-__version__ = "0.1.0"
 __all__ = ["MAX_ARTICLE_CHARS", "__version__", "analyze"]
 
 # Far above any news article (about 45,000 words); longer inputs are collections, not articles.

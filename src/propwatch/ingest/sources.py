@@ -20,8 +20,8 @@ from typing import BinaryIO
 
 import httpx
 
-from propwatch import __version__
 from propwatch.errors import PropwatchError
+from propwatch.version import __version__
 
 __all__ = [
     "MAX_BYTES",

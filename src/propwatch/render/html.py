@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from propwatch import __version__
 from propwatch.techniques import TECHNIQUES, Technique, by_id
+from propwatch.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from propwatch import MAX_ARTICLE_CHARS, __version__
+from propwatch import MAX_ARTICLE_CHARS
 from propwatch.analysis import Analysis
 from propwatch.errors import PropwatchError
 from propwatch.ingest import ingest_bytes, sources, without_boilerplate
@@ -19,6 +19,7 @@ from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
 from propwatch.render.json_output import render_json
 from propwatch.techniques import TECHNIQUES
+from propwatch.version import __version__
 from propwatch.web import saved
 from propwatch.web.errors import ApiError, from_fetch, from_ingest, responses
 from propwatch.web.state import Web, current

@@ -13,9 +13,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from propwatch import __version__
 from propwatch.schema import load_schema
 from propwatch.store import open_store
+from propwatch.version import __version__
 from propwatch.web import api, errors, pages
 from propwatch.web.middleware import BodyLimit, SecurityHeaders
 from propwatch.web.pool import InferencePool

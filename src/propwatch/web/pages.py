@@ -18,11 +18,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from propwatch import MAX_ARTICLE_CHARS, __version__
+from propwatch import MAX_ARTICLE_CHARS
 from propwatch.ingest import sources
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import SHORT_LABELS, render_html
 from propwatch.techniques import TECHNIQUES
+from propwatch.version import __version__
 from propwatch.web import saved
 from propwatch.web.state import Web, current
 

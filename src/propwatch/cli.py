@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from rich.table import Table
 
 from propwatch.batch.commands import batch_command, stats_command
-from propwatch.errors import PropwatchError
+from propwatch.errors import FetchFailed, ModelMissing, PropwatchError, StoreError, by_kind
 from propwatch.scoring import TASKS, Score
 from propwatch.web.command import serve
 
@@ -262,13 +262,22 @@ app.command("stats")(stats_command)
 app.command("serve")(serve)
 
 
+# Each kind of error -> the exit code; an error takes the entry of its nearest class.
+EXIT_CODES: dict[type[BaseException], int] = {
+    PropwatchError: 2,  # the input, an option or the setup: fix it and run again
+    FetchFailed: 3,  # a URL could not be fetched: try again later
+    StoreError: 4,  # the store cannot be opened or refused a write
+    ModelMissing: 5,  # a model is missing: install it or give another --model
+}
+
+
 def main() -> None:
-    """Entry point: user errors become one line on stderr and exit code 2, never a traceback."""
+    """Entry point: user errors become one line on stderr and an exit code, never a traceback."""
     try:
         app()
     except PropwatchError as error:
         errors.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        sys.exit(by_kind(EXIT_CODES, error, 2))
     except KeyboardInterrupt:
         errors.print("interrupted")
         sys.exit(130)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from propwatch.corpus.ptc import article_id_of
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput
 from propwatch.store.database import ArticleMeta
 
 # Far above any news page, HTML with its scripts included; a larger record is not one article.
@@ -76,12 +76,12 @@ def content_hash(outlet: str | None, kind: Kind, content: str | bytes) -> str:
 def check_inputs(paths: Sequence[Path]) -> None:
     """Fail before a run starts on inputs that are missing or of a type we do not read."""
     if not paths:
-        raise PropwatchError("no inputs; give folders of .txt/.html, or .jsonl/.csv files")
+        raise BadInput("no inputs; give folders of .txt/.html, or .jsonl/.csv files")
     for path in paths:
         if not path.exists():
-            raise PropwatchError(f"{path} does not exist; give a folder, .jsonl, .csv or .txt")
+            raise BadInput(f"{path} does not exist; give a folder, .jsonl, .csv or .txt")
         if path.is_file() and path.suffix.lower() not in (*FILE_TYPES, *RECORD_FILES):
-            raise PropwatchError(
+            raise BadInput(
                 f"{path}: cannot read {path.suffix or 'extensionless'} files; give a folder, "
                 "or a .jsonl, .csv, .txt or .html file"
             )

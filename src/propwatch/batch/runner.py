@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from propwatch.batch.inputs import BadRecord, Record, read_inputs
-from propwatch.errors import PropwatchError
+from propwatch.errors import ModelMissing, PropwatchError
 from propwatch.store.database import Store
 
 if TYPE_CHECKING:
@@ -254,7 +254,7 @@ def model_name(model: Path | None) -> str:
 
     folder = model or SHIPPED_MODEL
     if not (folder / "config.json").is_file():
-        raise PropwatchError(f"{folder} is not a propwatch model folder (no config.json)")
+        raise ModelMissing(f"{folder} is not a propwatch model folder (no config.json)")
     return ModelConfig.load(folder).name
 
 

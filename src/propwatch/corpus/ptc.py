@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TextIO
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput
 from propwatch.techniques import TECHNIQUE_NAMES
 
 ARTICLE_FILE = re.compile(r"^article(?P<id>[^/\\]+)\.txt$")
@@ -23,7 +23,7 @@ TEMPLATE_TECHNIQUE = "?"
 Task = Literal["si", "tc"]
 
 
-class PTCFormatError(PropwatchError):
+class PTCFormatError(BadInput):
     """A PTC file that does not follow the format; the message names the file and line."""
 
 
@@ -46,9 +46,7 @@ def article_id_of(path: Path) -> str | None:
 def read_articles(folder: Path) -> dict[str, str]:
     """All `article<ID>.txt` texts of a folder, keyed by id, read exactly (newlines untouched)."""
     if not folder.is_dir():
-        raise PropwatchError(
-            f"{folder} is not a folder; give the folder holding article<ID>.txt files"
-        )
+        raise BadInput(f"{folder} is not a folder; give the folder holding article<ID>.txt files")
     articles: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
         article_id = article_id_of(path)
@@ -61,9 +59,7 @@ def read_articles(folder: Path) -> dict[str, str]:
                 f"{path}: not UTF-8 ({error.reason}); PTC articles are UTF-8"
             ) from None
     if not articles:
-        raise PropwatchError(
-            f"{folder} holds no article<ID>.txt files; is this a PTC articles folder?"
-        )
+        raise BadInput(f"{folder} holds no article<ID>.txt files; is this a PTC articles folder?")
     return articles
 
 
@@ -74,9 +70,9 @@ def label_files(source: Path) -> list[Path]:
     if source.is_dir():
         files = sorted(p for p in source.iterdir() if p.suffix == ".labels" and p.is_file())
         if not files:
-            raise PropwatchError(f"{source} holds no .labels files; give a label file or folder")
+            raise BadInput(f"{source} holds no .labels files; give a label file or folder")
         return files
-    raise PropwatchError(f"{source} does not exist; give a PTC label file or a folder of them")
+    raise BadInput(f"{source} does not exist; give a PTC label file or a folder of them")
 
 
 def read_labels(source: Path, articles: Mapping[str, str] | None = None) -> list[Label]:

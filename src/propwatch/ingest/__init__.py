@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, replace
 from typing import BinaryIO
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import sources
 from propwatch.ingest.boilerplate import clean
 from propwatch.ingest.decode import charset_from_content_type, decode, normalize_newlines
@@ -44,13 +44,13 @@ def ingest(
 ) -> IngestedText:
     """Read `source`: a file path, an http(s) URL, or "-" for stdin (`stdin`, else sys.stdin)."""
     if not isinstance(source, str) or not source.strip():
-        raise PropwatchError("no input given; pass a file path, an http(s) URL, or - for stdin")
+        raise BadInput("no input given; pass a file path, an http(s) URL, or - for stdin")
     if source == "-":
         payload, kind = sources.read_stdin(stdin if stdin is not None else _sys_stdin()), "stdin"
     elif sources.is_url(source):
         payload, kind = sources.fetch(source, allow_private=allow_private), "url"
     elif scheme := _SCHEME.match(source):
-        raise PropwatchError(
+        raise BadInput(
             f"cannot read {source}: {scheme.group(0)} URLs are not supported; give an http(s) "
             "URL or a file path"
         )
@@ -65,14 +65,14 @@ def ingest_bytes(
 ) -> IngestedText:
     """Turn the bytes of one article (plain text or an HTML page) into the text to analyse."""
     if not isinstance(data, bytes | bytearray | memoryview):
-        raise PropwatchError(f"{name}: expected bytes, got {type(data).__name__}")
+        raise BadInput(f"{name}: expected bytes, got {type(data).__name__}")
     data = bytes(data)
     sources.check_size(len(data), name)
     if not data:
-        raise PropwatchError(f"{name} is empty; give a file that holds the article text")
+        raise EmptyInput(f"{name} is empty; give a file that holds the article text")
     text = decode(data, name=name, declared=charset_from_content_type(content_type))
     if not text.strip():
-        raise PropwatchError(f"{name} holds only whitespace; give a file with the article text")
+        raise EmptyInput(f"{name} holds only whitespace; give a file with the article text")
     is_html = looks_like_html(text) or (_declares_html(content_type) and "<" in text)
     title = None
     if is_html:
@@ -80,7 +80,7 @@ def ingest_bytes(
         text = _with_title(normalize_newlines(body), title)
     cleaned = clean(normalize_newlines(text))
     if not cleaned.text.strip():
-        raise PropwatchError(f"{name} holds no article text, only page boilerplate")
+        raise EmptyInput(f"{name} holds no article text, only page boilerplate")
     return IngestedText(
         text=cleaned.text,
         title=title,

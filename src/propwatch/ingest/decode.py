@@ -12,7 +12,7 @@ import re
 
 from charset_normalizer import from_bytes
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import Unreadable
 
 __all__ = ["charset_from_content_type", "decode", "normalize_newlines"]
 
@@ -137,7 +137,7 @@ def _guess(data: bytes) -> str | None:
 def _refuse_known_binary(data: bytes, name: str) -> None:
     for signature, kind in _SIGNATURES:
         if data.startswith(signature):
-            raise PropwatchError(
+            raise Unreadable(
                 f"{name} is {kind}, not text; convert it to plain text or HTML and try again"
             )
 
@@ -154,15 +154,15 @@ def _checked(text: str | None, name: str, encoding: str) -> str:
     return text
 
 
-def _binary(name: str) -> PropwatchError:
-    return PropwatchError(
+def _binary(name: str) -> Unreadable:
+    return Unreadable(
         f"{name} looks like a binary file, not text in any encoding propwatch can read; "
         "give a .txt or .html article (saved as UTF-8 if you can)"
     )
 
 
-def _bad_bom(name: str, encoding: str) -> PropwatchError:
-    return PropwatchError(
+def _bad_bom(name: str, encoding: str) -> Unreadable:
+    return Unreadable(
         f"{name} starts with a {encoding.upper()} byte-order mark but is not valid {encoding}; "
         "re-save it as UTF-8"
     )

@@ -6,7 +6,7 @@ import re
 
 import trafilatura
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import EmptyInput
 
 __all__ = ["extract", "looks_like_html"]
 
@@ -40,7 +40,7 @@ def extract(html: str, *, name: str) -> tuple[str, str | None]:
     except Exception:
         title, text = None, None
     if not text or not _has_prose(text):
-        raise PropwatchError(
+        raise EmptyInput(
             f"no article text found in {name}; is this a news article page? "
             "If it is, save the article text to a .txt file and pass that instead"
         )

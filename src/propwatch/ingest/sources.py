@@ -20,7 +20,7 @@ from typing import BinaryIO
 
 import httpx
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput, BadUrl, FetchFailed, TooLarge, Unreadable, UnsafeUrl
 from propwatch.version import __version__
 
 __all__ = [
@@ -90,7 +90,7 @@ def is_url(source: str) -> bool:
 
 def check_size(size: int, name: str) -> None:
     if size > MAX_BYTES:
-        raise PropwatchError(
+        raise TooLarge(
             f"{name} is larger than the {MAX_BYTES / 2**20:g} MB limit for one article "
             f"({size / 2**20:.1f} MB or more); pass the article alone"
         )
@@ -105,25 +105,23 @@ def read_file(source: str) -> Payload:
         path = Path(source).expanduser()
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise PropwatchError(
+            raise BadInput(
                 f"{source} is a folder, not an article file; give one .txt or .html file "
                 "(a folder of articles is a corpus: use `propwatch batch`)"
             )
         if not stat.S_ISREG(info.st_mode):
-            raise PropwatchError(f"{source} is not a regular file; give a .txt or .html article")
+            raise BadInput(f"{source} is not a regular file; give a .txt or .html article")
         check_size(info.st_size, source)  # before reading any of it
         with path.open("rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise PropwatchError(f"no such file: {source}; {_url_hint(source)}") from None
+        raise BadInput(f"no such file: {source}; {_url_hint(source)}") from None
     except PermissionError:
-        raise PropwatchError(
-            f"cannot read {source}: permission denied; check its permissions"
-        ) from None
+        raise BadInput(f"cannot read {source}: permission denied; check its permissions") from None
     except OSError as exc:
-        raise PropwatchError(f"cannot read {source}: {_flat(exc.strerror or exc)}") from None
+        raise BadInput(f"cannot read {source}: {_flat(exc.strerror or exc)}") from None
     except (ValueError, RuntimeError):  # a NUL byte in the path, "~nobody/" without a home
-        raise PropwatchError(f"{source!r} is not a usable file path; check it") from None
+        raise BadInput(f"{source!r} is not a usable file path; check it") from None
     check_size(len(data), source)  # the file may have grown since stat()
     return Payload(data, _FILE_TYPES.get(path.suffix.lower()), source)
 
@@ -131,16 +129,16 @@ def read_file(source: str) -> Payload:
 def read_stdin(stream: BinaryIO | None) -> Payload:
     """The bytes piped to stdin; refuses an interactive terminal, which would wait forever."""
     if stream is None:
-        raise PropwatchError("there is no standard input to read; give a file path or a URL")
+        raise BadInput("there is no standard input to read; give a file path or a URL")
     if _is_terminal(stream):
-        raise PropwatchError(
+        raise BadInput(
             "nothing was piped to stdin; pipe an article in (cat article.txt | propwatch "
             "analyze -) or give a file path or a URL"
         )
     try:
         data = stream.read(MAX_BYTES + 1)
     except (OSError, ValueError) as exc:
-        raise PropwatchError(f"cannot read stdin: {_flat(exc)}") from None
+        raise BadInput(f"cannot read stdin: {_flat(exc)}") from None
     if isinstance(data, str):  # a text stream handed in by mistake: take it as UTF-8
         data = data.encode("utf-8", "surrogateescape")
     check_size(len(data), "stdin")
@@ -180,7 +178,7 @@ def fetch(url: str, *, allow_private: bool = False) -> Payload:
             if isinstance(outcome, Payload):
                 return outcome
             current = outcome
-    raise PropwatchError(
+    raise FetchFailed(
         f"{url} redirects more than {MAX_REDIRECTS} times; open it in a browser and pass the "
         "address it finally shows"
     )
@@ -218,13 +216,13 @@ def _host_and_port(url: str) -> tuple[str, int]:
         parsed = httpx.URL(url)
         host = parsed.raw_host.decode("ascii")
     except (httpx.InvalidURL, ValueError, UnicodeError):
-        raise PropwatchError(f"{url} is not a valid URL; check the address") from None
+        raise BadUrl(f"{url} is not a valid URL; check the address") from None
     if parsed.scheme not in ("http", "https"):
-        raise PropwatchError(f"cannot fetch {url}: only http:// and https:// URLs are supported")
+        raise BadUrl(f"cannot fetch {url}: only http:// and https:// URLs are supported")
     if not host:
-        raise PropwatchError(f"{url} has no host name; check the address")
+        raise BadUrl(f"{url} has no host name; check the address")
     if not _HOST.fullmatch(host):  # spaces, "%20" and the like never reach the resolver
-        raise PropwatchError(f"{url} is not a valid URL; check the address")
+        raise BadUrl(f"{url} is not a valid URL; check the address")
     return host, parsed.port or (443 if parsed.scheme == "https" else 80)
 
 
@@ -233,7 +231,7 @@ def _check_host(host: str, port: int, url: str, allow_private: bool) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, OSError):
-        raise PropwatchError(
+        raise FetchFailed(
             f"could not resolve the host name {host} ({url}); check the address and your "
             "network connection"
         ) from None
@@ -246,9 +244,9 @@ def _check_host(host: str, port: int, url: str, allow_private: bool) -> None:
             raise _refused(url, host, address, kind)
 
 
-def _refused(url: str, host: str, address: str, kind: str) -> PropwatchError:
+def _refused(url: str, host: str, address: str, kind: str) -> UnsafeUrl:
     where = f"{host} is" if host.strip("[]") == address else f"{host} resolves to {address},"
-    return PropwatchError(
+    return UnsafeUrl(
         f"refusing to fetch {url}: {where} a {kind} address; propwatch fetches only public web "
         "pages unless private addresses are allowed (--allow-private)"
     )
@@ -268,19 +266,19 @@ def _get(client: httpx.Client, url: str, allow_private: bool, deadline: float) -
             data = _read_capped(response, url, deadline)
             return Payload(data, content_type, url, str(response.url))
     except httpx.ConnectTimeout:
-        raise PropwatchError(
+        raise FetchFailed(
             f"could not connect to {url} within {CONNECT_TIMEOUT:g} s; the site may be down or "
             "unreachable from here: try again later"
         ) from None
     except httpx.TimeoutException:
-        raise PropwatchError(
+        raise FetchFailed(
             f"timed out reading {url} (no data for {READ_TIMEOUT:g} s); the site may be slow "
             "or down: try again later, or save the page and pass the .html file"
         ) from None
     except httpx.ConnectError as exc:
         raise _connect_error(url, exc) from None
     except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, ValueError) as exc:
-        raise PropwatchError(f"could not fetch {url}: {_flat(exc)}") from None
+        raise FetchFailed(f"could not fetch {url}: {_flat(exc)}") from None
 
 
 def _check_peer(response: httpx.Response, url: str) -> None:
@@ -308,7 +306,7 @@ def _check_status(response: httpx.Response, url: str) -> None:
         advice = "the site has a problem; try again later"
     else:
         advice = "check the address"
-    raise PropwatchError(f"{answer}; {advice}")
+    raise FetchFailed(f"{answer}; {advice}")
 
 
 def _check_type(content_type: str | None, url: str) -> None:
@@ -318,7 +316,7 @@ def _check_type(content_type: str | None, url: str) -> None:
         return  # no type given: the decoder's binary check decides
     described = _TYPE_NAMES.get(mime) or _TYPE_FAMILIES.get(mime.split("/", 1)[0])
     what = f"{mime} ({described})" if described else mime
-    raise PropwatchError(
+    raise Unreadable(
         f"{url} is {what}, not a web page or plain text; give the URL of an HTML article "
         "page, or convert the document to text and pass the file"
     )
@@ -335,7 +333,7 @@ def _read_capped(response: httpx.Response, url: str, deadline: float) -> bytes:
         size += len(chunk)
         check_size(size, url)
         if time.monotonic() > deadline:
-            raise PropwatchError(
+            raise FetchFailed(
                 f"gave up on {url} after {TOTAL_TIMEOUT:g} s; the site sends too slowly: try "
                 "again later, or save the page and pass the .html file"
             )
@@ -343,13 +341,13 @@ def _read_capped(response: httpx.Response, url: str, deadline: float) -> bytes:
     return b"".join(chunks)
 
 
-def _connect_error(url: str, exc: httpx.ConnectError) -> PropwatchError:
+def _connect_error(url: str, exc: httpx.ConnectError) -> FetchFailed:
     reason = _flat(exc)
     if "refused" in reason.lower():
-        return PropwatchError(
+        return FetchFailed(
             f"connection refused by the server of {url}; is the address right and the site up?"
         )
-    return PropwatchError(f"could not connect to {url}: {reason}")
+    return FetchFailed(f"could not connect to {url}: {reason}")
 
 
 def _flat(problem: object) -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput, StoreError, StoreUnreachable
 from propwatch.store import models
 
 DEFAULT_URL = "sqlite:///propwatch.db"
@@ -64,13 +64,13 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise PropwatchError(
+        raise BadInput(
             f"{url!r} is not a database URL; give sqlite:///FILE.db or postgresql://USER@HOST/DB"
         ) from None
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database)
     if parsed.get_backend_name() != "postgresql":
-        raise PropwatchError(
+        raise BadInput(
             f"{display_url(url)}: the store runs on SQLite or PostgreSQL; give sqlite:/// or "
             "postgresql:// URL"
         )
@@ -81,7 +81,7 @@ def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
         folder = Path(database).expanduser().resolve().parent
         if not folder.is_dir():
-            raise PropwatchError(f"{folder} does not exist; create it or give another --db file")
+            raise BadInput(f"{folder} does not exist; create it or give another --db file")
     # A generous busy timeout: `propwatch stats` may read while a batch writes.
     engine = create_engine(url, connect_args={"timeout": 60})
     event.listen(engine, "connect", _sqlite_pragmas)
@@ -163,7 +163,7 @@ class Store:
         except IntegrityError:
             return False  # another run stored the same article in the meantime
         except DataError as error:  # e.g. PostgreSQL refuses NUL characters in text
-            raise PropwatchError(f"the store refused it: {_first_line(error)}") from None
+            raise StoreError(f"the store refused it: {_first_line(error)}") from None
         return True
 
     def save_failure(
@@ -299,14 +299,14 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
     url = normalise_url(url)
     engine = make_engine(url)
     if not create and _missing_sqlite_file(engine):
-        raise PropwatchError(
+        raise BadInput(
             f"there is no store at {engine.url.database}; run `propwatch batch` first or give --db"
         )
     try:
         migrate(engine)
     except OperationalError as error:
         engine.dispose()
-        raise PropwatchError(
+        raise StoreUnreachable(
             f"cannot open the store {display_url(url)}: {_first_line(error)}; check the --db URL "
             "and that the database server is running"
         ) from None

@@ -20,7 +20,7 @@ from rich.text import Text
 from sqlalchemy import ColumnElement, Integer, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput
 from propwatch.store.database import Store, display_url
 from propwatch.store.models import Analysis, Article, Span
 from propwatch.techniques import TECHNIQUES
@@ -69,7 +69,7 @@ def per_1000(count: int, words: int) -> float:
 def latest_model(session: Session) -> str:
     model = session.scalar(select(Analysis.model).order_by(Analysis.id.desc()).limit(1))
     if model is None:
-        raise PropwatchError("the store holds no analyses yet; run `propwatch batch` first")
+        raise BadInput("the store holds no analyses yet; run `propwatch batch` first")
     return model
 
 
@@ -78,7 +78,7 @@ def choose_model(store: Store, model: str | None) -> str:
         if model is None:
             return latest_model(session)
         if session.scalar(select(Analysis.id).where(Analysis.model == model).limit(1)) is None:
-            raise PropwatchError(
+            raise BadInput(
                 f"the store {display_url(store.url)} holds no analyses by model {model!r}; "
                 f"its latest model is {latest_model(session)!r}"
             )
@@ -209,7 +209,7 @@ def _overall(store: Store, model: str) -> Group:
 def stats_rows(store: Store, by: str, model: str | None = None) -> tuple[str, list[dict[str, Any]]]:
     """(the model counted, one dict per row) for `by` outlet, technique or month."""
     if by not in GROUPINGS:
-        raise PropwatchError(f"cannot group by {by!r}; choose {', '.join(GROUPINGS)}")
+        raise BadInput(f"cannot group by {by!r}; choose {', '.join(GROUPINGS)}")
     model = choose_model(store, model)
     if by == "technique":
         return model, technique_rows(store, model)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import ModelMissing
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -91,14 +91,14 @@ def _load_english() -> Language:
     try:
         import spacy
     except ImportError as error:
-        raise PropwatchError(
+        raise ModelMissing(
             "spaCy is not installed; the structure stage needs it: "
             f"pip install 'spacy>=3.8,<3.9' {PIP_REQUIREMENT}"
         ) from error
     try:
         nlp = spacy.load(PIPELINE)
     except (OSError, ImportError) as error:  # E050: no such package; E053: broken install
-        raise PropwatchError(
+        raise ModelMissing(
             f"the spaCy English pipeline {PIPELINE!r} is not installed: "
             f"pip install {PIP_REQUIREMENT}"
         ) from error

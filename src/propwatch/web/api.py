@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from propwatch import MAX_ARTICLE_CHARS
 from propwatch.analysis import Analysis
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput, BadUrl, EmptyInput, TooLarge
 from propwatch.ingest import ingest_bytes, sources, without_boilerplate
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
@@ -21,7 +21,7 @@ from propwatch.render.json_output import render_json
 from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
 from propwatch.web import saved
-from propwatch.web.errors import ApiError, from_fetch, from_ingest, responses
+from propwatch.web.errors import NotFound, responses
 from propwatch.web.state import Web, current
 
 # The most a JSON body needs: the longest article with every character \u-escaped, and room.
@@ -171,10 +171,7 @@ async def analyze_file(
 ) -> Response:
     data = await file.read(sources.MAX_BYTES + 1)
     name = PurePath(file.filename or "upload").name[:MAX_NAME_CHARS] or "upload"
-    try:
-        got = await run_in_threadpool(ingest_bytes, data, content_type=file.content_type, name=name)
-    except PropwatchError as error:
-        raise from_ingest(error) from None
+    got = await run_in_threadpool(ingest_bytes, data, content_type=file.content_type, name=name)
     analysis = await web.pool.analyze(checked(got.text), None)
     return await analysis_response(web, analysis, got.title, save)
 
@@ -225,34 +222,25 @@ async def healthz(web: Annotated[Web, Depends(current)]) -> Health:
 def checked(text: str) -> str:
     """The text, if it is an article the model can take; else the API error that says why."""
     if not text.strip():
-        raise ApiError("empty_text", "the text is empty; paste the article text")
+        raise EmptyInput("the text is empty; paste the article text")
     if len(text) > MAX_ARTICLE_CHARS:
-        raise ApiError(
-            "too_large",
+        raise TooLarge(
             f"the text has {len(text):,} characters, more than the {MAX_ARTICLE_CHARS:,} of one "
             "article; send one article at a time",
         )
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ApiError(
-            "invalid_request", "the text holds unpaired surrogates; send valid Unicode text"
-        ) from None
+        raise BadInput("the text holds unpaired surrogates; send valid Unicode text") from None
     return text
 
 
 def fetch(url: str, allow_private: bool) -> tuple[str, str | None, str | None]:
     """The text, final URL and title of the article page at `url`."""
     if not sources.is_url(url):
-        raise ApiError("bad_url", "give the page's full address, starting with https://")
-    try:
-        payload = sources.fetch(url, allow_private=allow_private)
-    except PropwatchError as error:
-        raise from_fetch(error) from None
-    try:
-        got = ingest_bytes(payload.data, content_type=payload.content_type, name=payload.name)
-    except PropwatchError as error:
-        raise from_ingest(error) from None
+        raise BadUrl("give the page's full address, starting with https://")
+    payload = sources.fetch(url, allow_private=allow_private)
+    got = ingest_bytes(payload.data, content_type=payload.content_type, name=payload.name)
     return got.text, payload.url, got.title
 
 
@@ -261,10 +249,7 @@ async def analysis_response(
 ) -> Response:
     headers: dict[str, str] = {}
     if save:
-        try:
-            key = await run_in_threadpool(saved.save, web.store, analysis, title)
-        except PropwatchError as error:
-            raise ApiError("store_failed", str(error)) from None
+        key = await run_in_threadpool(saved.save, web.store, analysis, title)
         headers = {
             "Analysis-Id": key,
             "Content-Location": f"/v1/analyses/{key}",
@@ -276,5 +261,5 @@ async def analysis_response(
 async def stored(web: Web, analysis_id: str) -> Analysis:
     analysis = await run_in_threadpool(saved.load, web.store, analysis_id)
     if analysis is None:
-        raise ApiError("not_found", f"no stored analysis has the id {analysis_id[:40]!r}")
+        raise NotFound(f"no stored analysis has the id {analysis_id[:40]!r}")
     return analysis

@@ -1,7 +1,7 @@
 """API errors: JSON `{"code", "message"}` with a stable code and a one-line message.
 
-Messages from ingest and the model (PropwatchError) are passed on as they are; the code says
-what kind of problem it is, for programs to branch on.
+Messages from ingest, the store and the model (PropwatchError) are passed on as they are; the code
+comes from the error's class (`API_ERRORS`), for programs to branch on.
 """
 
 from __future__ import annotations
@@ -16,7 +16,18 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import (
+    BadInput,
+    BadUrl,
+    EmptyInput,
+    FetchFailed,
+    PropwatchError,
+    StoreError,
+    TooLarge,
+    Unreadable,
+    UnsafeUrl,
+    by_kind,
+)
 from propwatch.web.pool import Busy
 
 log = logging.getLogger("propwatch.web")
@@ -37,8 +48,31 @@ CODES: dict[str, tuple[int, str]] = {
     "internal_error": (500, "a bug in propwatch: please report it"),
 }
 _BY_STATUS = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
-_EMPTY = ("is empty", "holds only whitespace", "holds no article text", "no article text found")
-_BAD_URL = ("is not a valid URL", "has no host name", "only http:// and https://")
+
+
+class NotFound(PropwatchError):
+    """No stored analysis has the id asked for."""
+
+
+# Each kind of error -> its code; an error takes the entry of its nearest class.
+API_ERRORS: dict[type[Exception], str] = {
+    BadInput: "invalid_request",
+    EmptyInput: "empty_text",
+    Unreadable: "unreadable",
+    BadUrl: "bad_url",
+    UnsafeUrl: "private_address",
+    TooLarge: "too_large",
+    NotFound: "not_found",
+    FetchFailed: "fetch_failed",
+    Busy: "busy",
+    StoreError: "store_failed",
+    PropwatchError: "internal_error",
+}
+
+
+def code_of(error: Exception) -> str:
+    """The API error code for `error`: its class's, or its nearest base class's."""
+    return by_kind(API_ERRORS, error, "internal_error")
 
 
 class ErrorBody(BaseModel):
@@ -59,15 +93,6 @@ def too_large_message(limit: int) -> str:
     return f"the request body is over this endpoint's {limit:,}-byte limit; send one article"
 
 
-class ApiError(Exception):
-    """An error the API answers with: its code (a key of CODES) and message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
 def responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for the error codes a route can answer with."""
     out: dict[int | str, dict[str, Any]] = {}
@@ -80,30 +105,6 @@ def responses(*codes: str) -> dict[int | str, dict[str, Any]]:
             "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
         }
     return out
-
-
-def from_fetch(error: PropwatchError) -> ApiError:
-    """The API error for a URL that could not be fetched."""
-    message = str(error)
-    if message.startswith("refusing to fetch"):
-        return ApiError("private_address", message)
-    if any(part in message for part in _BAD_URL):
-        return ApiError("bad_url", message)
-    if "larger than the" in message:
-        return ApiError("too_large", message)
-    if "not a web page or plain text" in message:
-        return ApiError("unreadable", message)
-    return ApiError("fetch_failed", message)
-
-
-def from_ingest(error: PropwatchError) -> ApiError:
-    """The API error for bytes (a file or a fetched page) that hold no readable article."""
-    message = str(error)
-    if "larger than the" in message:
-        return ApiError("too_large", message)
-    if any(part in message for part in _EMPTY):
-        return ApiError("empty_text", message)
-    return ApiError("unreadable", message)
 
 
 def error_response(code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -121,14 +122,13 @@ def _validation_message(error: RequestValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
-async def _api_error(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, ApiError)
-    return error_response(error.code, error.message)
-
-
-async def _busy(_request: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, Busy)
-    return error_response("busy", str(error), {"Retry-After": str(error.retry_after)})
+async def _known(request: Request, error: Exception) -> JSONResponse:
+    code = code_of(error)
+    if code == "internal_error":
+        log.error("%s %s failed: %s", request.method, request.url.path, error)
+    retry = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry)} if retry is not None else None
+    return error_response(code, str(error), headers)
 
 
 async def _invalid(_request: Request, error: Exception) -> JSONResponse:
@@ -153,11 +153,6 @@ def _http_message(request: Request, error: HTTPException) -> str:
     return error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
 
 
-async def _propwatch(request: Request, error: Exception) -> JSONResponse:
-    log.error("%s %s failed: %s", request.method, request.url.path, error)
-    return error_response("internal_error", str(error))
-
-
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("internal error on %s %s", request.method, request.url.path, exc_info=error)
     return error_response(
@@ -167,9 +162,8 @@ async def _unexpected(request: Request, error: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     """Every error the app can raise becomes a JSON error response."""
-    app.add_exception_handler(ApiError, _api_error)
-    app.add_exception_handler(Busy, _busy)
+    for kind in API_ERRORS:
+        app.add_exception_handler(kind, _known)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(PropwatchError, _propwatch)
     app.add_exception_handler(Exception, _unexpected)

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import BadInput, PropwatchError
 
 if TYPE_CHECKING:
     from propwatch.analysis import Analysis
@@ -88,7 +88,7 @@ class InferencePool:
 
     def __init__(self, workers: int, queue: int) -> None:
         if workers < 1 or queue < 0:
-            raise PropwatchError("the pool needs at least one worker and a queue of 0 or more")
+            raise BadInput("the pool needs at least one worker and a queue of 0 or more")
         self.workers = workers
         self.queue = queue
         self.model = ""

@@ -24,7 +24,7 @@ from propwatch.analysis import (
     Summary,
     section_index,
 )
-from propwatch.errors import PropwatchError
+from propwatch.errors import StoreError
 from propwatch.store import ArticleMeta, Store, models
 from propwatch.structure.types import Attribution
 
@@ -51,7 +51,7 @@ def save(store: Store, analysis: Analysis, title: str | None = None) -> str:
     try:
         store.save_analysis(meta, analysis)
     except SQLAlchemyError as error:
-        raise PropwatchError(f"could not store the analysis: {type(error).__name__}") from None
+        raise StoreError(f"could not store the analysis: {type(error).__name__}") from None
     return key
 
 

@@ -35,7 +35,12 @@ def pipeline() -> None:
 
 
 def structure_of(text: str) -> Structure:
-    return analyse_structure(parse_article(text))
+    return analyse_structure(parse_article(text), nlp_module.load_pipeline())
+
+
+def sections_of(text: str) -> tuple[Section, ...]:
+    """The sections of `text` when nothing in it is attributed."""
+    return find_sections(parse_article(text), (), find_quotes(text))
 
 
 def span(text: str, fragment: str, nth: int = 0) -> tuple[int, int]:
@@ -322,7 +327,7 @@ OPINION2 = "Should we accept this? We obviously cannot, and we must not stay sil
 
 
 def kinds(text: str) -> list[tuple[str, str | None]]:
-    return [(s.kind, s.heading) for s in find_sections(parse_article(text))]
+    return [(s.kind, s.heading) for s in sections_of(text)]
 
 
 def paragraphs(*lines: str) -> str:
@@ -353,7 +358,7 @@ def paragraphs(*lines: str) -> str:
 def test_sections(lines: tuple[str, ...], expected: list[tuple[str, str | None]]) -> None:
     text = paragraphs(*lines)
     assert kinds(text) == expected
-    sections = find_sections(parse_article(text))
+    sections = sections_of(text)
     check_offsets(text, Structure(sections, ()))
     assert sections[0].start == text.index(lines[0])
     assert sections[-1].end == len(text)
@@ -366,8 +371,8 @@ def test_reported_paragraphs_are_not_opinion() -> None:
 
 
 def test_sections_of_empty_and_title_only() -> None:
-    assert find_sections(parse_article("")) == ()
-    assert find_sections(parse_article("Only a title\n\n")) == ()
+    assert sections_of("") == ()
+    assert sections_of("Only a title\n\n") == ()
 
 
 # --- voice_of ----------------------------------------------------------------------------------

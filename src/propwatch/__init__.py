@@ -29,7 +29,7 @@ def analyze(text: str, *, url: str | None = None) -> Analysis:
     from propwatch.article import parse_article
     from propwatch.errors import PropwatchError
     from propwatch.model.artifact import shipped_detector
-    from propwatch.structure import analyse_structure
+    from propwatch.structure import analyse_structure, load_pipeline
 
     if not isinstance(text, str):
         raise PropwatchError(f"analyze() takes the article text as str, not {type(text).__name__}")
@@ -40,5 +40,5 @@ def analyze(text: str, *, url: str | None = None) -> Analysis:
         )
     detector = shipped_detector()
     article = parse_article(text)
-    structure = analyse_structure(article)
+    structure = analyse_structure(article, load_pipeline())
     return build_analysis(article, detector.detect(text), detector.name, structure, url)

@@ -112,11 +112,13 @@ def analyse_text(text: str, detector: Detector, url: str | None) -> Analysis:
     """What `propwatch.analyze` does, with the worker's own detector."""
     from propwatch.analysis import build_analysis
     from propwatch.article import parse_article
-    from propwatch.structure import analyse_structure
+    from propwatch.structure import analyse_structure, load_pipeline
 
     article = parse_article(text)
     detection = detector.detect(text)
-    return build_analysis(article, detection, detector.name, analyse_structure(article), url=url)
+    return build_analysis(
+        article, detection, detector.name, analyse_structure(article, load_pipeline()), url=url
+    )
 
 
 # --- the local engine -------------------------------------------------------------------------

@@ -1,11 +1,12 @@
 """The structure stage: which parts of an article are the outlet's voice, and which are reported.
 
 >>> from propwatch.article import parse_article
->>> structure = analyse_structure(parse_article(text))
+>>> structure = analyse_structure(parse_article(text), load_pipeline())
 >>> voice_of(structure, start, end)  # ("reported", "Interfax") or ("outlet", None)
 
-`analyse_structure` parses the article once with spaCy (see `nlp`), finds its attributions
-(`attribution`) and cuts its body into report / opinion / credits sections (`sections`). Every
+`analyse_structure` parses the article once with spaCy (see `nlp`), finds its quotations once
+(`attribution.find_quotes`), its attributions (`attribution`), and cuts its body into report /
+opinion / credits sections (`sections`). Every
 Section and Attribution keeps `0 <= start < end <= len(article.text)` and has no whitespace at
 either edge, for any input.
 """
@@ -15,11 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from propwatch.structure.attribution import find_attributions
+from propwatch.structure.attribution import find_attributions, find_quotes
+from propwatch.structure.nlp import load_pipeline
 from propwatch.structure.sections import find_sections
 from propwatch.structure.types import Attribution, Section, SectionKind, Voice
 
 if TYPE_CHECKING:
+    from spacy.language import Language
+
     from propwatch.article import Article
 
 __all__ = [
@@ -29,6 +33,7 @@ __all__ = [
     "Structure",
     "Voice",
     "analyse_structure",
+    "load_pipeline",
     "voice_of",
 ]
 
@@ -41,10 +46,11 @@ class Structure:
     attributions: tuple[Attribution, ...]  # by start, outer before inner
 
 
-def analyse_structure(article: Article) -> Structure:
-    """Sections and attributions of `article` (loads the spaCy pipeline on first use)."""
-    attributions = find_attributions(article)
-    return Structure(find_sections(article, attributions), attributions)
+def analyse_structure(article: Article, nlp: Language) -> Structure:
+    """Sections and attributions of `article`; `nlp` is the English pipeline (`load_pipeline()`)."""
+    quotes = find_quotes(article.text)
+    attributions = find_attributions(article, nlp, quotes)
+    return Structure(find_sections(article, attributions, quotes), attributions)
 
 
 def voice_of(structure: Structure, start: int, end: int) -> tuple[Voice, str | None]:

@@ -51,6 +51,7 @@ from propwatch.structure.nlp import Chunk, parse
 from propwatch.structure.types import Attribution
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
     from propwatch.article import Article
@@ -141,12 +142,16 @@ class _Entity:
     kind: str
 
 
-def find_attributions(article: Article) -> tuple[Attribution, ...]:
-    """Every quotation and attributed clause of `article`, sorted by position, nested ones too."""
-    quotes = find_quotes(article.text)
+def find_attributions(
+    article: Article, nlp: Language, quotes: list[tuple[int, int]]
+) -> tuple[Attribution, ...]:
+    """Every quotation and attributed clause of `article`, sorted by position, nested ones too.
+
+    `nlp` is the English pipeline (`nlp.load_pipeline()`), `quotes` what `find_quotes` finds.
+    """
     found: list[_Found] = []
     entities: list[_Entity] = []
-    for chunk in parse(article):
+    for chunk in parse(article, nlp):
         found += _clauses(chunk)
         found += _quotations(chunk, quotes)
         found += _headline(chunk, article)

@@ -108,9 +108,8 @@ def _load_english() -> Language:
     return nlp
 
 
-def parse(article: Article) -> Iterator[Chunk]:
-    """Parse `article` chunk by chunk, in text order; a chunk spaCy fails on is skipped."""
-    nlp = load_pipeline()
+def parse(article: Article, nlp: Language) -> Iterator[Chunk]:
+    """Parse `article` with `nlp`, chunk by chunk in text order; a chunk spaCy fails on is lost."""
     starts = {sentence.start for sentence in article.sentences}
     for start, end in _chunk_bounds(article):
         text = article.text[start:end]

@@ -34,7 +34,6 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from propwatch.structure.attribution import find_quotes
 from propwatch.structure.types import Attribution, Section, SectionKind
 
 if TYPE_CHECKING:
@@ -99,16 +98,17 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
 
 
 def find_sections(
-    article: Article, attributions: Sequence[Attribution] = ()
+    article: Article, attributions: Sequence[Attribution], quotes: list[tuple[int, int]]
 ) -> tuple[Section, ...]:
-    """The sections of `article`'s body; `attributions` tell reported paragraphs from opinion."""
+    """The sections of `article`'s body; `attributions` and `quotes` (what `find_quotes` finds)
+    tell reported paragraphs from opinion."""
     paragraphs = article.paragraphs
     if not paragraphs:
         return ()
     credits = _credits_start(paragraphs)
     runs = _heading_runs(paragraphs[:credits])
     if runs:
-        runs[-1:] = _split_register(article, attributions, runs[-1])
+        runs[-1:] = _split_register(_Context(article, attributions, quotes), runs[-1])
     sections = [
         _section(paragraphs, first, last, kind, heading) for first, last, kind, heading in runs
     ]
@@ -178,13 +178,12 @@ def _heading_runs(paragraphs: Sequence[Segment]) -> list[_Run]:
     return runs
 
 
-def _split_register(article: Article, attributions: Sequence[Attribution], run: _Run) -> list[_Run]:
+def _split_register(context: _Context, run: _Run) -> list[_Run]:
     """`run`, or a report and the opinion run it ends with (rule 3 of the module doc)."""
     first, last, kind, heading = run
     if kind != "report":
         return [run]
-    paragraphs = article.paragraphs
-    context = _Context(article, attributions, find_quotes(article.text))
+    paragraphs = context.paragraphs
     end = last
     while end > first and is_short_line(paragraphs[end - 1].text):
         end -= 1  # trailing short lines follow whatever precedes them
@@ -211,6 +210,7 @@ class _Context:
         self, article: Article, attributions: Sequence[Attribution], quotes: list[tuple[int, int]]
     ) -> None:
         self.text = article.text
+        self.paragraphs = article.paragraphs
         self.attributions = attributions
         self.quotes = quotes
         self.sentence_starts = [s.start for s in article.sentences]

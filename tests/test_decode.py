@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,6 +17,7 @@ from propwatch.model.decode import (
     line_breaks,
     piece_span_probability,
     token_runs,
+    trim_function_word_ends,
     trim_span,
 )
 
@@ -108,3 +111,30 @@ def test_decoded_spans_keep_the_offset_contract_and_boundary_rule(text: str, dat
         for edge in (fragment[0], fragment[-1]):
             assert not edge.isspace() and edge not in BOUNDARY_PUNCTUATION
         assert "\n" not in fragment
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("a gross violation of", "a gross violation"),
+        ("the so-called “moderate opposition” in the", "the so-called “moderate opposition”"),
+        ("they will blow it up", "they will blow it up"),  # phrasal particles stay
+        ("this is not", "this is not"),
+        ("traitors and", "traitors"),
+        ("of the", None),
+    ],
+)
+def test_function_words_are_dropped_from_span_ends(text: str, kept: str | None):
+    trimmed = trim_function_word_ends(text, 0, len(text))
+    assert (text[slice(*trimmed)] if trimmed else None) == kept
+
+
+def test_decoding_trims_function_word_ends_only_when_asked():
+    text = "a gross violation of law"
+    offsets = np.asarray([[0, 1], [2, 7], [8, 17], [18, 20], [21, 24]])
+    probabilities = np.asarray([0.1, 0.9, 0.9, 0.6, 0.1])
+    plain = DecodeSettings(threshold=0.5, min_chars=1)
+    spans = decode_spans(text, offsets, probabilities, plain)
+    assert [text[s.start : s.end] for s in spans] == ["gross violation of"]
+    trimmed = decode_spans(text, offsets, probabilities, replace(plain, trim_function_words=True))
+    assert [text[s.start : s.end] for s in trimmed] == ["gross violation"]

@@ -26,7 +26,7 @@ def test_propwatch_train_writes_a_working_model_that_can_teach_another(tmp_path:
     result = CliRunner().invoke(app, [*args, "--max-articles", "3", "--max-steps", "2"])
     assert result.exit_code == 0, result.output
     config = ModelConfig.load(out)
-    assert {"si", "si_cross_fitted", "tc", "flc", "slc"} <= set(config.metrics["dev"])
+    assert {"si", "cross_fitted", "tc", "flc", "slc", "ece"} <= set(config.metrics["dev"])
     card = (out / "MODEL_CARD.md").read_text()
     assert card.count("| Loaded_Language |") == 1
     assert "Tuned on one half of the dev articles and scored on the other" in card

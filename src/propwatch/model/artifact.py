@@ -13,6 +13,7 @@ import numpy as np
 import onnxruntime as ort
 
 from propwatch.errors import PropwatchError
+from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings
 from propwatch.model.windows import WindowTokenizer
@@ -44,12 +45,22 @@ class ModelConfig:
     @classmethod
     def load(cls, folder: Path) -> ModelConfig:
         raw = json.loads((folder / CONFIG_FILE).read_text())
-        settings = raw.pop("settings")
-        decode = DecodeSettings(**settings.pop("decode"))
-        settings["technique_bias"] = tuple(settings.get("technique_bias", ()))
-        settings["repetition_bias"] = tuple(settings.get("repetition_bias", (0.0, 0.0)))
+        settings = settings_from_dict(raw.pop("settings"))
         raw["techniques"] = tuple(raw["techniques"])
-        return cls(settings=DetectorSettings(decode=decode, **settings), **raw)
+        return cls(settings=settings, **raw)
+
+
+def settings_from_dict(raw: dict[str, Any]) -> DetectorSettings:
+    """DetectorSettings from their JSON form (lists where the dataclass holds tuples)."""
+    settings = dict(raw)
+    decode = DecodeSettings(**settings.pop("decode"))
+    knots = settings.pop("calibration", {})
+    settings["calibration"] = Calibration(
+        tuple(knots.get("scores", ())), tuple(knots.get("confidences", ()))
+    )
+    settings["technique_bias"] = tuple(settings.get("technique_bias", ()))
+    settings["repetition_bias"] = tuple(settings.get("repetition_bias", (0.0, 0.0)))
+    return DetectorSettings(decode=decode, **settings)
 
 
 class OnnxBackend:

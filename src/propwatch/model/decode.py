@@ -12,6 +12,21 @@ NEWLINE = re.compile("\n")
 # PTC v2: a span never starts or ends with whitespace or one of these.
 BOUNDARY_PUNCTUATION = ".,:;"
 
+# Closed-class words a reader's highlighter does not stop on: prepositions, determiners,
+# conjunctions and auxiliaries. Particles that end phrasal verbs ("blow up", "wipe out") and "not"
+# are left out: PTC train's gold spans end on them often.
+_FUNCTION_WORDS = """
+a an the this these those that its their his her our your my every each some any no
+of in to for with on at by from about into onto upon over under between among through during
+against without within toward towards than as like via per
+and or but nor yet so if because while although though whether unless since when where
+is are was were be been being am has have had do does did will would shall should can could
+may might must
+"""
+FUNCTION_WORD_ENDS = frozenset(_FUNCTION_WORDS.split())
+APOSTROPHE = "\u2019"
+WORD = re.compile(rf"[\w'{APOSTROPHE}-]+")
+
 
 @dataclass(frozen=True)
 class DecodeSettings:
@@ -25,6 +40,8 @@ class DecodeSettings:
     extend_margin: float = 0.0
     # Share of the likeliest technique channel in a piece's span probability, beside channel 0
     technique_mix: float = 0.0
+    # Drop function words (FUNCTION_WORD_ENDS) from the end of a span
+    trim_function_words: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,22 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and (text[end - 1].isspace() or text[end - 1] in BOUNDARY_PUNCTUATION):
         end -= 1
     return (start, end) if start < end else None
+
+
+def trim_function_word_ends(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Shrink [start, end) until its last word is not a function word; None when none is left."""
+    while True:
+        words = list(WORD.finditer(text, start, end))
+        if not words:
+            return None
+        if words[-1].group().lower().replace(APOSTROPHE, "'") not in FUNCTION_WORD_ENDS:
+            return start, end
+        if len(words) == 1:
+            return None
+        trimmed = trim_span(text, start, words[-1].start())
+        if trimmed is None:
+            return None
+        start, end = trimmed
 
 
 def expand_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -97,6 +130,8 @@ def decode_spans(
             continue
         start, end = expand_to_words(text, int(offsets[first, 0]), int(offsets[last, 1]))
         trimmed = trim_span(text, start, end)
+        if trimmed is not None and settings.trim_function_words:
+            trimmed = trim_function_word_ends(text, *trimmed)
         if trimmed is None or trimmed[1] - trimmed[0] < settings.min_chars:
             continue
         confidence = float(probabilities[first : last + 1].mean())

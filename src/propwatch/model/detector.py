@@ -12,6 +12,7 @@ from typing import Protocol
 
 import numpy as np
 
+from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
@@ -38,7 +39,10 @@ class Backend(Protocol):
 class DetectorSettings:
     decode: DecodeSettings = field(default_factory=DecodeSettings)
     second_technique: float = 0.9  # also report a span's runner-up technique above this share
-    min_span_score: float = 0.0  # drop decoded spans that the span head finds unconvincing
+    # Raw span score (token confidence x P(propaganda) x P(technique)) to confidence
+    calibration: Calibration = field(default_factory=Calibration)
+    # The display threshold: spans below this confidence are neither shown nor predicted
+    min_confidence: float = 0.0
     # Added to the technique logits: the head's class priors, corrected (training/corrections.py)
     technique_bias: tuple[float, ...] = ()
     # Added to the Repetition logit of a fragment that occurs once, and of one that recurs in the
@@ -64,7 +68,7 @@ class DetectedSpan:
     start: int
     end: int
     technique: str
-    confidence: float  # P(propaganda) x P(technique | propaganda)
+    confidence: float  # P(the span overlaps a gold span of this technique), calibrated
     technique_probabilities: tuple[float, ...]
 
 
@@ -134,7 +138,9 @@ class Detector:
         self.settings = settings
         self.name = name
 
-    def detect(self, text: str) -> Detection:
+    def detect(self, text: str, min_confidence: float | None = None) -> Detection:
+        """Spans at or above `min_confidence` (the model's display threshold if None)."""
+        floor = self.settings.min_confidence if min_confidence is None else min_confidence
         tokens = self.tokenizer.tokenize(text)
         spans: list[DetectedSpan] = []
         span_probability = np.zeros(len(tokens), dtype=np.float32)
@@ -144,7 +150,7 @@ class Detector:
             span_probability[segment.first : segment.last] = piece_span_probability(
                 segment.probabilities, self.settings.decode.technique_mix
             )
-            spans.extend(self._spans_in(tokens, segment))
+            spans.extend(self._spans_in(tokens, segment, floor))
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         return Detection(tokens, span_probability, spans)
 
@@ -260,30 +266,33 @@ class Detector:
             for span, probs, p in zip(raw, techniques, propaganda, strict=True)
         ]
 
-    def _spans_in(self, tokens: TokenizedArticle, segment: Segment) -> list[DetectedSpan]:
+    def _spans_in(
+        self, tokens: TokenizedArticle, segment: Segment, floor: float
+    ) -> list[DetectedSpan]:
         spans = []
         for candidate in self.candidates(tokens, segment, self.settings.decode):
-            if candidate.score >= self.settings.min_span_score:
-                raw = candidate.raw
-                spans.extend(
-                    self._labelled(raw.start, raw.end, candidate.score, candidate.techniques)
-                )
+            labelled = self.labelled(candidate)
+            spans.extend(span for span in labelled if span.confidence >= floor)
         return spans
 
-    def _labelled(
-        self, start: int, end: int, span_confidence: float, probs: np.ndarray
-    ) -> list[DetectedSpan]:
+    def labelled(self, candidate: Candidate) -> list[DetectedSpan]:
         """The span under its best technique, plus the runner-up when that is nearly as likely."""
+        probs = candidate.techniques
         order = np.argsort(-probs)
         chosen = [order[0]]
         if probs[order[1]] >= self.settings.second_technique * probs[order[0]]:
             chosen.append(order[1])
         as_tuple = tuple(float(p) for p in probs)
+        confidences = self.settings.calibration(candidate.score * probs[chosen])
         return [
             DetectedSpan(
-                start, end, TECHNIQUE_NAMES[k], span_confidence * float(probs[k]), as_tuple
+                candidate.raw.start,
+                candidate.raw.end,
+                TECHNIQUE_NAMES[k],
+                float(confidence),
+                as_tuple,
             )
-            for k in chosen
+            for k, confidence in zip(chosen, confidences, strict=True)
         ]
 
     def _piece_range(

@@ -1,4 +1,9 @@
-"""The model card: what the model is, how it was trained, and what it scores on PTC dev."""
+"""The model card: what the model is, how it was trained and chosen, and what it scores.
+
+A model from `propwatch train --folds` (the shipped one) reports out-of-fold scores over all
+labelled articles; a model from a single train/dev run reports its dev scores, in-sample and
+cross-fitted on dev halves.
+"""
 
 from __future__ import annotations
 
@@ -14,70 +19,41 @@ TASKS = (
     ("flc", "Fragment-level joint span + technique (FLC), NLP4IF-2019"),
     ("slc", "Sentence-level (SLC), positive class"),
 )
-
-
-def _overall(metrics: dict[str, Any]) -> list[str]:
-    rows = ["| task | precision | recall | F1 |", "|---|---|---|---|"]
-    for key, title in TASKS:
-        if key in metrics:
-            m = metrics[key]
-            rows.append(f"| {title} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |")
-    return rows
-
-
-def _cross_fitted_si(metrics: dict[str, Any]) -> list[str]:
-    si = metrics.get("si_cross_fitted")
-    if not si:
-        return []
-    return [
-        "The decoding settings are tuned on dev, so the SI figure above is in-sample for them. "
-        "Tuned on one half of the dev articles and scored on the other, and the reverse, SI is "
-        f"P {si['precision']:.3f}, R {si['recall']:.3f}, F1 {si['f1']:.3f}.",
-        "",
-    ]
-
-
 CORRECTION_NAMES = {
     "none": "none",
     "repetition": "Repetition evidence",
     "priors": "priors",
     "repetition+priors": "Repetition evidence, then priors",
 }
+CONFIDENCE = (
+    "A span's confidence is the probability that it overlaps a gold span of the same technique. "
+    "The raw score (the token head's mean probability over the span x the span head's "
+    "P(propaganda) x P(technique)) is mapped to it by an isotonic regression fitted on held-out "
+    "predictions."
+)
+CHECK_DEV = (
+    "Check them: `propwatch predict ../shared/data/ptc/dev/dev-articles --out pred.txt`, then "
+    "`propwatch evaluate --gold ../shared/data/ptc/dev/dev-task-flc-tc.labels --pred pred.txt "
+    "--task si|flc|slc --articles ../shared/data/ptc/dev/dev-articles`; for TC, "
+    "`propwatch predict ../shared/data/ptc/dev/dev-articles --spans "
+    "../shared/data/ptc/dev/dev-task-flc-tc.labels --out tc.txt` and `--task tc`."
+)
 
 
-def _corrections(metrics: dict[str, Any], settings: DetectorSettings) -> list[str]:
-    report = metrics.get("tc_corrections")
-    if not report:
-        return []
-    once, again = settings.repetition_bias
+def _overall(scores: dict[str, Any]) -> list[str]:
+    rows = ["| task | precision | recall | F1 |", "|---|---|---|---|"]
+    for key, title in TASKS:
+        if key in scores:
+            m = scores[key]
+            rows.append(f"| {title} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |")
+    return [*rows, ""]
+
+
+def _per_technique(scores: dict[str, Any], spans_column: str) -> list[str]:
+    tc = scores.get("tc", {}).get("per_technique", {})
+    flc = scores.get("flc", {}).get("per_technique", {})
     rows = [
-        f"| {CORRECTION_NAMES[name]} | {f1:.3f} |" for name, f1 in report["cross_fitted_f1"].items()
-    ]
-    return [
-        "Corrections of the span head, tuned on dev. *Repetition evidence*: two biases on the "
-        "Repetition logit, one for a fragment that occurs once in its article and one for a "
-        "fragment that recurs (nine in ten dev Repetition spans recur, against about one in seven "
-        "spans of other techniques, and the head underrates that). *Priors*: one bias per "
-        "technique logit. Each choice is scored by tuning it on one half of the dev articles and "
-        "scoring the other half, and the reverse:",
-        "",
-        "| corrections | TC micro-F1, cross-fitted on dev halves |",
-        "|---|---|",
-        *rows,
-        "",
-        f"The model keeps the best: {CORRECTION_NAMES[report['kept']]}, tuned on all of dev "
-        f"(Repetition biases {once:+g} once, {again:+g} recurring). The TC figure in the table "
-        "above includes them and so is in-sample for their few parameters; the cross-fitted "
-        "figure is the one to trust for unseen articles.",
-        "",
-    ]
-
-
-def _per_technique(metrics: dict[str, Any]) -> list[str]:
-    tc = metrics.get("tc", {}).get("per_technique", {})
-    flc = metrics.get("flc", {}).get("per_technique", {})
-    rows = [
-        "| technique | dev spans | TC P | TC R | TC F1 | FLC F1 |",
+        f"| technique | {spans_column} | TC P | TC R | TC F1 | FLC F1 |",
         "|---|---|---|---|---|---|",
     ]
     for name, m in tc.items():
@@ -86,7 +62,94 @@ def _per_technique(metrics: dict[str, Any]) -> list[str]:
             f"| {name} | {m['support']} | {m['precision']:.3f} | {m['recall']:.3f} "
             f"| {m['f1']:.3f} | {flc_f1:.3f} |"
         )
-    return rows
+    return ["### Per technique", "", *rows, ""]
+
+
+def _calibration(scores: dict[str, Any], settings: DetectorSettings, held_out: str) -> list[str]:
+    if "ece" not in scores:
+        return []
+    reliability = [
+        f"| {r['low']:.1f} to {r['high']:.1f} | {r['spans']} | {r['mean_confidence']:.3f} "
+        f"| {r['hit_rate']:.3f} |"
+        for r in scores["reliability"]
+    ]
+    thresholds = [
+        f"| {t['min_confidence']:g} | {t['spans']} | {t['hit_rate']:.3f} "
+        f"| {t['flc_precision']:.3f} | {t['flc_recall']:.3f} |"
+        for t in scores["thresholds"]
+    ]
+    return [
+        "### Confidence",
+        "",
+        f"{CONFIDENCE} The model shows spans from confidence {settings.min_confidence:g} up (its "
+        "display threshold, chosen for SI F1; `--min-confidence` changes it). Expected "
+        f"calibration error {held_out}: {scores['ece']:.3f} over the spans shown, "
+        f"{scores['ece_all_spans']:.3f} over all decoded spans.",
+        "",
+        "| confidence | spans | mean confidence | share that hit gold |",
+        "|---|---|---|---|",
+        *reliability,
+        "",
+        "Precision and recall (FLC) when only spans from a confidence up are kept:",
+        "",
+        "| min confidence | spans | share that hit gold | FLC precision | FLC recall |",
+        "|---|---|---|---|---|",
+        *thresholds,
+        "",
+    ]
+
+
+def _corrections(report: dict[str, Any] | None, settings: DetectorSettings) -> list[str]:
+    if not report:
+        return []
+    once, again = settings.repetition_bias
+    rows = [
+        f"| {CORRECTION_NAMES[name]} | {f1:.3f} |" for name, f1 in report["cross_fitted_f1"].items()
+    ]
+    return [
+        "### Span-head corrections",
+        "",
+        "*Repetition evidence*: two biases on the Repetition logit, one for a fragment that "
+        "occurs once in its article and one for a fragment that recurs. *Priors*: one bias per "
+        "technique logit. Each is scored on held-out halves of the articles it is tuned on:",
+        "",
+        "| corrections | TC micro-F1 on held-out halves |",
+        "|---|---|",
+        *rows,
+        "",
+        f"The model keeps: {CORRECTION_NAMES[report['kept']]} (Repetition biases {once:+g} "
+        f"once, {again:+g} recurring).",
+        "",
+    ]
+
+
+def _decoding(settings: DetectorSettings, tuned_on: str) -> str:
+    decode = settings.decode
+    ends = (
+        " Function words (prepositions, determiners, conjunctions, auxiliaries) are dropped from "
+        "span ends."
+        if decode.trim_function_words
+        else ""
+    )
+    return (
+        f"- Decoding (tuned on {tuned_on}): a piece's span probability is channel 0 mixed with "
+        f"{decode.technique_mix:g} of its likeliest technique channel; a span needs a piece at "
+        f"{decode.threshold:g} and grows over neighbours down to "
+        f"{decode.threshold - decode.extend_margin:g}, gaps of up to {decode.join_tokens} pieces "
+        f"joined, spans shorter than {decode.min_chars} characters dropped.{ends}"
+    )
+
+
+def _recipe(recipe: dict[str, Any]) -> str:
+    return (
+        f"- Recipe: {recipe.get('epochs')} epochs, batch {recipe.get('batch_size')}, AdamW "
+        f"(encoder lr {recipe.get('encoder_lr')}, heads lr {recipe.get('head_lr')}, "
+        f"warm-up {recipe.get('warmup')}, weight decay {recipe.get('weight_decay')}), "
+        f"span-channel positive weight {recipe.get('span_positive_weight')}, technique-channel "
+        f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
+        f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
+        f"bfloat16 autocast {recipe.get('bf16')}, seed {recipe.get('seed')}."
+    )
 
 
 def _encoder_details(provenance: dict[str, Any]) -> str:
@@ -109,20 +172,6 @@ def _distillation(provenance: dict[str, Any]) -> list[str]:
     ]
 
 
-def _training_command(provenance: dict[str, Any]) -> str:
-    command = (
-        "`propwatch train --data ../shared/data/ptc --out src/propwatch/model/shipped "
-        f"--epochs {provenance.get('recipe', {}).get('epochs')}"
-    )
-    if not provenance.get("teacher"):
-        return command + "`"
-    return (
-        "`bash scripts/fetch-mpnet.sh build`, then `propwatch train --data ../shared/data/ptc "
-        "--out build/teacher --epochs 1 --encoder build/all-mpnet-base-v2` for the teacher, then "
-        f"{command} --teacher build/teacher`"
-    )
-
-
 def _runner_up(settings: DetectorSettings) -> str:
     if settings.second_technique > 1:
         return (
@@ -135,17 +184,11 @@ def _runner_up(settings: DetectorSettings) -> str:
     )
 
 
-def render_model_card(folder: Path) -> str:
-    config = ModelConfig.load(folder)
-    provenance = config.metrics
-    recipe = provenance.get("recipe", {})
-    dev = provenance.get("dev", {})
-    size_mb = (folder / ENCODER_FILE).stat().st_size / 1e6
-    decode = config.settings.decode
-    lines = [
+def _what_it_does(config: ModelConfig, size_mb: float) -> list[str]:
+    return [
         "# propwatch detector — model card",
         "",
-        f"Encoder: `{config.encoder}`{_encoder_details(provenance)}, fine-tuned; exported to "
+        f"Encoder: `{config.encoder}`{_encoder_details(config.metrics)}, fine-tuned; exported to "
         f"ONNX and quantized to int8 (per-channel dynamic quantization, {size_mb:.1f} MB).",
         "",
         "## What it does",
@@ -153,65 +196,131 @@ def render_model_card(folder: Path) -> str:
         f"Sliding windows of {config.window} word pieces (stride {config.stride}) cover the "
         "whole article. Each piece gets surface features an uncased encoder cannot see "
         "(capitals, all caps, inside quotes, line with ! or ?, how often its word recurs in the "
-        "article, title line, position). A token "
-        "head predicts P(piece inside a technique span) plus one channel per technique; spans are "
-        "decoded from the first channel mixed with the likeliest technique's, snapped to whole "
-        "words and trimmed "
-        "to the PTC v2 boundary rule. A span head reads each span (mean, first and last piece, "
-        "the mean of its line, span features such as how often the fragment repeats in the "
-        f"article) and gives the technique distribution; {_runner_up(config.settings)}",
+        "article, title line, position). A token head predicts P(piece inside a technique span) "
+        "plus one channel per technique; spans are decoded from the first channel mixed with the "
+        "likeliest technique's, snapped to whole words and trimmed to the PTC v2 boundary rule. A "
+        "span head reads each span (mean, first and last piece, the mean of its line, span "
+        "features such as how often the fragment repeats in the article) and gives the technique "
+        f"distribution; {_runner_up(config.settings)}",
         "",
-        "## Data and recipe",
-        "",
-        "- Training data: PTC v2 train (371 articles, 6,128 technique spans), "
-        "`../shared/data/ptc/train`. Selection and decoding thresholds: PTC v2 dev "
-        f"({provenance.get('dev_articles', '?')} articles). No other data; no test data.",
-        f"- Recipe: {recipe.get('epochs')} epochs, batch {recipe.get('batch_size')}, AdamW "
-        f"(encoder lr {recipe.get('encoder_lr')}, heads lr {recipe.get('head_lr')}, "
-        f"warm-up {recipe.get('warmup')}, weight decay {recipe.get('weight_decay')}), "
-        f"span-channel positive weight {recipe.get('span_positive_weight')}, technique-channel "
-        f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
-        f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
-        f"seed {recipe.get('seed')}.",
-        *_distillation(provenance),
-        f"- Selected epoch: {provenance.get('selected_epoch')} (best SI F1 + TC micro-F1 on dev).",
-        f"- Decoding (tuned on dev): a piece's span probability is channel 0 mixed with "
-        f"{decode.technique_mix:g} of its likeliest technique channel; a span needs a piece at "
-        f"{decode.threshold:g} and grows over neighbours down to "
-        f"{decode.threshold - decode.extend_margin:g}, gaps of up to {decode.join_tokens} pieces "
-        f"joined, spans shorter than {decode.min_chars} characters dropped.",
-        f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes "
-        "(including dev evaluation after each epoch and the ONNX export).",
-        f"- Reproduce: `make model` (runs {_training_command(provenance)}). "
-        "`.venv/bin/python scripts/reselect.py` re-runs only the selection on dev (decoding, "
-        "corrections) for a trained model folder.",
-        "",
-        "## Scores on PTC dev (int8 ONNX model, official formulas, `propwatch evaluate`)",
-        "",
-        "Check them: `propwatch predict ../shared/data/ptc/dev/dev-articles --out pred.txt`, then "
-        "`propwatch evaluate --gold ../shared/data/ptc/dev/dev-task-flc-tc.labels --pred pred.txt "
-        "--task si|flc|slc --articles ../shared/data/ptc/dev/dev-articles`; for TC, "
-        "`propwatch predict ../shared/data/ptc/dev/dev-articles --spans "
-        "../shared/data/ptc/dev/dev-task-flc-tc.labels --out tc.txt` and `--task tc`.",
-        "",
-        *_overall(dev),
-        "",
-        *_cross_fitted_si(dev),
-        *_corrections(dev, config.settings),
-        "### Per technique",
-        "",
-        *_per_technique(dev),
-        "",
+    ]
+
+
+def _limits(articles: str) -> list[str]:
+    return [
         "## Limits",
         "",
-        "- Trained on 371 English news articles from 2017-2018 with a US/UK focus; other genres, "
-        "periods and languages are out of distribution.",
+        f"- Trained on {articles} English news articles from 2017-2018 with a US/UK focus; other "
+        "genres, periods and languages are out of distribution.",
         "- Rare techniques (fewer than about 150 training spans) are recognised poorly; see the "
-        "table above before relying on them.",
+        "per-technique table before relying on them.",
         "- The labels are annotators' judgements of technique use, not of truth or intent.",
         "",
     ]
-    return "\n".join(lines)
+
+
+def _cross_validated(config: ModelConfig) -> list[str]:
+    provenance = config.metrics
+    cv = provenance["cross_validation"]
+    oof, dev, ends = cv["out_of_fold"], cv["out_of_fold_dev"], cv["function_word_ends"]
+    epochs = [
+        f"| {epoch} | {s['si']:.3f} | {s['tc']:.3f} | {s['flc']:.3f} | {s['ece']:.3f} |"
+        for epoch, s in cv["per_epoch"].items()
+    ]
+    return [
+        "## Data and recipe",
+        "",
+        f"- Training data: PTC v2 train and dev ({cv['articles']} articles), "
+        "`../shared/data/ptc`. No other data; no test data.",
+        _recipe(provenance.get("recipe", {})),
+        f"- Selection: {cv['folds']}-fold cross-validation over the articles. Each fold model "
+        "exports every epoch; the epoch and every setting below are chosen on the fold models' "
+        f"out-of-fold predictions. Epoch {provenance['selected_epoch']} (best out-of-fold SI F1 "
+        "+ TC micro-F1); the shipped model is the same recipe trained on all articles.",
+        _decoding(config.settings, "the out-of-fold predictions"),
+        f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} "
+        f"minutes for the whole recipe ({cv['folds']} fold models and the final one, ONNX exports "
+        "included; out-of-fold selection not included).",
+        "- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc --folds "
+        f"{cv['folds']} --work runs/cv --out src/propwatch/model/shipped`); it resumes after a "
+        "kill, and `runs/cv/out-of-fold.json` holds every figure below.",
+        "",
+        f"## Scores out of fold ({cv['articles']} articles, official formulas)",
+        "",
+        "Every article is scored by the fold model that did not train on it, with the epoch and "
+        "every setting (decoding, corrections, calibration, display threshold) chosen on the "
+        "other folds' articles only. These are the figures to expect on unseen articles like "
+        "PTC's.",
+        "",
+        *_overall(oof),
+        f"The PTC dev articles alone, out of fold: SI F1 {dev['si']:.3f}, TC {dev['tc']:.3f}, "
+        f"FLC {dev['flc']:.3f}, SLC {dev['slc']:.3f}. The model trained on dev too, so its own "
+        f"dev scores are in-sample; {CHECK_DEV}",
+        "",
+        "Out of fold by epoch (each epoch's settings tuned out of fold too):",
+        "",
+        "| epoch | SI F1 | TC F1 | FLC F1 | ECE |",
+        "|---|---|---|---|---|",
+        *epochs,
+        "",
+        *_calibration(oof, config.settings, "out of fold"),
+        "### Span ends",
+        "",
+        f"Spans ending on a function word (spaCy: ADP, DET, CCONJ, SCONJ, PART, AUX): "
+        f"{ends['predicted']:.1%} of the out-of-fold spans, {ends['gold']:.1%} of gold spans.",
+        "",
+        *_corrections(cv.get("final_corrections"), config.settings),
+        *_per_technique(oof, "gold spans"),
+        *_limits(str(cv["articles"])),
+    ]
+
+
+def _dev_selected(config: ModelConfig) -> list[str]:
+    provenance = config.metrics
+    dev = provenance.get("dev", {})
+    fitted = dev.get("cross_fitted")
+    fitted_line = (
+        [
+            "Everything is tuned on dev, so the figures above are in-sample. Tuned on one half "
+            "of the dev articles and scored on the other, and the reverse: SI F1 "
+            f"{fitted['si']['f1']:.3f}, TC {fitted['tc']['f1']:.3f}, "
+            f"FLC {fitted['flc']['f1']:.3f}.",
+            "",
+        ]
+        if fitted
+        else []
+    )
+    return [
+        "## Data and recipe",
+        "",
+        "- Training data: PTC v2 train, `../shared/data/ptc/train`. Selection and decoding "
+        f"thresholds: PTC v2 dev ({provenance.get('dev_articles', '?')} articles).",
+        _recipe(provenance.get("recipe", {})),
+        *_distillation(provenance),
+        f"- Selected epoch: {provenance.get('selected_epoch')} (best SI F1 + TC micro-F1 on dev).",
+        _decoding(config.settings, "dev"),
+        f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes.",
+        "",
+        "## Scores on PTC dev (int8 ONNX model, official formulas, `propwatch evaluate`)",
+        "",
+        CHECK_DEV,
+        "",
+        *_overall(dev),
+        *fitted_line,
+        *_calibration(fitted or {}, config.settings, "cross-fitted on dev halves"),
+        *_corrections(dev.get("tc_corrections"), config.settings),
+        *_per_technique(dev, "dev spans"),
+        *_limits("371"),
+    ]
+
+
+def render_model_card(folder: Path) -> str:
+    config = ModelConfig.load(folder)
+    size_mb = (folder / ENCODER_FILE).stat().st_size / 1e6
+    body = (
+        _cross_validated(config) if "cross_validation" in config.metrics else _dev_selected(config)
+    )
+    return "\n".join([*_what_it_does(config, size_mb), *body])
 
 
 def write_model_card(folder: Path) -> None:

@@ -22,6 +22,7 @@ import numpy as np
 from propwatch.corpus.ptc import Label, labels_by_article
 from propwatch.model.detector import REPETITION, Detector, recurring
 from propwatch.model.features import TextIndex
+from propwatch.model.predict import distinct_top
 from propwatch.techniques import TECHNIQUE_NAMES
 
 GRID = np.round(np.arange(-1.5, 1.51, 0.25), 2)
@@ -35,17 +36,34 @@ class GoldSpans:
     """The distinct gold spans of a corpus with the head's log-probabilities for them."""
 
     article_ids: np.ndarray  # (N,) the article of each span
+    bounds: np.ndarray  # (N, 2) start and end of each span
     log_probabilities: np.ndarray  # (N, techniques), without any correction
     gold: np.ndarray  # (N, techniques) how often each technique labels the span
     recurs: np.ndarray  # (N,) whether the span's fragment occurs more than once in its article
 
     def subset(self, rows: np.ndarray) -> GoldSpans:
         return GoldSpans(
-            self.article_ids[rows], self.log_probabilities[rows], self.gold[rows], self.recurs[rows]
+            self.article_ids[rows],
+            self.bounds[rows],
+            self.log_probabilities[rows],
+            self.gold[rows],
+            self.recurs[rows],
+        )
+
+    def of_articles(self, articles: set[str]) -> GoldSpans:
+        return self.subset(np.isin(self.article_ids, sorted(articles)))
+
+    @staticmethod
+    def concat(parts: list[GoldSpans]) -> GoldSpans:
+        return GoldSpans(
+            *(np.concatenate([getattr(p, name) for p in parts]) for name in GOLD_SPAN_FIELDS)
         )
 
     def shifted(self, shift: np.ndarray) -> GoldSpans:
         return replace(self, log_probabilities=self.log_probabilities + shift)
+
+
+GOLD_SPAN_FIELDS = ("article_ids", "bounds", "log_probabilities", "gold", "recurs")
 
 
 def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) -> GoldSpans:
@@ -53,7 +71,7 @@ def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) 
     settings = detector.settings
     assert not settings.technique_bias and not any(settings.repetition_bias), "uncorrected head"
     index = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
-    ids, rows, counts, recurs = [], [], [], []
+    ids, bounds, rows, counts, recurs = [], [], [], [], []
     for article_id, labels in labels_by_article(gold).items():
         spans = list(dict.fromkeys((label.start, label.end) for label in labels))
         text = articles[article_id]
@@ -65,9 +83,16 @@ def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) 
                 if (label.start, label.end) == span:
                     count[index[label.technique]] += 1
             ids.append(article_id)
+            bounds.append(span)
             rows.append(np.log(np.maximum(probs, 1e-9)))
             counts.append(count)
-    return GoldSpans(np.asarray(ids), np.asarray(rows), np.asarray(counts), np.asarray(recurs))
+    return GoldSpans(
+        np.asarray(ids, dtype=str),
+        np.asarray(bounds, dtype=np.int64).reshape(-1, 2),
+        np.asarray(rows).reshape(-1, len(TECHNIQUE_NAMES)),
+        np.asarray(counts).reshape(-1, len(TECHNIQUE_NAMES)),
+        np.asarray(recurs, dtype=bool),
+    )
 
 
 def matches(scores: np.ndarray, gold: np.ndarray) -> int:
@@ -152,3 +177,15 @@ def cross_fitted_accuracy(spans: GoldSpans, repetition: bool, priors: bool) -> f
         correction = fit_correction(fit, repetition, priors)
         correct += matches(held.log_probabilities + correction.shift(held), held.gold)
     return correct / max(spans.gold.sum(), 1)
+
+
+def technique_labels(spans: GoldSpans, correction: Correction) -> list[Label]:
+    """TC predictions: a span listed k times in gold gets its k likeliest corrected techniques."""
+    scores = spans.log_probabilities + correction.shift(spans)
+    labels = []
+    for article_id, (start, end), row, gold in zip(
+        spans.article_ids, spans.bounds, scores, spans.gold, strict=True
+    ):
+        for technique in distinct_top(row, int(gold.sum())):
+            labels.append(Label(str(article_id), int(start), int(end), technique))
+    return labels

@@ -1,33 +1,62 @@
-"""Model selection on PTC dev: decoding settings and the official scores."""
+"""Model selection: decoding, span-head corrections, calibration and the display threshold.
+
+One procedure, `tune`, chooses every setting from a set of articles with gold labels. `cross_fit`
+applies it honestly: the articles are split into folds, each fold is predicted with settings tuned
+on the other folds only, and the pooled predictions are scored. With the fold models of
+`folds.py` (each article run through the model that did not train on it) the scores are out of
+fold for the weights and the settings alike; on dev with one model and two halves they are the
+cross-fitted dev scores.
+"""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from propwatch.corpus.ptc import Label, read_articles, read_labels
+from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
 from propwatch.model.detector import Detector, DetectorSettings, Segment
-from propwatch.model.predict import predict_spans, predict_techniques
 from propwatch.model.windows import TokenizedArticle
-from propwatch.scoring import Score, score_flc, score_si, score_slc, score_tc
+from propwatch.scoring import score_flc, score_si, score_slc, score_tc
+from propwatch.training.calibration import (
+    expected_calibration_error,
+    fit_calibration,
+    hits,
+    reliability,
+)
 from propwatch.training.corrections import (
+    Correction,
+    GoldSpans,
     accuracy,
     cross_fitted_accuracy,
     fit_correction,
     gold_spans,
+    technique_labels,
 )
 
-THRESHOLDS = tuple(np.round(np.arange(0.2, 0.76, 0.05), 2))
-EXTEND_MARGINS = (0.0, 0.05, 0.1, 0.15, 0.2)
-TECHNIQUE_MIXES = (0.0, 0.3, 0.5)
-JOINS = (0, 1, 2, 4)
-MIN_CHARS = (1, 4, 8)
-SECOND_TECHNIQUE = (0.3, 0.5, 0.7, 0.9, 1.01)
+THRESHOLDS = tuple(np.round(np.arange(0.2, 0.71, 0.05), 2))
+EXTEND_MARGINS = (0.0, 0.1, 0.2)
+TECHNIQUE_MIXES = (0.0, 0.5)
+JOINS = (0, 2, 4)
+MIN_CHARS = (1, 4)
+MIN_CONFIDENCES = tuple(np.round(np.arange(0.0, 0.61, 0.025), 3))
+REPORTED_THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+NO_RUNNER_UP = 1.01  # runner-up techniques did not raise dev FLC (issue 3)
+# Phrase-shaped ends are kept unless they cost more SI F1 than this: a reader sees every span's
+# ends, the metric barely does.
+TRIM_TOLERANCE = 0.003
+
+CORRECTIONS = {  # name: (Repetition correction, prior correction); simplest first wins ties
+    "repetition": (True, False),
+    "priors": (False, True),
+    "repetition+priors": (True, True),
+}
 
 
 @dataclass(frozen=True)
@@ -44,138 +73,251 @@ class DevSet:
         return cls(articles, [label for label in gold if label.article_id in articles])
 
 
-MIN_SPAN_SCORES = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+@dataclass(frozen=True)
+class ArticleRun:
+    """An article through the encoder once, by the model that scores it; sweeps reuse it."""
 
-Segments = dict[str, tuple[TokenizedArticle, list[Segment]]]
+    detector: Detector
+    tokens: TokenizedArticle
+    segments: list[Segment]
 
 
-def _segments(detector: Detector, dev: DevSet) -> Segments:
-    """Every dev article through the encoder once; the sweeps below reuse the outputs."""
+Runs = dict[str, ArticleRun]
+
+
+def article_runs(articles: Mapping[str, str], detector_of: Callable[[str], Detector]) -> Runs:
     runs = {}
-    for article_id, text in dev.articles.items():
+    for article_id, text in articles.items():
+        detector = detector_of(article_id)
         tokens = detector.tokenizer.tokenize(text)
-        runs[article_id] = (tokens, list(detector.segments(tokens)) if len(tokens) else [])
+        segments = list(detector.segments(tokens)) if len(tokens) else []
+        runs[article_id] = ArticleRun(detector, tokens, segments)
     return runs
 
 
-def best_decode(
-    detector: Detector, runs: Segments, gold: list[Label]
-) -> tuple[DecodeSettings, float, Score]:
-    """The decoding settings, then the span-score floor, with the best SI F1 on dev."""
-    decode, score = _best_token_decode(runs, gold)
-    candidates = [
-        (article_id, candidate)
-        for article_id, (tokens, segments) in runs.items()
-        for segment in segments
-        for candidate in detector.candidates(tokens, segment, decode)
+def decode_grid() -> list[DecodeSettings]:
+    grid = itertools.product(TECHNIQUE_MIXES, THRESHOLDS, EXTEND_MARGINS, JOINS, MIN_CHARS)
+    return [
+        DecodeSettings(float(threshold), join, min_chars, float(margin), mix)
+        for mix, threshold, margin, join, min_chars in grid
+        if margin < threshold
     ]
-    floor = 0.0
-    for higher_floor in MIN_SPAN_SCORES[1:]:
-        pred = [
-            Label(article_id, c.raw.start, c.raw.end)
-            for article_id, c in candidates
-            if c.score >= higher_floor
-        ]
-        floored = score_si(gold, pred)
-        if floored.f1 > score.f1:
-            floor, score = higher_floor, floored
-    return decode, floor, score
 
 
-def cross_fitted_si(runs: Segments, gold: list[Label]) -> Score:
-    """SI with the token decoding always tuned on the other half of the articles."""
-    articles = sorted(runs)
-    halves = (set(articles[0::2]), set(articles[1::2]))
-    pred = []
-    for fit, held_out in (halves, halves[::-1]):
-        fit_gold = [label for label in gold if label.article_id in fit]
-        decode, _ = _best_token_decode({a: runs[a] for a in fit}, fit_gold)
-        pred += _decoded({a: runs[a] for a in held_out}, decode)
-    return score_si(gold, pred)
-
-
-def _best_token_decode(runs: Segments, gold: list[Label]) -> tuple[DecodeSettings, Score]:
-    """The decoding settings with the best SI F1 of the token head alone (no span head)."""
-    best: tuple[Score, DecodeSettings] | None = None
-    for mix in TECHNIQUE_MIXES:
-        grid = itertools.product(THRESHOLDS, EXTEND_MARGINS, JOINS, MIN_CHARS)
-        for threshold, margin, join, min_chars in grid:
-            if margin >= threshold:
-                continue
-            decode = DecodeSettings(float(threshold), join, min_chars, float(margin), mix)
-            score = score_si(gold, _decoded(runs, decode))
-            if best is None or score.f1 > best[0].f1:
-                best = (score, decode)
-    assert best is not None
-    return best[1], best[0]
-
-
-def _decoded(runs: Segments, decode: DecodeSettings) -> list[Label]:
+def decoded(runs: Runs, decode: DecodeSettings) -> list[Label]:
+    """SI labels of the token head alone (no span head) under `decode`."""
     return [
         Label(article_id, span.start, span.end)
-        for article_id, (tokens, segments) in runs.items()
-        for segment in segments
+        for article_id, run in runs.items()
+        for segment in run.segments
         for span in decode_spans(
-            tokens.index.text,
-            tokens.offsets[segment.first : segment.last],
+            run.tokens.index.text,
+            run.tokens.offsets[segment.first : segment.last],
             piece_span_probability(segment.probabilities, decode.technique_mix),
             decode,
         )
     ]
 
 
-def select_settings(
-    detector: Detector, dev: DevSet, full: bool = False
-) -> tuple[DetectorSettings, dict[str, Any]]:
-    """Tune decoding on dev and score SI and TC there (and FLC and SLC when `full`)."""
-    runs = _segments(detector, dev)
-    decode, floor, si = best_decode(detector, runs, dev.gold)
-    detector.settings = replace(detector.settings, decode=decode, min_span_score=floor)
-    metrics: dict[str, Any] = {"si": si.to_dict()}
-    if full:
-        metrics["si_cross_fitted"] = cross_fitted_si(runs, dev.gold).to_dict()
-        metrics["tc_corrections"] = _correct_head(detector, dev)
-        detector.settings = replace(
-            detector.settings, second_technique=_best_second_technique(detector, dev)
-        )
-        pred = predict_spans(detector, dev.articles)
-        metrics["si"] = score_si(dev.gold, pred).to_dict()
-        metrics["flc"] = score_flc(dev.gold, pred).to_dict()
-        metrics["slc"] = score_slc(dev.gold, pred, dev.articles).to_dict()
-    template = [Label(g.article_id, g.start, g.end) for g in dev.gold]
-    metrics["tc"] = score_tc(
-        dev.gold, predict_techniques(detector, dev.articles, template)
-    ).to_dict()
-    return detector.settings, metrics
+def in_articles(labels: Iterable[Label], articles: set[str]) -> list[Label]:
+    return [label for label in labels if label.article_id in articles]
 
 
-CORRECTIONS = {  # name: (Repetition correction, prior correction); simplest first wins ties
-    "repetition": (True, False),
-    "priors": (False, True),
-    "repetition+priors": (True, True),
-}
+def best_decodes(
+    runs: Runs, gold: list[Label], subsets: Mapping[Any, set[str]]
+) -> dict[Any, DecodeSettings]:
+    """For each subset of articles, the decoding with the best SI F1 of the token head there.
+
+    Every setting decodes all articles once and is scored on each subset, so tuning for several
+    folds costs one sweep.
+    """
+    golds = {key: in_articles(gold, articles) for key, articles in subsets.items()}
+    best: dict[Any, tuple[float, DecodeSettings]] = {}
+    for decode in decode_grid():
+        labels = decoded(runs, decode)
+        for key, articles in subsets.items():
+            f1 = score_si(golds[key], in_articles(labels, articles)).f1
+            if key not in best or f1 > best[key][0]:
+                best[key] = (f1, decode)
+    chosen = {}
+    for key, (f1, decode) in best.items():
+        trimmed = replace(decode, trim_function_words=True)
+        subset = {a: runs[a] for a in subsets[key]}
+        trimmed_f1 = score_si(golds[key], decoded(subset, trimmed)).f1
+        chosen[key] = trimmed if trimmed_f1 >= f1 - TRIM_TOLERANCE else decode
+    return chosen
 
 
-def _correct_head(detector: Detector, dev: DevSet) -> dict[str, Any]:
-    """The span-head corrections with the best TC on held-out dev halves, tuned on all of dev."""
-    spans = gold_spans(detector, dev.articles, dev.gold)
+@dataclass(frozen=True)
+class Predicted:
+    """A predicted span with its raw score (before calibration)."""
+
+    label: Label
+    raw: float
+
+
+def predictions(runs: Runs, settings: DetectorSettings) -> list[Predicted]:
+    """Every decoded span under `settings` but before calibration and display threshold."""
+    raw_settings = replace(settings, calibration=Calibration(), min_confidence=0.0)
+    found = []
+    for article_id, run in runs.items():
+        run.detector.settings = raw_settings
+        for segment in run.segments:
+            for candidate in run.detector.candidates(run.tokens, segment, settings.decode):
+                for span in run.detector.labelled(candidate):
+                    label = Label(article_id, span.start, span.end, span.technique)
+                    found.append(Predicted(label, span.confidence))
+    return found
+
+
+def choose_correction(spans: GoldSpans) -> tuple[Correction, dict[str, Any]]:
+    """The span-head corrections with the best TC on held-out halves, tuned on all `spans`."""
     scores = {"none": accuracy(spans)}
     scores |= {name: cross_fitted_accuracy(spans, *kind) for name, kind in CORRECTIONS.items()}
     kept = max(scores, key=lambda name: scores[name])
-    if kept != "none":
-        correction = fit_correction(spans, *CORRECTIONS[kept])
-        detector.settings = replace(
-            detector.settings,
-            repetition_bias=correction.repetition,
-            technique_bias=correction.technique_bias,
+    correction = Correction() if kept == "none" else fit_correction(spans, *CORRECTIONS[kept])
+    return correction, {"cross_fitted_f1": scores, "kept": kept}
+
+
+def tune(
+    runs: Runs, gold: list[Label], spans: GoldSpans, decode: DecodeSettings
+) -> tuple[DetectorSettings, dict[str, Any]]:
+    """Every setting after decoding, from these articles: corrections, calibration, threshold."""
+    correction, report = choose_correction(spans)
+    settings = DetectorSettings(
+        decode=decode,
+        second_technique=NO_RUNNER_UP,
+        technique_bias=correction.technique_bias,
+        repetition_bias=correction.repetition,
+    )
+    found = predictions(runs, settings)
+    raw = np.asarray([p.raw for p in found])
+    calibration = fit_calibration(raw, np.asarray(hits(gold, [p.label for p in found])))
+    labels = np.asarray([p.label for p in found], dtype=object)
+    confidence = calibration(raw)
+    floors = {
+        floor: score_si(gold, list(labels[confidence >= floor])).f1 for floor in MIN_CONFIDENCES
+    }
+    floor = max(floors, key=lambda f: floors[f])
+    return replace(settings, calibration=calibration, min_confidence=float(floor)), report
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Held-out predictions: spans with calibrated confidences, and techniques of gold spans."""
+
+    spans: list[Predicted]
+    confidences: np.ndarray
+    shown: np.ndarray  # (spans,) at or above the display threshold of the settings used
+    tc: list[Label]
+
+    @staticmethod
+    def pooled(parts: list[Outcome]) -> Outcome:
+        return Outcome(
+            [s for part in parts for s in part.spans],
+            np.concatenate([part.confidences for part in parts]),
+            np.concatenate([part.shown for part in parts]),
+            [label for part in parts for label in part.tc],
         )
-    return {"cross_fitted_f1": scores, "kept": kept}
+
+    def subset(self, articles: set[str]) -> Outcome:
+        rows = np.asarray([s.label.article_id in articles for s in self.spans], dtype=bool)
+        return Outcome(
+            [s for s, keep in zip(self.spans, rows, strict=True) if keep],
+            self.confidences[rows],
+            self.shown[rows],
+            in_articles(self.tc, articles),
+        )
+
+    def shown_labels(self) -> list[Label]:
+        return [s.label for s, shown in zip(self.spans, self.shown, strict=True) if shown]
 
 
-def _best_second_technique(detector: Detector, dev: DevSet) -> float:
-    """The runner-up ratio with the best FLC F1 (spans may carry two techniques in PTC)."""
-    scores = {}
-    for ratio in SECOND_TECHNIQUE:
-        detector.settings = replace(detector.settings, second_technique=ratio)
-        scores[ratio] = score_flc(dev.gold, predict_spans(detector, dev.articles)).f1
-    return max(scores, key=lambda ratio: scores[ratio])
+def apply(runs: Runs, settings: DetectorSettings, spans: GoldSpans) -> Outcome:
+    found = predictions(runs, settings)
+    confidences = settings.calibration(np.asarray([p.raw for p in found]))
+    correction = Correction(settings.repetition_bias, settings.technique_bias)
+    return Outcome(
+        found,
+        np.asarray(confidences, dtype=float),
+        confidences >= settings.min_confidence,
+        technique_labels(spans, correction),
+    )
+
+
+def cross_fit(
+    runs: Runs, gold: list[Label], spans: GoldSpans, fold_of: Mapping[str, int]
+) -> tuple[Outcome, dict[int, DetectorSettings]]:
+    """Each fold predicted with settings tuned on the other folds; pooled predictions."""
+    folds = sorted(set(fold_of.values()))
+    others = {k: {a for a in runs if fold_of[a] != k} for k in folds}
+    decodes = best_decodes(runs, gold, others)
+    parts, settings = [], {}
+    for k in folds:
+        fit, held = others[k], set(runs) - others[k]
+        settings[k], _ = tune(
+            {a: runs[a] for a in fit}, in_articles(gold, fit), spans.of_articles(fit), decodes[k]
+        )
+        parts.append(apply({a: runs[a] for a in held}, settings[k], spans.of_articles(held)))
+    return Outcome.pooled(parts), settings
+
+
+def scores(outcome: Outcome, gold: list[Label], articles: Mapping[str, str]) -> dict[str, Any]:
+    """The official scores, calibration and precision/recall at thresholds of an outcome."""
+    shown = outcome.shown_labels()
+    hit = np.asarray(hits(gold, [s.label for s in outcome.spans]), dtype=bool)
+    visible = outcome.shown
+    return {
+        "si": score_si(gold, shown).to_dict(),
+        "flc": score_flc(gold, shown).to_dict(),
+        "slc": score_slc(gold, shown, articles).to_dict(),
+        "tc": score_tc(gold, outcome.tc).to_dict(),
+        "ece": expected_calibration_error(outcome.confidences[visible], hit[visible]),
+        "ece_all_spans": expected_calibration_error(outcome.confidences, hit),
+        "reliability": [asdict(r) for r in reliability(outcome.confidences, hit)],
+        "thresholds": [
+            _at_threshold(outcome, gold, hit, threshold) for threshold in REPORTED_THRESHOLDS
+        ],
+    }
+
+
+def _at_threshold(
+    outcome: Outcome, gold: list[Label], hit: np.ndarray, threshold: float
+) -> dict[str, float]:
+    kept = outcome.confidences >= threshold
+    flc = score_flc(gold, [s.label for s, k in zip(outcome.spans, kept, strict=True) if k])
+    return {
+        "min_confidence": threshold,
+        "spans": int(kept.sum()),
+        "hit_rate": float(hit[kept].mean()) if kept.any() else 0.0,
+        "flc_precision": flc.precision,
+        "flc_recall": flc.recall,
+    }
+
+
+def halves(articles: Iterable[str]) -> dict[str, int]:
+    """Alternate articles of the sorted ids into two folds (cross-fitting on dev)."""
+    return {article_id: i % 2 for i, article_id in enumerate(sorted(articles))}
+
+
+def select_settings(
+    detector: Detector, dev: DevSet, full: bool = False
+) -> tuple[DetectorSettings, dict[str, Any]]:
+    """Tune every setting on dev and score there; `full` adds the cross-fitted dev scores."""
+    detector.settings = DetectorSettings()
+    runs = article_runs(dev.articles, lambda _: detector)
+    spans = gold_spans(detector, dev.articles, dev.gold)
+    decode = best_decodes(runs, dev.gold, {"dev": set(runs)})["dev"]
+    settings, corrections = tune(runs, dev.gold, spans, decode)
+    metrics = scores(apply(runs, settings, spans), dev.gold, dev.articles)
+    metrics["tc_corrections"] = corrections
+    if full:
+        fitted, _ = cross_fit(runs, dev.gold, spans, halves(runs))
+        metrics["cross_fitted"] = scores(fitted, dev.gold, dev.articles)
+    detector.settings = settings
+    return settings, metrics
+
+
+def si_tc(score: Mapping[str, Any]) -> float:
+    """The sum that picks an epoch: SI F1 plus TC micro-F1."""
+    return float(score["si"]["f1"] + score["tc"]["f1"])

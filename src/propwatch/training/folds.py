@@ -62,11 +62,14 @@ def fold_plan(work: Path, article_ids: list[str], folds: int, seed: int) -> dict
     return plan
 
 
-def fold_folder(work: Path, fold: int) -> Path:
-    return work / f"fold-{fold}"
+ALL = "all"  # the part trained on every labelled article: the model that ships
 
 
-def epoch_folder(work: Path, fold: int, epoch: int) -> Path:
+def fold_folder(work: Path, fold: int | str) -> Path:
+    return work / (ALL if fold == ALL else f"fold-{fold}")
+
+
+def epoch_folder(work: Path, fold: int | str, epoch: int) -> Path:
     return fold_folder(work, fold) / f"epoch-{epoch}"
 
 
@@ -79,28 +82,29 @@ def cross_validate(
     encoder: Path | None = None,
     teacher: Path | None = None,
 ) -> dict[str, int]:
-    """Train every fold model not yet done; returns the fold plan."""
+    """Train every fold model not yet done, then the model on all articles; returns the plan."""
     source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     articles, labels = labelled_corpus(data, recipe.max_articles)
     plan = fold_plan(work, list(articles), folds, recipe.seed)
-    for fold in range(folds):
-        done = fold_folder(work, fold) / DONE_FILE
+    parts: list[int | str] = [*range(folds), ALL]
+    for part in parts:
+        done = fold_folder(work, part) / DONE_FILE
         if done.is_file():
-            log(f"fold {fold} is done")
+            log(f"{fold_folder(work, part).name} is done")
             continue
-        train_articles = {a: text for a, text in articles.items() if plan[a] != fold}
+        train_articles = {a: text for a, text in articles.items() if plan[a] != part}
         teachers = None
         if teacher is not None:
             teachers = teacher_targets(load_detector(teacher), train_articles)
         examples = corpus_windows(
             tokenizer, train_articles, labels, recipe.seed, teachers, recipe.teacher_weight
         )
-        log(f"fold {fold}: {len(train_articles)} articles, {len(examples)} windows")
-        hook = partial(_export_epoch, work, fold, source, encoder, recipe, log)
-
+        name = fold_folder(work, part).name
+        log(f"{name}: {len(train_articles)} articles, {len(examples)} windows")
+        hook = partial(_export_epoch, work, part, source, encoder, recipe, log)
         _, _, memo = fit(
-            examples, source, recipe, log, hook, fold_folder(work, fold) / "checkpoint"
+            examples, source, recipe, log, hook, fold_folder(work, part) / "checkpoint"
         )
         done.write_text(json.dumps({"training_seconds": memo["training_seconds"]}) + "\n")
     return plan
@@ -108,7 +112,7 @@ def cross_validate(
 
 def _export_epoch(
     work: Path,
-    fold: int,
+    fold: int | str,
     source: Path,
     encoder: Path | None,
     recipe: Recipe,
@@ -122,4 +126,4 @@ def _export_epoch(
     folder = epoch_folder(work, fold, epoch)
     provenance = {"fold": fold, "epoch": epoch, "recipe": asdict(recipe)}
     write_model_folder(tagger, span_head, source, folder, base_config(encoder), provenance)
-    log(f"fold {fold} epoch {epoch}: wrote {folder}")
+    log(f"{fold_folder(work, fold).name} epoch {epoch}: wrote {folder}")

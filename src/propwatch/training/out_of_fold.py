@@ -1,0 +1,134 @@
+"""Out-of-fold scores over all labelled articles, from the fold models of `folds.py`.
+
+Every article is run through the fold model that did not train on it, at every exported epoch.
+For each fold, the epoch and every setting (decoding, corrections, calibration, threshold) are
+chosen on the other folds' articles only, then that fold is predicted: the pooled predictions give
+scores that no choice has seen. The same choices made on all articles are the settings the final
+model ships with (`final_settings`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from propwatch.corpus.ptc import Label, read_articles
+from propwatch.model.artifact import load_detector
+from propwatch.model.detector import DetectorSettings
+from propwatch.training.corrections import GoldSpans, gold_spans
+from propwatch.training.folds import PLAN_FILE, epoch_folder, labelled_corpus
+from propwatch.training.loop import Log
+from propwatch.training.selection import (
+    Outcome,
+    article_runs,
+    best_decodes,
+    cross_fit,
+    in_articles,
+    scores,
+    si_tc,
+    tune,
+)
+from propwatch.training.span_shape import function_word_end_rate
+
+REPORT_FILE = "out-of-fold.json"
+
+
+def fold_epochs(work: Path, folds: int) -> list[int]:
+    """The epochs every fold model has exported."""
+    epochs = None
+    for fold in range(folds):
+        found = {
+            int(path.name.split("-")[1])
+            for path in (work / f"fold-{fold}").glob("epoch-*")
+            if (path / "config.json").is_file()
+        }
+        epochs = found if epochs is None else epochs & found
+    return sorted(epochs or ())
+
+
+def evaluate_epoch(
+    work: Path, epoch: int, articles: dict[str, str], gold: list[Label], plan: dict[str, int]
+) -> tuple[Outcome, DetectorSettings, dict[str, Any]]:
+    """Out-of-fold predictions of one epoch, and the settings tuned on all articles."""
+    folds = sorted(set(plan.values()))
+    detectors = {k: load_detector(epoch_folder(work, k, epoch)) for k in folds}
+    runs = article_runs(articles, lambda article_id: detectors[plan[article_id]])
+    spans = GoldSpans.concat(
+        [
+            gold_spans(
+                detectors[k],
+                {a: t for a, t in articles.items() if plan[a] == k},
+                [g for g in gold if plan[g.article_id] == k],
+            )
+            for k in folds
+        ]
+    )
+    outcome, _ = cross_fit(runs, gold, spans, plan)
+    decode = best_decodes(runs, gold, {"all": set(runs)})["all"]
+    settings, corrections = tune(runs, gold, spans, decode)
+    return outcome, settings, corrections
+
+
+def choose_epochs(
+    outcomes: dict[int, Outcome], gold: list[Label], articles: dict[str, str], plan: dict[str, int]
+) -> tuple[Outcome, dict[int, int]]:
+    """For each fold, the epoch with the best SI + TC on the other folds; pooled predictions."""
+    parts, chosen = [], {}
+    for k in sorted(set(plan.values())):
+        others = {a for a in articles if plan[a] != k}
+        fit_gold = in_articles(gold, others)
+        chosen[k] = max(
+            outcomes,
+            key=lambda e: si_tc(scores(outcomes[e].subset(others), fit_gold, articles)),
+        )
+        parts.append(outcomes[chosen[k]].subset(set(articles) - others))
+    return Outcome.pooled(parts), chosen
+
+
+def out_of_fold(data: Path, work: Path, log: Log = print) -> dict[str, Any]:
+    """Score the fold models out of fold, write REPORT_FILE in `work`, and return the report."""
+    plan = json.loads((work / PLAN_FILE).read_text())
+    articles, labels = labelled_corpus(data)
+    articles = {a: text for a, text in articles.items() if a in plan}
+    gold = [label for a in articles for label in labels.get(a, [])]
+    epochs = fold_epochs(work, len(set(plan.values())))
+    if not epochs:
+        raise FileNotFoundError(f"{work} holds no exported fold models; run train --folds first")
+    outcomes, settings, per_epoch, corrections = {}, {}, {}, {}
+    for epoch in epochs:
+        outcomes[epoch], settings[epoch], corrections[epoch] = evaluate_epoch(
+            work, epoch, articles, gold, plan
+        )
+        per_epoch[epoch] = scores(outcomes[epoch], gold, articles)
+        log(
+            f"epoch {epoch}: out of fold SI {per_epoch[epoch]['si']['f1']:.3f}, "
+            f"TC {per_epoch[epoch]['tc']['f1']:.3f}, FLC {per_epoch[epoch]['flc']['f1']:.3f}"
+        )
+    pooled, chosen = choose_epochs(outcomes, gold, articles, plan)
+    final_epoch = max(per_epoch, key=lambda e: si_tc(per_epoch[e]))
+    report = {
+        "articles": len(articles),
+        "folds": len(set(plan.values())),
+        "epochs_chosen_per_fold": chosen,
+        "out_of_fold": scores(pooled, gold, articles),
+        "per_epoch": {e: _headline(s) for e, s in per_epoch.items()},
+        "final_epoch": final_epoch,
+        "final_settings": asdict(settings[final_epoch]),
+        "final_corrections": corrections[final_epoch],
+        "function_word_ends": {
+            "predicted": function_word_end_rate(articles, pooled.shown_labels()),
+            "gold": function_word_end_rate(articles, gold),
+        },
+    }
+    dev = set(read_articles(data / "dev" / "dev-articles")) & set(articles)
+    report["out_of_fold_dev"] = _headline(
+        scores(pooled.subset(dev), in_articles(gold, dev), articles)
+    )
+    (work / REPORT_FILE).write_text(json.dumps(report, indent=1) + "\n")
+    return report
+
+
+def _headline(score: dict[str, Any]) -> dict[str, float]:
+    return {task: score[task]["f1"] for task in ("si", "tc", "flc", "slc")} | {"ece": score["ece"]}

@@ -1,0 +1,73 @@
+"""The model that ships, from a cross-validation folder.
+
+The model trained on every labelled article, at the epoch the fold models chose, with every
+setting tuned on the fold models' out-of-fold predictions (`out_of_fold.py`), its scores the
+out-of-fold ones, and its card.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from propwatch.model.artifact import (
+    CONFIG_FILE,
+    ENCODER_FILE,
+    SPAN_HEAD_FILE,
+    TOKENIZER_FILE,
+    ModelConfig,
+    settings_from_dict,
+)
+from propwatch.training.card import write_model_card
+from propwatch.training.folds import ALL, DONE_FILE, cross_validate, epoch_folder
+from propwatch.training.loop import Log, Recipe
+from propwatch.training.out_of_fold import out_of_fold
+from propwatch.training.train import describe_encoder, encoder_dir
+
+WEIGHTS = (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE)
+
+
+def training_minutes(work: Path) -> float:
+    """CPU-machine minutes of every part of the recipe: the fold models and the final one."""
+    seconds = sum(
+        json.loads(done.read_text())["training_seconds"] for done in work.glob(f"*/{DONE_FILE}")
+    )
+    return round(seconds / 60, 1)
+
+
+def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path) -> None:
+    """Write the final model folder to `out`: weights, config with the chosen settings, card."""
+    epoch = report["final_epoch"]
+    source = epoch_folder(work, ALL, epoch)
+    if not (source / CONFIG_FILE).is_file():
+        raise FileNotFoundError(f"{source} is missing; train the model on all articles first")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in WEIGHTS:
+        shutil.copy(source / name, out / name)
+    trained = ModelConfig.load(source)
+    provenance = trained.metrics
+    metrics = {
+        "recipe": provenance["recipe"],
+        "selected_epoch": epoch,
+        "training_minutes": training_minutes(work),
+        "encoder": describe_encoder(encoder, default=True),
+        "teacher": None,
+        "cross_validation": {k: v for k, v in report.items() if k != "final_settings"},
+    }
+    settings = settings_from_dict(report["final_settings"])
+    replace(trained, settings=settings, metrics=metrics).save(out)
+    write_model_card(out)
+
+
+def train_cross_validated(
+    data: Path, work: Path, out: Path, recipe: Recipe, folds: int, log: Log = print
+) -> dict[str, Any]:
+    """The whole recipe, resumable: fold models and the final one, out-of-fold selection, ship."""
+    cross_validate(data, work, recipe, folds, log)
+    report = out_of_fold(data, work, log)
+    ship(work, report, out, encoder_dir())
+    log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")
+    return report

@@ -1,0 +1,48 @@
+"""The cross-validated recipe end to end on a handful of articles: folds, out of fold, ship."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc is not beside the repo"),
+]
+
+
+def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path: Path):
+    from propwatch.model.artifact import ModelConfig, load_detector
+    from propwatch.training.loop import Recipe
+    from propwatch.training.ship import train_cross_validated
+
+    work, out = tmp_path / "cv", tmp_path / "model"
+    recipe = Recipe(epochs=2, max_articles=3, max_steps=2)
+    report = train_cross_validated(PTC, work, out, recipe, folds=2, log=lambda _: None)
+
+    plan = json.loads((work / "folds.json").read_text())
+    assert len(plan) == 6 and set(plan.values()) == {0, 1}
+    assert report["articles"] == 6 and set(report["per_epoch"]) == {1, 2}
+    assert set(report["epochs_chosen_per_fold"]) == {0, 1}
+    assert json.loads((work / "out-of-fold.json").read_text())["final_epoch"] in (1, 2)
+    for part in ("fold-0", "fold-1", "all"):
+        assert (work / part / "done").is_file()
+
+    config = ModelConfig.load(out)
+    assert config.metrics["cross_validation"]["out_of_fold"]["si"]["gold_count"] > 0
+    assert 0 <= config.settings.min_confidence <= 1
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "## Scores out of fold (6 articles, official formulas)" in card
+    assert "| Loaded_Language |" in card
+
+    text = (PTC / "dev" / "dev-articles" / "article730093263.txt").read_text()
+    detection = load_detector(out).detect(text, min_confidence=0.0)
+    assert all(0 <= span.confidence <= 1 for span in detection.spans)
+
+    # A rerun finds every part done and only re-scores.
+    again = train_cross_validated(PTC, work, out, recipe, folds=2, log=lambda _: None)
+    assert again["out_of_fold"]["si"] == report["out_of_fold"]["si"]

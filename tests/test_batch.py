@@ -17,17 +17,14 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from propwatch import analyze
 from propwatch.batch import inputs
 from propwatch.batch.commands import batch_command
-from propwatch.batch.inputs import BadRecord, Record, count_inputs, read_inputs
-from propwatch.batch.runner import (
-    LocalEngine,
-    analyse_text,
-    load_worker_detector,
-    model_name,
-    run_batch,
-)
+from propwatch.batch.inputs import BadRecord, count_inputs, read_inputs
+from propwatch.batch.runner import LocalEngine, model_name, run_batch
 from propwatch.errors import PropwatchError
+from propwatch.pipeline import worker_pipeline
+from propwatch.record import Record
 from propwatch.store import Store, open_store
 from propwatch.store.models import Analysis, Article, Failure, Span
 
@@ -156,10 +153,18 @@ def test_unreadable_inputs_stop_the_run_before_it_starts(tmp_path: Path, name: s
         list(read_inputs([tmp_path / name]))
 
 
+def onnx_threads() -> int:
+    """The ONNX threads of the pipeline in the worker process this runs in."""
+    options = worker_pipeline().detector.backend.encoder.get_session_options()
+    return int(options.intra_op_num_threads)
+
+
 def test_a_worker_model_session_uses_one_onnx_thread():
-    detector = load_worker_detector(None)
-    options = detector.backend.encoder.get_session_options()
-    assert options.intra_op_num_threads == 1
+    engine = LocalEngine(1)
+    try:
+        assert engine.pool.submit(onnx_threads).result() == 1
+    finally:
+        engine.close()
 
 
 def run_local(inputs_: list[Path], store: Store, workers: int = 1, outlet: str | None = None):
@@ -202,7 +207,7 @@ def test_a_batch_analysis_equals_the_direct_analysis(tmp_path: Path):
             for s in session.scalars(select(Span).order_by(Span.start, Span.technique))
         ]
     store.close()
-    direct = analyse_text(article(1), load_worker_detector(None), None)
+    direct = analyze(article(1))
     expected = sorted((s.start, s.end, s.technique, s.confidence) for s in direct.spans)
     assert [s[:3] for s in stored] == [s[:3] for s in expected]
     assert [s[3] for s in stored] == pytest.approx([s[3] for s in expected], abs=1e-3)

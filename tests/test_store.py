@@ -21,7 +21,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from propwatch.batch.runner import analyse_text, load_worker_detector
+from propwatch import analyze
 from propwatch.errors import PropwatchError
 from propwatch.store import ArticleMeta, Store, open_store
 from propwatch.store.database import alembic_config, normalise_url
@@ -37,8 +37,8 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def analysis():
-    """A real analysis of a short article through the batch worker's own path."""
-    return analyse_text(TEXT, load_worker_detector(None), "https://example.org/a")
+    """A real analysis of a short article."""
+    return analyze(TEXT, url="https://example.org/a")
 
 
 def meta(content_hash: str = "a" * 64, location: str = "in.jsonl:1", **fields) -> ArticleMeta:

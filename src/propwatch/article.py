@@ -26,20 +26,27 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from propwatch.errors import TooLarge
+
 if TYPE_CHECKING:
     from nupunkt import PunktSentenceTokenizer
 
 __all__ = [
     "BLANK",
+    "MAX_ARTICLE_CHARS",
     "MAX_TITLE_CHARS",
     "Article",
     "Segment",
     "Sentence",
+    "check_length",
     "parse_article",
     "split_sentences",
 ]
 
 log = logging.getLogger(__name__)
+
+# Far above any news article (about 45,000 words); longer inputs are collections, not articles.
+MAX_ARTICLE_CHARS = 300_000
 
 # PTC headlines are at most 164 characters; a longer first line is a paragraph, not a title.
 MAX_TITLE_CHARS = 300
@@ -117,6 +124,15 @@ class Article:
         if i >= 0 and offset < self.sentences[i].end:
             return i
         return None
+
+
+def check_length(text: str) -> None:
+    """Refuse a text longer than one article (`MAX_ARTICLE_CHARS`)."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise TooLarge(
+            f"the text has {len(text):,} characters, more than the {MAX_ARTICLE_CHARS:,} of one "
+            "article; split it into articles"
+        )
 
 
 def parse_article(text: str) -> Article:

@@ -18,11 +18,11 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from propwatch.corpus.ptc import article_id_of
 from propwatch.errors import BadInput
-from propwatch.store.database import ArticleMeta
+from propwatch.record import ArticleMeta, Kind, Record
 
 # Far above any news page, HTML with its scripts included; a larger record is not one article.
 MAX_RECORD_BYTES = 20_000_000
@@ -39,18 +39,6 @@ FIELDS = {
     "title": ("title",),
     "url": ("url",),
 }
-
-Kind = Literal["text", "html", "file", "url"]
-
-
-@dataclass(frozen=True)
-class Record:
-    """One article to analyse: where it came from and its content, not yet decoded or fetched."""
-
-    meta: ArticleMeta
-    kind: Kind  # text: str as is; html: str of HTML; file: bytes of content_type; url: fetch it
-    content: str | bytes
-    content_type: str | None = None
 
 
 @dataclass(frozen=True)

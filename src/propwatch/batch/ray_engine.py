@@ -13,25 +13,20 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from propwatch.batch.inputs import Record
-from propwatch.batch.runner import (
-    QUEUED_PER_WORKER,
-    Failed,
-    Outcome,
-    analyse_record,
-    load_worker_detector,
-)
+from propwatch.batch.runner import QUEUED_PER_WORKER, Failed, Outcome, analyse_record
 from propwatch.errors import PropwatchError
+from propwatch.pipeline import Pipeline
+from propwatch.record import Record
 
 
 class Analyser:
-    """A Ray actor: one model session, kept for the actor's life."""
+    """A Ray actor: one pipeline on one ONNX thread (an actor per CPU), kept for its life."""
 
     def __init__(self, model: Path | None) -> None:
-        self.detector = load_worker_detector(model)
+        self.pipeline = Pipeline.load(model, threads=1)
 
     def analyse(self, record: Record) -> Outcome:
-        return analyse_record(record, self.detector)
+        return analyse_record(record, self.pipeline)
 
 
 def _ray() -> Any:

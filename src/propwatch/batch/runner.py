@@ -12,35 +12,24 @@ thread: processes, not threads, because the pre- and post-processing around the 
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from propwatch.batch.inputs import BadRecord, Record, read_inputs
+from propwatch.batch.inputs import BadRecord, read_inputs
 from propwatch.errors import ModelMissing, PropwatchError
+from propwatch.pipeline import Analysed, Pipeline, start_worker, worker_pipeline
+from propwatch.record import Record
 from propwatch.store.database import Store
-
-if TYPE_CHECKING:
-    from propwatch.analysis import Analysis
-    from propwatch.model.detector import Detector
 
 # Records queued per worker: enough that no worker waits while the main process stores results,
 # few enough that an interruption loses little.
 QUEUED_PER_WORKER = 2
 SHOWN_FAILURES = 10
-
-
-@dataclass(frozen=True)
-class Analysed:
-    analysis: Analysis
-    title: str | None  # the page title ingest found, when the text has one
 
 
 @dataclass(frozen=True)
@@ -62,87 +51,21 @@ class Engine(Protocol):
 # --- what a worker does with one record -----------------------------------------------------
 
 
-def load_worker_detector(model: Path | None) -> Detector:
-    """A worker's own model session, on one ONNX thread: the workers share the cores."""
-    from propwatch.model.artifact import load_detector
-
-    return load_detector(model, threads=1)
-
-
-def analyse_record(record: Record, detector: Detector) -> Outcome:
+def analyse_record(record: Record, pipeline: Pipeline) -> Outcome:
     """Decode (or fetch) and analyse a record; a bad one becomes Failed, never an exception."""
-    from propwatch import MAX_ARTICLE_CHARS
-
     try:
-        text, title, url = record_text(record)
-        if not text.strip():
-            return Failed("no article text (empty after decoding)")
-        if len(text) > MAX_ARTICLE_CHARS:
-            return Failed(
-                f"{len(text):,} characters, more than one article's {MAX_ARTICLE_CHARS:,}"
-            )
-        return Analysed(analyse_text(text, detector, url), title)
+        return pipeline.analyse_record(record)
     except PropwatchError as error:
         return Failed(str(error))
     except Exception as error:  # a bug on odd input must not stop a corpus run: log it, go on
         return Failed(f"internal error {type(error).__name__}: {error} (please report it)")
 
 
-def record_text(record: Record) -> tuple[str, str | None, str | None]:
-    """The text to analyse, the title ingest found and the URL, for each kind of record."""
-    if record.kind == "text":
-        assert isinstance(record.content, str)
-        return record.content, None, record.meta.url
-    from propwatch.ingest import ingest, ingest_bytes
-
-    name = record.meta.location
-    if record.kind == "url":
-        assert isinstance(record.content, str)
-        got = ingest(record.content)
-    elif record.kind == "html":
-        assert isinstance(record.content, str)
-        got = ingest_bytes(record.content.encode("utf-8"), content_type="text/html", name=name)
-    else:
-        assert isinstance(record.content, bytes)
-        got = ingest_bytes(record.content, content_type=record.content_type, name=name)
-    return got.text, got.title, record.meta.url or got.url
-
-
-def analyse_text(text: str, detector: Detector, url: str | None) -> Analysis:
-    """What `propwatch.analyze` does, with the worker's own detector."""
-    from propwatch.analysis import build_analysis
-    from propwatch.article import parse_article
-    from propwatch.structure import analyse_structure, load_pipeline
-
-    article = parse_article(text)
-    detection = detector.detect(text)
-    return build_analysis(
-        article, detection, detector.name, analyse_structure(article, load_pipeline()), url=url
-    )
-
-
 # --- the local engine -------------------------------------------------------------------------
-
-_worker_detector: Detector | None = None
-
-
-def _start_worker(model: Path | None) -> None:
-    global _worker_detector
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker_detector = load_worker_detector(model)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A worker whose main process was killed (no cleanup ran) would otherwise linger forever."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
 
 
 def _work(record: Record) -> Outcome:
-    assert _worker_detector is not None
-    return analyse_record(record, _worker_detector)
+    return analyse_record(record, worker_pipeline())
 
 
 class LocalEngine:
@@ -163,8 +86,9 @@ class LocalEngine:
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter per worker, no inherited threads or locks (Rich, SQLAlchemy)
         context = multiprocessing.get_context("spawn")
+        # one ONNX thread each: the workers share the cores
         return ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_start_worker, initargs=(self.model,)
+            self.workers, mp_context=context, initializer=start_worker, initargs=(self.model, 1)
         )
 
     def results(self, records: Iterable[Record]) -> Iterator[tuple[Record, Outcome]]:

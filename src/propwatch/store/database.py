@@ -7,11 +7,9 @@ by URL. Opening one brings its schema up to date with Alembic, so an old store k
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,24 +19,12 @@ from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, Operational
 from sqlalchemy.orm import Session, sessionmaker
 
 from propwatch.errors import BadInput, StoreError, StoreUnreachable
+from propwatch.record import ArticleMeta
 from propwatch.store import models
 
 DEFAULT_URL = "sqlite:///propwatch.db"
 URL_VARIABLE = "PROPWATCH_DB"
 MIGRATIONS = "propwatch.store:migrations"
-
-
-@dataclass(frozen=True)
-class ArticleMeta:
-    """Where an article came from and what its input said about it."""
-
-    content_hash: str
-    record_id: str
-    location: str
-    outlet: str | None = None
-    published: dt.date | None = None
-    url: str | None = None
-    title: str | None = None
 
 
 def normalise_url(url: str | None) -> str:

@@ -11,9 +11,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from propwatch import MAX_ARTICLE_CHARS
 from propwatch.analysis import Analysis
-from propwatch.errors import BadInput, BadUrl, EmptyInput, TooLarge
+from propwatch.article import MAX_ARTICLE_CHARS, check_length
+from propwatch.errors import BadInput, BadUrl, EmptyInput
 from propwatch.ingest import ingest_bytes, sources, without_boilerplate
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
@@ -223,11 +223,7 @@ def checked(text: str) -> str:
     """The text, if it is an article the model can take; else the API error that says why."""
     if not text.strip():
         raise EmptyInput("the text is empty; paste the article text")
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise TooLarge(
-            f"the text has {len(text):,} characters, more than the {MAX_ARTICLE_CHARS:,} of one "
-            "article; send one article at a time",
-        )
+    check_length(text)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

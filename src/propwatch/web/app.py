@@ -64,7 +64,7 @@ def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(open_store, settings.db_url)
-        pool = InferencePool(settings.workers, settings.queue)
+        pool = InferencePool(settings.workers, settings.queue, settings.model)
         try:
             log.info("starting %d model worker(s)", settings.workers)
             await run_in_threadpool(pool.start)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
-from propwatch import MAX_ARTICLE_CHARS
+from propwatch.article import MAX_ARTICLE_CHARS
 from propwatch.ingest import sources
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import SHORT_LABELS, render_html

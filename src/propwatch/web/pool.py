@@ -12,19 +12,19 @@ import asyncio
 import math
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from propwatch.errors import BadInput, PropwatchError
+from propwatch.pipeline import start_worker, worker_pipeline
 
 if TYPE_CHECKING:
     from propwatch.analysis import Analysis
-    from propwatch.model.detector import Detector
 
 T = TypeVar("T")
 
@@ -46,51 +46,34 @@ class WorkerDied(PropwatchError):
 
 # --- inside a worker process ------------------------------------------------------------------
 
-_detector: Detector | None = None
 
-
-def _start_worker(threads: int) -> None:
-    global _detector
-    from propwatch.batch.runner import analyse_text
-    from propwatch.model.artifact import load_detector
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops the pool
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _detector = load_detector(None, threads=threads)
-    analyse_text(WARM_UP, _detector, None)  # loads spaCy too: the first request is not slow
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A killed server runs no cleanup; its workers must not linger."""
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
+def _start_worker(model: Path | None, threads: int) -> None:
+    start_worker(model, threads)
+    worker_pipeline().analyse(WARM_UP)  # runs spaCy and the model once: the first request is fast
 
 
 def analyse(text: str, url: str | None) -> Analysis:
-    """What `propwatch.analyze` does, with this worker's model."""
-    from propwatch.batch.runner import analyse_text
-
-    assert _detector is not None, "analyse() runs in a pool worker"
-    return analyse_text(text, _detector, url)
+    """What `propwatch.analyze` does, with this worker's pipeline."""
+    return worker_pipeline().analyse(text, url)
 
 
 def model_name() -> str:
-    assert _detector is not None, "model_name() runs in a pool worker"
-    return _detector.name
+    return worker_pipeline().model
 
 
 # --- in the server ----------------------------------------------------------------------------
 
 
 class InferencePool:
-    """Runs jobs in `workers` processes; admits at most `workers + queue` jobs at once."""
+    """Runs jobs in `workers` processes, each with the pipeline of model folder `model` (default:
+    the shipped model); admits at most `workers + queue` jobs at once."""
 
-    def __init__(self, workers: int, queue: int) -> None:
+    def __init__(self, workers: int, queue: int, model: Path | None = None) -> None:
         if workers < 1 or queue < 0:
             raise BadInput("the pool needs at least one worker and a queue of 0 or more")
         self.workers = workers
         self.queue = queue
+        self.model_folder = model
         self.model = ""
         self._slots = threading.BoundedSemaphore(workers + queue)
         self._lock = threading.Lock()
@@ -105,7 +88,7 @@ class InferencePool:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(threads,),
+            initargs=(self.model_folder, threads),
         )
 
     def start(self) -> None:

@@ -1,0 +1,132 @@
+"""One article's way through propwatch: text -> Article -> structure -> detector -> Analysis.
+
+A `Pipeline` holds what takes long to load, the detector (an ONNX model) and spaCy's English
+pipeline, and turns text or a batch `Record` into an `Analysis`. `propwatch.analyze` uses the
+shipped model's (`shipped_pipeline`, once per process); `propwatch predict` loads the detector
+alone (`load_model`); the workers of `propwatch batch` (local processes, Ray actors) and of the
+web server's pool each hold their own.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from propwatch.analysis import Analysis, build_analysis
+from propwatch.article import check_length, parse_article
+from propwatch.errors import BadInput, EmptyInput, ModelMissing, PropwatchError
+from propwatch.ingest import ingest, ingest_bytes
+from propwatch.model.artifact import load_detector
+from propwatch.record import Record
+from propwatch.structure import analyse_structure, load_pipeline
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from propwatch.model.detector import Detector
+
+
+@dataclass(frozen=True)
+class Analysed:
+    analysis: Analysis
+    title: str | None  # the page title ingest found, when the text has one
+
+
+class Pipeline:
+    """The loaded models and the steps from an article's text to its Analysis."""
+
+    def __init__(self, detector: Detector, nlp: Language) -> None:
+        self.detector = detector
+        self.nlp = nlp
+
+    @classmethod
+    def load(cls, model: Path | None = None, threads: int | None = None) -> Pipeline:
+        """The pipeline of the model folder `model` (default: the shipped model), its ONNX
+        sessions on `threads` threads (default: up to 4)."""
+        return cls(load_model(model, threads), load_pipeline())
+
+    @property
+    def model(self) -> str:
+        """The model's name, as analyses record it."""
+        return self.detector.name
+
+    def analyse(self, text: str, url: str | None = None) -> Analysis:
+        """The Analysis of one article's text; `url` is recorded when it came from the web."""
+        if not isinstance(text, str):
+            raise BadInput(f"analyse the article text as str, not {type(text).__name__}")
+        check_length(text)
+        article = parse_article(text)
+        structure = analyse_structure(article, self.nlp)
+        return build_analysis(article, self.detector.detect(text), self.model, structure, url)
+
+    def analyse_record(self, record: Record) -> Analysed:
+        """Decode (or fetch) a record and analyse it; a bad one raises a PropwatchError."""
+        text, title, url = _record_text(record)
+        if not text.strip():
+            raise EmptyInput("no article text (empty after decoding)")
+        return Analysed(self.analyse(text, url), title)
+
+
+def load_model(folder: Path | None = None, threads: int | None = None) -> Detector:
+    """The detector of a model folder (default: the shipped model)."""
+    try:
+        return load_detector(folder, threads)
+    except PropwatchError as error:  # the folder lacks a file the model needs
+        raise ModelMissing(str(error)) from None
+
+
+@lru_cache(maxsize=1)
+def shipped_pipeline() -> Pipeline:
+    """The shipped model's pipeline, loaded once per process."""
+    return Pipeline.load()
+
+
+def _record_text(record: Record) -> tuple[str, str | None, str | None]:
+    """The text to analyse, the title ingest found and the URL, for each kind of record."""
+    if record.kind == "text":
+        assert isinstance(record.content, str)
+        return record.content, None, record.meta.url
+    name = record.meta.location
+    if record.kind == "url":
+        assert isinstance(record.content, str)
+        got = ingest(record.content)
+    elif record.kind == "html":
+        assert isinstance(record.content, str)
+        got = ingest_bytes(record.content.encode("utf-8"), content_type="text/html", name=name)
+    else:
+        assert isinstance(record.content, bytes)
+        got = ingest_bytes(record.content, content_type=record.content_type, name=name)
+    return got.text, got.title, record.meta.url or got.url
+
+
+# --- in a worker process of `propwatch batch` or of the web server's pool ---------------------
+
+_worker: Pipeline | None = None
+
+
+def start_worker(model: Path | None, threads: int) -> None:
+    """A pool's initializer: load this worker process's pipeline, leave Ctrl-C to the main
+    process, and exit when the main process is gone."""
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    _worker = Pipeline.load(model, threads)
+
+
+def worker_pipeline() -> Pipeline:
+    """This worker process's pipeline (loaded by `start_worker`)."""
+    assert _worker is not None, "runs in a worker process started with start_worker()"
+    return _worker
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose main process was killed (no cleanup ran) would otherwise linger forever."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)

@@ -13,15 +13,14 @@ import time
 from pathlib import Path
 
 import pytest
-import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from propwatch import analyze
 from propwatch.batch import inputs
-from propwatch.batch.commands import batch_command
 from propwatch.batch.inputs import BadRecord, count_inputs, read_inputs
 from propwatch.batch.runner import LocalEngine, model_name, run_batch
+from propwatch.cli import app
 from propwatch.errors import PropwatchError
 from propwatch.pipeline import worker_pipeline
 from propwatch.record import Record
@@ -215,10 +214,7 @@ def test_a_batch_analysis_equals_the_direct_analysis(tmp_path: Path):
 
 # --- the command, in a real process: interrupted, killed, rerun --------------------------------
 
-COMMAND = (
-    "import typer; from propwatch.batch.commands import batch_command; "
-    "app = typer.Typer(); app.command()(batch_command); app()"
-)
+COMMAND = "from propwatch.cli import main; main()"
 
 
 def stored_count(db: Path) -> int:
@@ -244,7 +240,7 @@ def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: 
     for day in range(total):
         (folder / f"{day:02d}.txt").write_text(article(day) * 6, encoding="utf-8")
     db = tmp_path / "store.db"
-    args = [sys.executable, "-c", COMMAND, str(folder), "--db", str(db), "--workers", "1"]
+    args = [sys.executable, "-c", COMMAND, "batch", str(folder), "--db", str(db), "--workers", "1"]
     process = subprocess.Popen(
         args, stderr=subprocess.PIPE, start_new_session=True, preexec_fn=default_ctrl_c
     )
@@ -267,25 +263,21 @@ def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: 
 
 
 def test_the_command_reports_failures_and_exits_non_zero(tmp_path: Path):
-    app = typer.Typer()
-    app.command()(batch_command)
     records = tmp_path / "in.jsonl"
     records.write_text(json.dumps({"id": "ok", "text": article(1)}) + "\n{broken\n")
     db = str(tmp_path / "store.db")
-    result = CliRunner().invoke(app, [str(records), "--db", db, "--workers", "1"])
+    result = CliRunner().invoke(app, ["batch", str(records), "--db", db, "--workers", "1"])
     assert result.exit_code == 1, result.output
     assert "stored 1 · skipped 0 · failed 1" in result.output
     assert f"failed {records}:2: not a JSON object" in result.output
-    again = CliRunner().invoke(app, [str(records), "--db", db, "--workers", "1"])
+    again = CliRunner().invoke(app, ["batch", str(records), "--db", db, "--workers", "1"])
     assert "stored 0 · skipped 1 · failed 1" in again.output
 
 
 def test_the_command_rejects_an_unknown_engine(tmp_path: Path):
-    app = typer.Typer()
-    app.command()(batch_command)
     (tmp_path / "a.txt").write_text(article(1))
     result = CliRunner().invoke(
-        app, [str(tmp_path), "--db", str(tmp_path / "s.db"), "--engine", "spark"]
+        app, ["batch", str(tmp_path), "--db", str(tmp_path / "s.db"), "--engine", "spark"]
     )
     assert isinstance(result.exception, PropwatchError)
     assert "unknown engine 'spark'; choose local or ray" in str(result.exception)
@@ -348,10 +340,10 @@ def test_ids_and_outlets_longer_than_the_store_holds_are_bad_records(tmp_path: P
 
 
 def test_the_commands_name_the_stores_own_defaults():
-    from propwatch.batch import commands
+    from propwatch.cli import common
     from propwatch.store import database
 
-    assert (commands.DEFAULT_URL, commands.URL_VARIABLE) == (
+    assert (common.DEFAULT_URL, common.URL_VARIABLE) == (
         database.DEFAULT_URL,
         database.URL_VARIABLE,
     )

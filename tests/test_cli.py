@@ -19,10 +19,10 @@ needs_ptc = pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc is n
 runner = CliRunner()
 
 
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     """The installed entry point in a real process, as a user runs it."""
     command = [sys.executable, "-c", "from propwatch.cli import main; main()", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, input=stdin)
 
 
 @needs_ptc
@@ -37,7 +37,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 )
 def test_dev_gold_scores_one_against_itself(task: str, labels: str):
     gold = str(DEV / labels)
-    args = ["evaluate", "--gold", gold, "--pred", gold, "--task", task, "--json"]
+    args = ["evaluate", "--gold", gold, "--pred", gold, "--task", task, "--format", "json"]
     result = runner.invoke(app, [*args, "--articles", str(DEV / "dev-articles")])
     assert result.exit_code == 0, result.output
     scores = json.loads(result.output)
@@ -57,7 +57,15 @@ def test_shifted_predictions_score_as_the_si_formula_predicts(tmp_path: Path):
     )
     result = runner.invoke(
         app,
-        ["evaluate", "--gold", str(DEV / "dev-task-si.labels"), "--pred", str(halved), "--json"],
+        [
+            "evaluate",
+            "--gold",
+            str(DEV / "dev-task-si.labels"),
+            "--pred",
+            str(halved),
+            "--format",
+            "json",
+        ],
     )
     scores = json.loads(result.output)
     assert scores["precision"] == pytest.approx(1.0)
@@ -131,7 +139,18 @@ def test_predict_writes_ptc_lines_for_spans_and_for_a_template(tmp_path: Path):
         "".join(f"{g.article_id}\t{g.technique}\t{g.start}\t{g.end}\n" for g in gold)
     )
     scored = runner.invoke(
-        app, ["evaluate", "--gold", str(gold_file), "--pred", str(filled), "--task", "tc", "--json"]
+        app,
+        [
+            "evaluate",
+            "--gold",
+            str(gold_file),
+            "--pred",
+            str(filled),
+            "--task",
+            "tc",
+            "--format",
+            "json",
+        ],
     )
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.output)["gold_count"] == len(gold)
@@ -151,3 +170,26 @@ def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "has no config.json" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["analyze", "http://127.0.0.1:9/a"], 2, "refusing to fetch"),
+        (["analyze", "http://127.0.0.1:9/a", "--allow-private"], 3, "connection refused"),
+        (["stats", "--db", "postgresql://nobody@127.0.0.1:9/none"], 4, "cannot open the store"),
+        (["analyze", "-", "--model", "."], 5, "is not a complete propwatch model"),
+    ],
+    ids=["unsafe-url", "fetch-failed", "store-unreachable", "model-missing"],
+)
+def test_each_kind_of_error_has_its_exit_code(args: list[str], code: int, message: str):
+    result = run_cli(*args, stdin="An article.\n")
+    assert (result.returncode, "Traceback" in result.stderr) == (code, False), result.stderr
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_version_comes_from_the_package_metadata():
+    from importlib.metadata import version
+
+    result = runner.invoke(app, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"propwatch {version('propwatch')}\n")

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from conftest import ARTIFACTS
-from propwatch.batch.commands import stats_command
+from propwatch.cli import app
 from propwatch.errors import PropwatchError
 from propwatch.store import Store, open_store
 from propwatch.store.dashboard import write_dashboard
@@ -135,9 +134,7 @@ def db(tmp_path: Path) -> str:
 
 
 def invoke(*args: str):
-    app = typer.Typer()
-    app.command()(stats_command)
-    return CliRunner().invoke(app, list(args))
+    return CliRunner().invoke(app, ["stats", *args])
 
 
 def test_csv_goes_to_stdout_with_a_column_per_technique_rate(db: str):

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import test_ingest
+from propwatch.cli.serve import bind
 from propwatch.errors import PropwatchError
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.json_output import render_json
@@ -30,7 +31,6 @@ from propwatch.techniques import TECHNIQUES
 from propwatch.web import saved
 from propwatch.web.api import MAX_JSON_BYTES, MAX_UPLOAD_BYTES
 from propwatch.web.app import create_app
-from propwatch.web.command import bind
 from propwatch.web.pool import WorkerDied
 from propwatch.web.settings import Settings
 from test_ingest import NEWS_PAGE

@@ -26,7 +26,6 @@ from propwatch.store.models import Analysis, Article, Span
 from propwatch.techniques import TECHNIQUES
 
 GROUPINGS = ("outlet", "technique", "month")
-FORMATS = ("table", "csv", "parquet", "html")
 NO_OUTLET = "(no outlet)"
 NO_DATE = "(no date)"
 TOP = 3  # techniques named in a group's top_techniques

@@ -1,14 +1,12 @@
-"""The `propwatch batch` and `propwatch stats` commands (registered in propwatch.cli)."""
+"""`propwatch batch`: a corpus through the pipeline into the store, resumable, locally or on Ray."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,28 +18,11 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from propwatch.errors import PropwatchError
+from propwatch.cli.common import DbOption, ModelOption, app, errors
+from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
     from propwatch.batch.runner import Engine, RunReport
-
-# As in propwatch.store.database (not imported here: SQLAlchemy would slow every command's start).
-DEFAULT_URL = "sqlite:///propwatch.db"
-URL_VARIABLE = "PROPWATCH_DB"
-
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # long paths and reasons stay on one line
-
-DbOption = Annotated[
-    str | None,
-    typer.Option(
-        "--db",
-        envvar=URL_VARIABLE,
-        help=f"Store URL: sqlite:///FILE.db or postgresql://USER:PASSWORD@HOST/DB "
-        f"[default: {DEFAULT_URL}].",
-        show_default=False,
-    ),
-]
 
 
 class RateColumn(ProgressColumn):
@@ -84,10 +65,11 @@ def _engine(engine: str, workers: int | None, model: Path | None, address: str |
 
         with errors.status("Connecting to Ray and starting the workers…"):
             return RayEngine(workers, model, address)
-    raise PropwatchError(f"unknown engine {engine!r}; choose local or ray")
+    raise BadInput(f"unknown engine {engine!r}; choose local or ray")
 
 
-def batch_command(
+@app.command()
+def batch(
     inputs: Annotated[
         list[Path],
         typer.Argument(
@@ -115,9 +97,7 @@ def batch_command(
     outlet: Annotated[
         str | None, typer.Option(help="Outlet of the records that name none.")
     ] = None,
-    model: Annotated[
-        Path | None, typer.Option(help="Model folder (default: the shipped model).")
-    ] = None,
+    model: ModelOption = None,
 ) -> None:
     """Analyse a corpus into the store; a rerun skips what is stored and retries what failed."""
     from propwatch.batch.inputs import check_inputs, count_inputs
@@ -172,57 +152,3 @@ def _summary(report: RunReport, url: str) -> None:
             errors.print(f"  … and {report.failed - len(report.failures)} more", highlight=False)
         errors.print("the failures table of the store lists them all; fix them and rerun")
         raise typer.Exit(1)
-
-
-def stats_command(
-    db: DbOption = None,
-    by: Annotated[str, typer.Option(help="outlet, technique or month.")] = "outlet",
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, parquet or html (a dashboard).")
-    ] = "table",
-    out: Annotated[
-        Path | None, typer.Option(help="File to write (needed for parquet and html).")
-    ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="Count this model's analyses [default: the latest].")
-    ] = None,
-) -> None:
-    """Technique rates per 1,000 words, propagandistic sentences, top techniques, trends."""
-    from propwatch.store import open_store, stats
-
-    if output_format not in stats.FORMATS:
-        raise PropwatchError(f"unknown format {output_format!r}; choose {', '.join(stats.FORMATS)}")
-    if output_format in ("parquet", "html") and out is None:
-        raise PropwatchError(f"--format {output_format} writes a file; add --out FILE")
-    store = open_store(db, create=False)
-    try:
-        if output_format == "html":
-            assert out is not None
-            from propwatch.store.dashboard import write_dashboard
-
-            used = write_dashboard(store, out, model)
-            errors.print(f"wrote the dashboard of model {used} to {out}", highlight=False)
-            return
-        used, rows = stats.stats_rows(store, by, model)
-    finally:
-        store.close()
-    _write_rows(rows, output_format, out, f"propwatch statistics by {by} (model {used})", used)
-
-
-def _write_rows(
-    rows: list[dict], output_format: str, out: Path | None, title: str, model: str
-) -> None:
-    from propwatch.store import stats
-
-    if output_format == "table":
-        stats.write_table(rows, console, title)
-    elif output_format == "parquet":
-        assert out is not None
-        stats.write_parquet(rows, out, model)
-    elif out is None:
-        stats.write_csv(rows, sys.stdout)
-    else:
-        with out.open("w", encoding="utf-8", newline="") as file:
-            stats.write_csv(rows, file)
-    if out is not None:
-        errors.print(f"wrote {len(rows)} rows to {out}", highlight=False)

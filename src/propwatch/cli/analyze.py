@@ -1,0 +1,73 @@
+"""`propwatch analyze`: one article from a file, a URL or stdin, in the terminal or written out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from propwatch.cli.common import ModelOption, app, check_format, console, errors
+from propwatch.errors import BadInput
+
+FORMATS = ("terminal", "json", "html", "ptc")
+
+
+def _ptc_id(source: str) -> str:
+    """The PTC article id for label lines: the <ID> of article<ID>.txt, else the file stem."""
+    from propwatch.corpus.ptc import article_id_of
+
+    path = Path(source)
+    return article_id_of(path) or (path.stem if source != "-" else "stdin")
+
+
+@app.command()
+def analyze(
+    source: Annotated[
+        str, typer.Argument(help="A .txt or .html file, an http(s) URL, or - for stdin.")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="terminal, json, html or ptc.")
+    ] = "terminal",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write json, html or ptc output here.")
+    ] = None,
+    model: ModelOption = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow URLs on loopback or private networks.")
+    ] = False,
+) -> None:
+    """Analyse one article: technique spans, voices, sections and sentence scores."""
+    from propwatch.corpus.ptc import Label, format_label
+    from propwatch.ingest import ingest
+    from propwatch.pipeline import Pipeline
+    from propwatch.render.html import render_html
+    from propwatch.render.json_output import render_json
+    from propwatch.render.terminal import render
+
+    check_format(output_format, FORMATS)
+    if out is not None and output_format == "terminal":
+        raise BadInput("--out needs --format json, html or ptc; the terminal view prints")
+    with errors.status("Reading the article…"):
+        ingested = ingest(source, allow_private=allow_private)
+    with errors.status("Analysing…"):
+        analysis = Pipeline.load(model).analyse(ingested.text, ingested.url)
+    if output_format == "terminal":
+        render(analysis, console)
+        return
+    if output_format == "json":
+        document = render_json(analysis) + "\n"
+    elif output_format == "html":
+        document = render_html(analysis)
+    else:
+        article_id = _ptc_id(source)
+        document = "".join(
+            format_label(Label(article_id, span.start, span.end, span.technique), "tc") + "\n"
+            for span in analysis.spans
+        )
+    if out is None:
+        sys.stdout.write(document)
+    else:
+        out.write_text(document, encoding="utf-8")
+        errors.print(f"wrote {out}")

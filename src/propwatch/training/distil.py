@@ -6,7 +6,7 @@ probabilities go through the characters: each student piece gets the mean over i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,3 +61,15 @@ def teacher_targets(teacher: Detector, articles: Mapping[str, str]) -> dict[str,
             )
             soft[article_id] = TeacherPieces(tokens.offsets, probabilities, len(text))
     return soft
+
+
+def ensemble_targets(
+    teachers: Sequence[Detector], articles: Mapping[str, str]
+) -> dict[str, TeacherPieces]:
+    """The teachers' piece probabilities averaged, each carried over to the first's pieces."""
+    members = [teacher_targets(teacher, articles) for teacher in teachers]
+    averaged = {}
+    for article_id, first in members[0].items():
+        mean = np.mean([m[article_id].on(first.offsets) for m in members], axis=0)
+        averaged[article_id] = TeacherPieces(first.offsets, mean, first.length)
+    return averaged

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -38,6 +38,7 @@ class WindowExample:
     targets: np.ndarray  # (L, 1 + techniques): inside any span, inside a span of technique k
     target_mask: np.ndarray  # (L,) 1 for word pieces, 0 for [CLS], [SEP] and padding
     spans: tuple[SpanExample, ...]
+    weight: float = 1.0  # of its token loss: below 1 for silver (teacher-labelled) windows
 
 
 def piece_targets(tokens: TokenizedArticle, labels: Sequence[Label]) -> np.ndarray:
@@ -170,4 +171,25 @@ def corpus_windows(
                 tokenizer, text, labels.get(article_id, ()), rng, teacher, teacher_weight
             )
         )
+    return examples
+
+
+def silver_windows(
+    tokenizer: WindowTokenizer,
+    articles: Mapping[str, str],
+    teachers: Mapping[str, TeacherPieces],
+    weight: float,
+) -> list[WindowExample]:
+    """Windows of unlabelled articles whose token targets are the teacher's probabilities.
+
+    They carry no span-head examples: the head learns techniques from gold spans only, and a
+    random fragment of an unlabelled article is no sure negative.
+    """
+    rng = np.random.default_rng(0)
+    examples = []
+    for article_id, text in articles.items():
+        if article_id not in teachers:
+            continue
+        windows = article_windows(tokenizer, text, (), rng, teachers[article_id], 1.0)
+        examples.extend(replace(w, spans=(), weight=weight) for w in windows)
     return examples

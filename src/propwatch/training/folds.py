@@ -19,10 +19,11 @@ import numpy as np
 from propwatch.corpus.ptc import Label
 from propwatch.model.artifact import TOKENIZER_FILE, load_detector
 from propwatch.model.windows import WindowTokenizer
-from propwatch.training.distil import teacher_targets
-from propwatch.training.examples import corpus_windows
+from propwatch.training.distil import ensemble_targets, teacher_targets
+from propwatch.training.examples import WindowExample, corpus_windows, silver_windows
 from propwatch.training.loop import Log, Recipe, fit
 from propwatch.training.network import SpanHead, TokenTagger
+from propwatch.training.silver import bbc_articles
 from propwatch.training.train import base_config, encoder_dir, load_split, write_model_folder
 
 PLAN_FILE = "folds.json"
@@ -81,8 +82,14 @@ def cross_validate(
     log: Log = print,
     encoder: Path | None = None,
     teacher: Path | None = None,
+    silver_teachers: Path | None = None,
 ) -> dict[str, int]:
-    """Train every fold model not yet done, then the model on all articles; returns the plan."""
+    """Train every fold model not yet done, then the model on all articles; returns the plan.
+
+    With `recipe.silver_articles`, each part also trains on that many BBC articles labelled by
+    the fold models of an earlier run in `silver_teachers`: fold k's student by fold k's model
+    (which never saw fold k), the final model by all of them averaged.
+    """
     source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     articles, labels = labelled_corpus(data, recipe.max_articles)
@@ -100,6 +107,8 @@ def cross_validate(
         examples = corpus_windows(
             tokenizer, train_articles, labels, recipe.seed, teachers, recipe.teacher_weight
         )
+        if recipe.silver_articles:
+            examples += _silver(tokenizer, recipe, part, _require(silver_teachers), folds)
         name = fold_folder(work, part).name
         log(f"{name}: {len(train_articles)} articles, {len(examples)} windows")
         hook = partial(_export_epoch, work, part, source, encoder, recipe, log)
@@ -108,6 +117,25 @@ def cross_validate(
         )
         done.write_text(json.dumps({"training_seconds": memo["training_seconds"]}) + "\n")
     return plan
+
+
+def _require(folder: Path | None) -> Path:
+    if folder is None:
+        raise ValueError("silver articles need the fold models of an earlier run as teachers")
+    return folder
+
+
+def _silver(
+    tokenizer: WindowTokenizer, recipe: Recipe, part: int | str, teachers: Path, folds: int
+) -> list[WindowExample]:
+    """Silver windows for one part, labelled by the teacher run's models at its chosen epoch."""
+    epoch = json.loads((teachers / "out-of-fold.json").read_text())["final_epoch"]
+    members = range(folds) if part == ALL else [part]
+    detectors = [load_detector(epoch_folder(teachers, k, epoch)) for k in members]
+    articles = bbc_articles(recipe.silver_articles, recipe.seed)
+    return silver_windows(
+        tokenizer, articles, ensemble_targets(detectors, articles), recipe.silver_weight
+    )
 
 
 def _export_epoch(

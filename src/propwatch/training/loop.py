@@ -13,12 +13,13 @@ import numpy as np
 import torch
 from torch import nn
 
-from propwatch.training.examples import WindowExample
+from propwatch.training.examples import NONE_CLASS, WindowExample
 from propwatch.training.network import SpanHead, TokenTagger, pool_span
 
 Log = Callable[[str], None]
 CHECKPOINT_FILE = "checkpoint.pt"
 LOG_EVERY = 20  # steps
+SPAN_CLASSES = NONE_CLASS + 1  # the techniques and "none"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,11 @@ class Recipe:
     span_head_loss_weight: float = 1.0
     label_smoothing: float = 0.05
     teacher_weight: float = 0.5  # share of the teacher's probabilities in token targets, if any
+    # Span-head class weights by effective number of examples (Cui et al. 2019), beta here;
+    # 0 leaves every class at weight 1
+    class_balance: float = 0.0
+    silver_articles: int = 0  # unlabelled articles labelled by the fold teacher, 0 for none
+    silver_weight: float = 0.3  # of a silver window's token loss against a gold window's
     # bfloat16 autocast: half the step time on CPUs with AMX or AVX-512 BF16; weights stay fp32
     bf16: bool = True
     seed: int = 13
@@ -64,14 +70,31 @@ def collate(examples: list[WindowExample]) -> dict[str, torch.Tensor]:
     return batch
 
 
+def class_weights(examples: list[WindowExample], beta: float) -> torch.Tensor | None:
+    """Span-head class weights (1 - beta) / (1 - beta^n), normalised to mean 1; None if beta 0."""
+    if beta <= 0:
+        return None
+    classes = SPAN_CLASSES
+    counts = np.bincount(
+        [span.technique for e in examples for span in e.spans], minlength=classes
+    ).astype(np.float64)
+    weights = (1 - beta) / (1 - beta ** np.maximum(counts, 1))
+    return torch.tensor(weights / weights.mean(), dtype=torch.float32)
+
+
 def batch_loss(
-    tagger: TokenTagger, span_head: SpanHead, examples: list[WindowExample], recipe: Recipe
+    tagger: TokenTagger,
+    span_head: SpanHead,
+    examples: list[WindowExample],
+    recipe: Recipe,
+    span_class_weights: torch.Tensor | None = None,
 ) -> torch.Tensor:
     batch = collate(examples)
     with torch.autocast("cpu", dtype=torch.bfloat16, enabled=recipe.bf16):
         logits, hidden = tagger(batch["input_ids"], batch["attention_mask"], batch["features"])
     logits, hidden = logits.float(), hidden.float()
-    mask, targets = batch["target_mask"], batch["targets"]
+    targets = batch["targets"]
+    mask = batch["target_mask"] * torch.tensor([e.weight for e in examples])[:, None]
     span_loss = nn.functional.binary_cross_entropy_with_logits(
         logits[..., 0],
         targets[..., 0],
@@ -81,7 +104,7 @@ def batch_loss(
     technique_loss = nn.functional.binary_cross_entropy_with_logits(
         logits[..., 1:], targets[..., 1:], reduction="none"
     ).mean(-1)
-    tokens = mask.sum().clamp(min=1)
+    tokens = batch["target_mask"].sum().clamp(min=1)
     loss = (span_loss * mask).sum() / tokens
     loss = loss + recipe.technique_loss_weight * (technique_loss * mask).sum() / tokens
     pooled, labels = [], []
@@ -94,7 +117,10 @@ def batch_loss(
     if pooled:
         span_logits = span_head(torch.stack(pooled))
         loss = loss + recipe.span_head_loss_weight * nn.functional.cross_entropy(
-            span_logits, torch.tensor(labels), label_smoothing=recipe.label_smoothing
+            span_logits,
+            torch.tensor(labels),
+            weight=span_class_weights,
+            label_smoothing=recipe.label_smoothing,
         )
     return loss
 
@@ -219,6 +245,7 @@ def fit(
     if position.step:
         log(f"resumed from {saver.path} at epoch {position.epoch}, step {position.step}")
     clock = Clock(steps, position.step, memo)
+    weights = class_weights(examples, recipe.class_balance)
     while position.epoch <= recipe.epochs:
         tagger.train()
         span_head.train()
@@ -228,7 +255,7 @@ def fit(
             if position.step >= steps:
                 break
             batch = [examples[i] for i in order[first : first + recipe.batch_size]]
-            loss = _step(tagger, span_head, optimizer, batch, recipe)
+            loss = _step(tagger, span_head, optimizer, batch, recipe, weights)
             scheduler.step()
             position.step += 1
             if position.step % LOG_EVERY == 0:
@@ -257,8 +284,9 @@ def _step(
     optimizer: torch.optim.Optimizer,
     batch: list[WindowExample],
     recipe: Recipe,
+    span_class_weights: torch.Tensor | None,
 ) -> float:
-    loss = batch_loss(tagger, span_head, batch, recipe)
+    loss = batch_loss(tagger, span_head, batch, recipe, span_class_weights)
     optimizer.zero_grad()
     loss.backward()
     nn.utils.clip_grad_norm_([*tagger.parameters(), *span_head.parameters()], 1.0)

@@ -63,10 +63,16 @@ def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path) -> None:
 
 
 def train_cross_validated(
-    data: Path, work: Path, out: Path, recipe: Recipe, folds: int, log: Log = print
+    data: Path,
+    work: Path,
+    out: Path,
+    recipe: Recipe,
+    folds: int,
+    log: Log = print,
+    silver_teachers: Path | None = None,
 ) -> dict[str, Any]:
     """The whole recipe, resumable: fold models and the final one, out-of-fold selection, ship."""
-    cross_validate(data, work, recipe, folds, log)
+    cross_validate(data, work, recipe, folds, log, silver_teachers=silver_teachers)
     report = out_of_fold(data, work, log)
     ship(work, report, out, encoder_dir())
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")

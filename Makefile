@@ -31,7 +31,8 @@ test: $(VENV)/.train lint
 	$(BIN)/pytest -m "slow or not slow" -q
 
 model: $(VENV)/.train
-	$(BIN)/propwatch train --data $(PTC) --out src/propwatch/model/shipped
+	$(BIN)/propwatch train --data $(PTC) --folds 4 --work runs/cv --out src/propwatch/model/shipped
+
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,4 +1,7 @@
-"""`propwatch train`: train the detector on PTC, select on dev, export int8 ONNX and a model card.
+"""`propwatch train`: train the detector on PTC, choose its settings, export int8 ONNX and a card.
+
+With `--folds` (how the shipped model is made): fold models over train + dev, every setting chosen
+out of fold, then the model trained on all articles. Without: train on train, select on dev.
 
 Needs the train extra (PyTorch, transformers, onnx); the rest of propwatch never imports it.
 """
@@ -17,9 +20,7 @@ from propwatch.errors import BadInput, PropwatchError
 @app.command()
 def train(
     data: Annotated[Path, typer.Option(help="PTC folder holding train/ and dev/.")],
-    out: Annotated[
-        Path, typer.Option(help="Folder to write the model to (with --folds: the fold models).")
-    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the model to.")],
     epochs: Annotated[int, typer.Option(min=1)] = 4,
     seed: Annotated[int, typer.Option()] = 13,
     max_articles: Annotated[
@@ -51,12 +52,36 @@ def train(
         int | None,
         typer.Option(
             min=2,
-            help="Cross-validate over train + dev instead: one model per fold and epoch in --out, "
-            "resumable.",
+            help="Cross-validate over train + dev: fold models, settings chosen out of fold, "
+            "then the model on all articles (resumable, in --work).",
         ),
     ] = None,
+    work: Annotated[
+        Path,
+        typer.Option(help="With --folds: folder for the fold models, checkpoints and scores."),
+    ] = Path("runs/cv"),
+    silver: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="With --folds: also train on this many BBC News articles labelled by the fold "
+            "models in --silver-teachers (`bash scripts/fetch-bbc.sh` first).",
+        ),
+    ] = 0,
+    silver_teachers: Annotated[
+        Path | None,
+        typer.Option(help="The --work folder of an earlier --folds run.", file_okay=False),
+    ] = None,
+    class_balance: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=0.99999,
+            help="Weight span-head classes by effective number of examples with this beta.",
+        ),
+    ] = 0.0,
 ) -> None:
-    """Train the detector on PTC train, select on dev, export int8 ONNX and a model card."""
+    """Train the detector, choose its settings, export int8 ONNX and a model card."""
     try:
         from propwatch.training.loop import Recipe
         from propwatch.training.train import train as run_training
@@ -68,15 +93,30 @@ def train(
     for split in ("train", "dev"):
         if not (data / split).is_dir():
             raise BadInput(f"{data} has no {split}/ folder; give the PTC v2 folder")
-    recipe = Recipe(epochs=epochs, seed=seed, max_articles=max_articles, max_steps=max_steps)
+    recipe = Recipe(
+        epochs=epochs,
+        seed=seed,
+        max_articles=max_articles,
+        max_steps=max_steps,
+        class_balance=class_balance,
+        silver_articles=silver,
+    )
+    if silver and (folds is None or silver_teachers is None):
+        raise BadInput("--silver needs --folds and --silver-teachers (an earlier --work folder)")
+    if silver_teachers is not None and not (silver_teachers / "out-of-fold.json").is_file():
+        raise BadInput(
+            f"{silver_teachers} holds no out-of-fold.json; give the --work folder of a finished run"
+        )
     if encoder is not None and not (encoder / "tokenizer.json").is_file():
         raise BadInput(f"{encoder} has no tokenizer.json; give a Hugging Face encoder folder")
     if teacher is not None and not (teacher / "config.json").is_file():
         raise BadInput(f"{teacher} has no config.json; give a propwatch model folder")
     log = lambda line: errors.print(line, highlight=False)  # noqa: E731
     if folds is not None:
-        from propwatch.training.folds import cross_validate
+        from propwatch.training.ship import train_cross_validated
 
-        cross_validate(data, out, recipe, folds, log, encoder, teacher)
+        if teacher is not None:
+            raise BadInput("--teacher is for single runs; with --folds use --silver-teachers")
+        train_cross_validated(data, work, out, recipe, folds, log, silver_teachers, encoder)
         return
     run_training(data, out, recipe, log, encoder, teacher, checkpoints)

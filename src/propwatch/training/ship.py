@@ -38,7 +38,7 @@ def training_minutes(work: Path) -> float:
     return round(seconds / 60, 1)
 
 
-def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path) -> None:
+def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path | None = None) -> None:
     """Write the final model folder to `out`: weights, config with the chosen settings, card."""
     epoch = report["final_epoch"]
     source = epoch_folder(work, ALL, epoch)
@@ -53,8 +53,8 @@ def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path) -> None:
         "recipe": provenance["recipe"],
         "selected_epoch": epoch,
         "training_minutes": training_minutes(work),
-        "encoder": describe_encoder(encoder, default=True),
-        "teacher": None,
+        "encoder": describe_encoder(encoder or encoder_dir(), default=encoder is None),
+        "teacher": provenance["recipe"].get("teacher"),
         "cross_validation": {k: v for k, v in report.items() if k != "final_settings"},
     }
     settings = settings_from_dict(report["final_settings"])
@@ -70,10 +70,11 @@ def train_cross_validated(
     folds: int,
     log: Log = print,
     silver_teachers: Path | None = None,
+    encoder: Path | None = None,
 ) -> dict[str, Any]:
     """The whole recipe, resumable: fold models and the final one, out-of-fold selection, ship."""
-    cross_validate(data, work, recipe, folds, log, silver_teachers=silver_teachers)
+    cross_validate(data, work, recipe, folds, log, encoder, silver_teachers=silver_teachers)
     report = out_of_fold(data, work, log)
-    ship(work, report, out, encoder_dir())
+    ship(work, report, out, encoder)
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")
     return report

@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 from conftest import ARTIFACTS
 from propwatch.cli import app
 from propwatch.errors import PropwatchError
+from propwatch.render.dashboard import render_dashboard
 from propwatch.store import Store, open_store
-from propwatch.store.dashboard import write_dashboard
 from propwatch.store.models import Analysis, Article, Span
-from propwatch.store.stats import stats_rows
+from propwatch.store.stats import corpus_stats, stats_rows
 from test_store import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 MODEL, OLD_MODEL = "model-b", "model-a"
@@ -196,7 +196,7 @@ def test_the_dashboard_is_one_file_that_needs_no_network(db: str, tmp_path: Path
 def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: Path, browser):
     out = tmp_path / "dashboard.html"
     store = open_store(db)
-    write_dashboard(store, out)
+    out.write_text(render_dashboard(corpus_stats(store)), encoding="utf-8")
     store.close()
     requests: list[str] = []
     problems: list[str] = []

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from propwatch.cli.common import DbOption, app, check_format, console, errors
 from propwatch.errors import BadInput
+
+if TYPE_CHECKING:
+    from propwatch.store.stats import CorpusStats
 
 FORMATS = ("table", "csv", "parquet", "html")
 
@@ -45,10 +48,7 @@ def stats(
     try:
         if output_format == "html":
             assert out is not None
-            from propwatch.store.dashboard import write_dashboard
-
-            used = write_dashboard(store, out, model)
-            errors.print(f"wrote the dashboard of model {used} to {out}", highlight=False)
+            _write_dashboard(stats.corpus_stats(store, model), out)
             return
         used, rows = stats.stats_rows(store, by, model)
     finally:
@@ -65,20 +65,27 @@ def _stored_name(model: str | None) -> str | None:
     return model_name(Path(model))
 
 
+def _write_dashboard(corpus: CorpusStats, out: Path) -> None:
+    from propwatch.render.dashboard import render_dashboard
+
+    out.write_text(render_dashboard(corpus), encoding="utf-8")
+    errors.print(f"wrote the dashboard of model {corpus.model} to {out}", highlight=False)
+
+
 def _write_rows(
     rows: list[dict[str, Any]], output_format: str, out: Path | None, title: str, model: str
 ) -> None:
-    from propwatch.store import stats
+    from propwatch.render.stats import write_csv, write_parquet, write_table
 
     if output_format == "table":
-        stats.write_table(rows, console, title)
+        write_table(rows, console, title)
     elif output_format == "parquet":
         assert out is not None
-        stats.write_parquet(rows, out, model)
+        write_parquet(rows, out, model)
     elif out is None:
-        stats.write_csv(rows, sys.stdout)
+        write_csv(rows, sys.stdout)
     else:
         with out.open("w", encoding="utf-8", newline="") as file:
-            stats.write_csv(rows, file)
+            write_csv(rows, file)
     if out is not None:
         errors.print(f"wrote {len(rows)} rows to {out}", highlight=False)

@@ -1,45 +1,41 @@
 """The corpus dashboard: one self-contained HTML file of Plotly charts that opens offline.
 
-Plotly's JavaScript is inlined once in the page head, so the file needs no network (and no
-server): mail it, open it from disk. Every user-given string (outlet names) reaches the page
-through Plotly's escaped JSON or `html.escape`.
+Plotly's JavaScript and the page's CSS (`assets/dashboard.css`) are inlined in the page head, so
+the file needs no network (and no server): mail it, open it from disk. Every user-given string
+(outlet names) reaches the page through Plotly's escaped JSON or `html.escape`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
-from propwatch.store.database import Store
 from propwatch.store.stats import (
     DISPLAY,
     NO_DATE,
     TECHNIQUE_IDS,
+    CorpusStats,
     Group,
-    choose_model,
-    groups,
-    technique_totals,
+    TechniqueTotal,
 )
 
 TREND_OUTLETS = 8  # lines in the trend chart: the outlets with most articles, and all together
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def write_dashboard(store: Store, path: Path, model: str | None = None) -> str:
-    """Write the dashboard for `model` (default: the latest) to `path`; returns the model used."""
-    model = choose_model(store, model)
-    outlets = sorted(groups(store, model, "outlet"), key=lambda g: -g.spans_per_1000_words)
+def render_dashboard(stats: CorpusStats) -> str:
+    """The dashboard of one model's statistics, as a whole HTML page."""
+    outlets = sorted(stats.outlets, key=lambda g: -g.spans_per_1000_words)
     charts = [
         ("Techniques per 1,000 words, by outlet", _rate_bars(outlets)),
         ("Share of propagandistic sentences, by outlet", _sentence_bars(outlets)),
         ("Each technique per 1,000 words, by outlet", _heatmap(outlets)),
-        ("Techniques per 1,000 words, by month", _trend(store, model, outlets)),
-        ("The techniques found in the corpus", _technique_bars(store, model)),
+        ("Techniques per 1,000 words, by month", _trend(stats, outlets)),
+        ("The techniques found in the corpus", _technique_bars(stats.techniques)),
     ]
-    path.write_text(_page(model, outlets, charts), encoding="utf-8")
-    return model
+    return _page(stats.model, outlets, charts)
 
 
 def _figure_html(figure: Any, height: int) -> str:
@@ -103,18 +99,17 @@ def _heatmap(outlets: list[Group]) -> str:
     return _figure_html(figure, 260 + 28 * max(len(outlets), 3))
 
 
-def _trend(store: Store, model: str, outlets: list[Group]) -> str:
+def _trend(stats: CorpusStats, outlets: list[Group]) -> str:
     import plotly.graph_objects as go
 
-    months = [g for g in groups(store, model, "month") if g.key[0] != NO_DATE]
+    months = [g for g in stats.months if g.key[0] != NO_DATE]
     if not months:
         return "<p class=note>No article has a date: give dates in the input to see trends.</p>"
     figure = go.Figure()
     figure.add_trace(_trend_line("all outlets", months, width=4))
     busiest = sorted(outlets, key=lambda g: -g.articles)[:TREND_OUTLETS]
-    by_outlet = groups(store, model, "outlet_month")
     for outlet in sorted(g.key[0] for g in busiest):
-        points = [g for g in by_outlet if g.key[0] == outlet and g.key[1] != NO_DATE]
+        points = [g for g in stats.outlet_months if g.key[0] == outlet and g.key[1] != NO_DATE]
         if points:
             figure.add_trace(_trend_line(outlet, [_month_only(g) for g in points], width=2))
     figure.update_xaxes(type="category", title="month")
@@ -149,10 +144,10 @@ def _trend_line(name: str, months: list[Group], width: int) -> Any:
     )
 
 
-def _technique_bars(store: Store, model: str) -> str:
+def _technique_bars(techniques: list[TechniqueTotal]) -> str:
     import plotly.graph_objects as go
 
-    totals = sorted(technique_totals(store, model), key=lambda t: -t.spans)
+    totals = sorted(techniques, key=lambda t: -t.spans)
     figure = go.Figure(
         go.Bar(
             x=[t.spans for t in totals],
@@ -208,7 +203,7 @@ def _page(model: str, outlets: list[Group], charts: list[tuple[str, str]]) -> st
 <meta charset=utf-8>
 <meta name=viewport content="width=device-width, initial-scale=1">
 <title>propwatch corpus dashboard</title>
-<style>{STYLE}</style>
+<style>{(files("propwatch.render") / "assets" / "dashboard.css").read_text("utf-8")}</style>
 <script>{get_plotlyjs()}</script>
 </head>
 <body>
@@ -225,17 +220,4 @@ Rates pool all words of an outlet: spans per 1,000 words = 1000 &times; spans &d
 </main>
 </body>
 </html>
-"""
-
-
-STYLE = """
-body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem;
-       color: #222; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; }
-h2 { font-size: 1.15rem; margin: 2rem 0 .5rem; }
-.facts { font-size: 1.05rem; }
-.note { color: #666; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: .3rem .5rem; text-align: right; }
-th:first-child, td:first-child, th:last-child, td:last-child { text-align: left; }
 """

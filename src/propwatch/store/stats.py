@@ -8,15 +8,10 @@ analyses are counted: the one named, else the one that analysed last.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 from sqlalchemy import ColumnElement, Integer, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
@@ -215,40 +210,25 @@ def stats_rows(store: Store, by: str, model: str | None = None) -> tuple[str, li
     return model, [group_row(g, (by,)) for g in groups(store, model, by)]
 
 
-# --- writers ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CorpusStats:
+    """What the dashboard shows of one model's analyses: totals by outlet, by month, by outlet
+    and month, and per technique."""
 
-TABLE_COLUMNS = 7  # the per-technique rates are for csv and parquet; a terminal is too narrow
-
-
-def write_table(rows: list[dict[str, Any]], console: Console, title: str) -> None:
-    table = Table(title=title)
-    # the display name says it better than the id in a terminal
-    columns = [
-        c for c in list(rows[0])[:TABLE_COLUMNS] if not (c == "technique" and "name" in rows[0])
-    ]
-    for column in columns:
-        numeric = isinstance(rows[0][column], int | float)
-        table.add_column(column.replace("_", " "), justify="right" if numeric else "left")
-    for row in rows:
-        table.add_row(*(Text(_cell(row[column])) for column in columns))  # no markup in names
-    console.print(table)
+    model: str
+    outlets: list[Group]
+    months: list[Group]
+    outlet_months: list[Group]
+    techniques: list[TechniqueTotal]
 
 
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.3f}" if value < 1 else f"{value:.2f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-
-
-def write_parquet(rows: list[dict[str, Any]], path: Path, model: str) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pylist(rows).replace_schema_metadata({"propwatch_model": model})
-    pq.write_table(table, path)
+def corpus_stats(store: Store, model: str | None = None) -> CorpusStats:
+    """The statistics of `model`'s analyses (default: the model that analysed last)."""
+    model = choose_model(store, model)
+    return CorpusStats(
+        model,
+        groups(store, model, "outlet"),
+        groups(store, model, "month"),
+        groups(store, model, "outlet_month"),
+        technique_totals(store, model),
+    )

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from propwatch.article import Article
+from propwatch.article import Article, per_1000_words
 from propwatch.model.detector import Detection
 from propwatch.structure import Structure, voice_of
 from propwatch.structure.types import Attribution, Section
@@ -162,14 +162,10 @@ def build_sections(
                 section.heading,
                 words,
                 count,
-                per_thousand(count, words),
+                round(per_1000_words(count, words), 2),
             )
         )
     return tuple(results)
-
-
-def per_thousand(count: int, words: int) -> float:
-    return round(1000 * count / words, 2) if words else 0.0
 
 
 def build_analysis(
@@ -213,7 +209,7 @@ def summarise(
         spans=len(spans),
         sentences=len(sentences),
         propaganda_sentences=sum(1 for s in sentences if s.techniques),
-        spans_per_1000_words=per_thousand(len(spans), words),
+        spans_per_1000_words=round(per_1000_words(len(spans), words), 2),
         by_technique=by_technique,
         by_voice=by_voice,
         by_source=by_source,

@@ -40,6 +40,7 @@ __all__ = [
     "Sentence",
     "check_length",
     "parse_article",
+    "per_1000_words",
     "split_sentences",
 ]
 
@@ -124,6 +125,14 @@ class Article:
         if i >= 0 and offset < self.sentences[i].end:
             return i
         return None
+
+
+def per_1000_words(count: int, words: int) -> float:
+    """The one rate propwatch reports: 1000 x count / words (0 without words), unrounded.
+
+    An article's words are `len(text.split())`, a corpus' the sum of its articles' words.
+    """
+    return 1000 * count / words if words else 0.0
 
 
 def check_length(text: str) -> None:

@@ -12,6 +12,7 @@ import html
 from importlib.resources import files
 from typing import Any
 
+from propwatch.article import per_1000_words
 from propwatch.store.stats import (
     DISPLAY,
     NO_DATE,
@@ -210,7 +211,7 @@ def _page(model: str, outlets: list[Group], charts: list[tuple[str, str]]) -> st
 <header>
 <h1>Propaganda techniques in the corpus</h1>
 <p class=facts>{articles:,} articles · {len(outlets):,} outlets · {words:,} words ·
-{spans:,} technique spans · {1000 * spans / words if words else 0:.2f} per 1,000 words</p>
+{spans:,} technique spans · {per_1000_words(spans, words):.2f} per 1,000 words</p>
 <p class=note>Model {html.escape(model)}, generated {dt.date.today().isoformat()} by propwatch.
 Rates pool all words of an outlet: spans per 1,000 words = 1000 &times; spans &divide; words.</p>
 </header>

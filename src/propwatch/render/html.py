@@ -27,6 +27,7 @@ from importlib.resources import files
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from propwatch.article import per_1000_words
 from propwatch.techniques import TECHNIQUES, Technique, by_id
 from propwatch.version import __version__
 
@@ -133,10 +134,6 @@ def _plural(count: int, noun: str) -> str:
 
 def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
-
-
-def _per_thousand(count: int, words: int) -> float:
-    return round(1000 * count / words, 1) if words else 0.0
 
 
 def _technique_css() -> str:
@@ -396,7 +393,7 @@ class _Row:
 
     @property
     def density(self) -> float:
-        return _per_thousand(self.spans, self.words)
+        return round(per_1000_words(self.spans, self.words), 1)
 
 
 def _section_rows(analysis: Analysis) -> list[_Row]:

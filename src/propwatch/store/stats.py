@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
+from propwatch.article import per_1000_words
 from propwatch.errors import BadInput
 from propwatch.store.database import Store, display_url
 from propwatch.store.models import Analysis, Article, Span
@@ -24,6 +25,7 @@ GROUPINGS = ("outlet", "technique", "month")
 NO_OUTLET = "(no outlet)"
 NO_DATE = "(no date)"
 TOP = 3  # techniques named in a group's top_techniques
+RATE_DIGITS = 3
 TECHNIQUE_IDS = tuple(t.id for t in TECHNIQUES)
 DISPLAY = {t.id: t.display_name for t in TECHNIQUES}
 
@@ -42,22 +44,20 @@ class Group:
 
     @property
     def spans_per_1000_words(self) -> float:
-        return per_1000(self.spans, self.words)
+        return round(per_1000_words(self.spans, self.words), RATE_DIGITS)
 
     @property
     def propaganda_sentence_share(self) -> float:
         return round(self.propaganda_sentences / self.sentences, 4) if self.sentences else 0.0
 
     def rate(self, technique_id: str) -> float:
-        return per_1000(self.by_technique.get(technique_id, 0), self.words)
+        return round(
+            per_1000_words(self.by_technique.get(technique_id, 0), self.words), RATE_DIGITS
+        )
 
     def top_techniques(self) -> list[str]:
         ranked = sorted(self.by_technique.items(), key=lambda item: (-item[1], item[0]))
         return [technique for technique, count in ranked[:TOP] if count]
-
-
-def per_1000(count: int, words: int) -> float:
-    return round(1000 * count / words, 3) if words else 0.0
 
 
 def latest_model(session: Session) -> str:
@@ -179,7 +179,9 @@ def technique_rows(store: Store, model: str) -> list[dict[str, Any]]:
                 "technique": total.technique_id,
                 "name": DISPLAY[total.technique_id],
                 "spans": total.spans,
-                "spans_per_1000_words": per_1000(total.spans, everything.words),
+                "spans_per_1000_words": round(
+                    per_1000_words(total.spans, everything.words), RATE_DIGITS
+                ),
                 "articles": total.articles,
                 "article_share": round(total.articles / everything.articles, 4),
                 "span_share": round(total.spans / everything.spans, 4) if everything.spans else 0.0,

@@ -25,7 +25,7 @@ from propwatch.errors import PropwatchError
 from propwatch.pipeline import worker_pipeline
 from propwatch.record import Record
 from propwatch.store import Store, open_store
-from propwatch.store.models import Analysis, Article, Failure, Span
+from propwatch.store.models import AnalysisRow, ArticleRow, FailureRow, SpanRow
 
 ARTICLE = (
     "Enemies of the people\n\n"
@@ -179,9 +179,9 @@ def test_a_run_stores_every_good_record_logs_the_bad_and_a_rerun_skips(corpus: P
     first = run_local(paths(corpus), store, outlet="Fallback")
     assert (first.stored, first.skipped, first.failed) == (8, 0, 5)
     with store.session() as session:
-        articles = session.scalars(select(Article)).all()
+        articles = session.scalars(select(ArticleRow)).all()
         failures = {
-            location_key(f.location, corpus): f.reason for f in session.scalars(select(Failure))
+            location_key(f.location, corpus): f.reason for f in session.scalars(select(FailureRow))
         }
         for row in articles:
             (analysis,) = row.analyses
@@ -203,7 +203,7 @@ def test_a_batch_analysis_equals_the_direct_analysis(tmp_path: Path):
     with store.session() as session:
         stored = [
             (s.start, s.end, s.technique, s.confidence)
-            for s in session.scalars(select(Span).order_by(Span.start, Span.technique))
+            for s in session.scalars(select(SpanRow).order_by(SpanRow.start, SpanRow.technique))
         ]
     store.close()
     direct = analyze(article(1))
@@ -255,7 +255,7 @@ def test_an_interrupted_run_keeps_what_it_stored_and_a_rerun_finishes(tmp_path: 
         assert b"interrupted: stored" in stderr and b"run the same command again" in stderr
     store = open_store(str(db))
     with store.session() as session:  # what was stored is whole: no half-written article
-        for analysis in session.scalars(select(Analysis)):
+        for analysis in session.scalars(select(AnalysisRow)):
             assert len(analysis.spans) == analysis.span_count
     report = run_local([folder], store)
     assert (report.skipped, report.stored, report.failed) == (interrupted, total - interrupted, 0)
@@ -290,15 +290,15 @@ def spans_by_article(store: Store) -> dict[str, list[tuple]]:
     with store.session() as session:
         rows = session.execute(
             select(
-                Article.content_hash,
-                Span.start,
-                Span.end,
-                Span.technique,
-                Span.confidence,
-                Span.voice,
+                ArticleRow.content_hash,
+                SpanRow.start,
+                SpanRow.end,
+                SpanRow.technique,
+                SpanRow.confidence,
+                SpanRow.voice,
             )
-            .join(Article.analyses)
-            .join(Analysis.spans)
+            .join(ArticleRow.analyses)
+            .join(AnalysisRow.spans)
         ).all()
     found: dict[str, list[tuple]] = {}
     for content_hash, *span in rows:

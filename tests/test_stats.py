@@ -17,7 +17,7 @@ from propwatch.cli import app
 from propwatch.errors import PropwatchError
 from propwatch.render.dashboard import render_dashboard
 from propwatch.store import Store, open_store
-from propwatch.store.models import Analysis, Article, Span
+from propwatch.store.models import AnalysisRow, ArticleRow, SpanRow
 from propwatch.store.stats import corpus_stats, stats_rows
 from test_store import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
@@ -34,7 +34,7 @@ ARTICLES = [
 
 
 def analysis(model: str, words: int, sentences: int, propaganda: int, spans: list[str]):
-    return Analysis(
+    return AnalysisRow(
         model=model,
         schema_version="1.0",
         words=words,
@@ -44,7 +44,7 @@ def analysis(model: str, words: int, sentences: int, propaganda: int, spans: lis
         spans_per_1000_words=0.0,
         details={},
         spans=[
-            Span(start=i, end=i + 1, text="x", technique=t, technique_id=t, confidence=0.9)
+            SpanRow(start=i, end=i + 1, text="x", technique=t, technique_id=t, confidence=0.9)
             for i, t in enumerate(spans)
         ],
     )
@@ -53,7 +53,7 @@ def analysis(model: str, words: int, sentences: int, propaganda: int, spans: lis
 def fill(store: Store) -> None:
     with store.session() as session, session.begin():
         for number, (outlet, published, words, sentences, propaganda, spans) in enumerate(ARTICLES):
-            article = Article(content_hash=f"{number:064d}", record_id=str(number),
+            article = ArticleRow(content_hash=f"{number:064d}", record_id=str(number),
                               location=f"in.jsonl:{number}", outlet=outlet, published=published,
                               text="x", words=words)  # fmt: skip
             # an older model's analysis of the same article, which must not be counted

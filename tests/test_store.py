@@ -25,7 +25,7 @@ from propwatch import analyze
 from propwatch.errors import PropwatchError
 from propwatch.store import ArticleMeta, Store, open_store
 from propwatch.store.database import alembic_config, normalise_url
-from propwatch.store.models import Analysis, Article, Failure, Span
+from propwatch.store.models import AnalysisRow, ArticleRow, FailureRow, SpanRow
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (
@@ -111,9 +111,9 @@ def test_an_analysis_is_stored_whole_and_only_once(store: Store, analysis):
     assert store.save_analysis(meta(outlet="Daily", published=published), analysis)
     assert not store.save_analysis(meta(outlet="Daily", published=published), analysis)
     with store.session() as session:
-        article = session.scalars(select(Article)).one()
-        row = session.scalars(select(Analysis)).one()
-        spans = session.scalars(select(Span).order_by(Span.start)).all()
+        article = session.scalars(select(ArticleRow)).one()
+        row = session.scalars(select(AnalysisRow)).one()
+        spans = session.scalars(select(SpanRow).order_by(SpanRow.start)).all()
     assert (article.text, article.outlet, article.published) == (TEXT, "Daily", published)
     assert article.title == "Traitors in the capital"
     assert article.url == "https://example.org/a"
@@ -137,14 +137,14 @@ def test_a_failure_is_logged_once_per_location_and_cleared_by_a_success(store: S
     store.save_failure("in.jsonl:1", "article-1", "the line is not UTF-8", "a" * 64)
     store.save_failure("in.jsonl:2", None, "no text, html or url field with content")
     with store.session() as session:
-        failures = {f.location: f.reason for f in session.scalars(select(Failure))}
+        failures = {f.location: f.reason for f in session.scalars(select(FailureRow))}
     assert failures == {
         "in.jsonl:1": "the line is not UTF-8",
         "in.jsonl:2": "no text, html or url field with content",
     }
     assert store.save_analysis(meta(location="in.jsonl:1"), analysis)
     with store.session() as session:
-        assert session.scalars(select(Failure.location)).all() == ["in.jsonl:2"]
+        assert session.scalars(select(FailureRow.location)).all() == ["in.jsonl:2"]
 
 
 def test_reopening_a_store_keeps_its_data(sqlite_url: str, analysis):
@@ -152,7 +152,7 @@ def test_reopening_a_store_keeps_its_data(sqlite_url: str, analysis):
     first.save_analysis(meta(), analysis)
     first.close()
     again = open_store(sqlite_url)
-    assert count(again, Article) == 1 and count(again, Span) == len(analysis.spans)
+    assert count(again, ArticleRow) == 1 and count(again, SpanRow) == len(analysis.spans)
     again.close()
 
 
@@ -196,5 +196,5 @@ def test_text_postgresql_refuses_is_an_error_and_leaves_nothing_behind(postgres_
     with pytest.raises(PropwatchError, match=r"the store refused it: .*NUL"):
         store.save_analysis(meta(), refused)
     store.save_failure("in.jsonl:1\x00", "id\x00", "reason")  # NUL is dropped, not refused
-    assert count(store, Article) == 0 and count(store, Failure) == 1
+    assert count(store, ArticleRow) == 0 and count(store, FailureRow) == 1
     store.close()

@@ -116,7 +116,7 @@ def test_the_same_article_keeps_its_permalink(client: TestClient, posted):
 
 def test_save_false_stores_nothing(client: TestClient):
     store = client.app.state.web.store
-    count = select(func.count()).select_from(models.Article)
+    count = select(func.count()).select_from(models.ArticleRow)
     with store.session() as session:
         before = session.scalar(count)
     response = client.post("/v1/analyze", json={"text": ARTICLE + "\nOnce more.", "save": False})

@@ -124,9 +124,9 @@ class Store:
     def stored_hashes(self, model: str) -> set[str]:
         """Content hashes of the articles this model has analysed already."""
         query = (
-            select(models.Article.content_hash)
-            .join(models.Analysis)
-            .where(models.Analysis.model == model)
+            select(models.ArticleRow.content_hash)
+            .join(models.AnalysisRow)
+            .where(models.AnalysisRow.model == model)
         )
         with self.session() as session:
             return set(session.scalars(query))
@@ -142,9 +142,9 @@ class Store:
                 session.add(row)
                 session.flush()  # gives the row its id for the spans
                 if analysis.spans:
-                    session.execute(insert(models.Span), span_rows(row.id, analysis))
+                    session.execute(insert(models.SpanRow), span_rows(row.id, analysis))
                 session.execute(
-                    delete(models.Failure).where(models.Failure.location == meta.location)
+                    delete(models.FailureRow).where(models.FailureRow.location == meta.location)
                 )
         except IntegrityError:
             return False  # another run stored the same article in the meantime
@@ -160,10 +160,10 @@ class Store:
         reason = _clean(reason)
         with self.session() as session, session.begin():
             failure = session.scalar(
-                select(models.Failure).where(models.Failure.location == location)
+                select(models.FailureRow).where(models.FailureRow.location == location)
             )
             if failure is None:
-                failure = models.Failure(location=location)
+                failure = models.FailureRow(location=location)
                 session.add(failure)
             failure.record_id = record_id
             failure.reason = reason
@@ -181,12 +181,12 @@ def _first_line(error: Exception) -> str:
     return lines[0] if lines else type(error).__name__
 
 
-def _article_for(session: Session, meta: ArticleMeta, analysis: Any) -> models.Article:
+def _article_for(session: Session, meta: ArticleMeta, analysis: Any) -> models.ArticleRow:
     article = session.scalar(
-        select(models.Article).where(models.Article.content_hash == meta.content_hash)
+        select(models.ArticleRow).where(models.ArticleRow.content_hash == meta.content_hash)
     )
     if article is None:
-        article = models.Article(
+        article = models.ArticleRow(
             content_hash=meta.content_hash,
             record_id=meta.record_id,
             location=meta.location,
@@ -202,14 +202,16 @@ def _article_for(session: Session, meta: ArticleMeta, analysis: Any) -> models.A
     return article
 
 
-def _has_analysis(session: Session, article: models.Article, model: str) -> bool:
-    query = exists().where(models.Analysis.article_id == article.id, models.Analysis.model == model)
+def _has_analysis(session: Session, article: models.ArticleRow, model: str) -> bool:
+    query = exists().where(
+        models.AnalysisRow.article_id == article.id, models.AnalysisRow.model == model
+    )
     return bool(session.scalar(select(query)))
 
 
-def analysis_row(article: models.Article, analysis: Any) -> models.Analysis:
+def analysis_row(article: models.ArticleRow, analysis: Any) -> models.AnalysisRow:
     summary = analysis.summary
-    return models.Analysis(
+    return models.AnalysisRow(
         article=article,
         model=analysis.model,
         schema_version=analysis.schema_version,

@@ -37,7 +37,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class Article(Base):
+class ArticleRow(Base):
     __tablename__ = "articles"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -54,12 +54,12 @@ class Article(Base):
         DateTime(timezone=True), server_default=func.now()
     )
 
-    analyses: Mapped[list[Analysis]] = relationship(
+    analyses: Mapped[list[AnalysisRow]] = relationship(
         back_populates="article", cascade="all, delete-orphan"
     )
 
 
-class Analysis(Base):
+class AnalysisRow(Base):
     __tablename__ = "analyses"
     __table_args__ = (UniqueConstraint("article_id", "model"),)
 
@@ -78,13 +78,13 @@ class Analysis(Base):
         DateTime(timezone=True), server_default=func.now()
     )
 
-    article: Mapped[Article] = relationship(back_populates="analyses")
-    spans: Mapped[list[Span]] = relationship(
+    article: Mapped[ArticleRow] = relationship(back_populates="analyses")
+    spans: Mapped[list[SpanRow]] = relationship(
         back_populates="analysis", cascade="all, delete-orphan"
     )
 
 
-class Span(Base):
+class SpanRow(Base):
     __tablename__ = "spans"
     __table_args__ = (Index("ix_spans_analysis_id_technique_id", "analysis_id", "technique_id"),)
 
@@ -102,10 +102,10 @@ class Span(Base):
     source: Mapped[str | None] = mapped_column(Text)
     section_kind: Mapped[str | None] = mapped_column(String(16))
 
-    analysis: Mapped[Analysis] = relationship(back_populates="spans")
+    analysis: Mapped[AnalysisRow] = relationship(back_populates="spans")
 
 
-class Failure(Base):
+class FailureRow(Base):
     """A record that could not be analysed; a later success at the same location removes it."""
 
     __tablename__ = "failures"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from propwatch.article import per_1000_words
 from propwatch.errors import BadInput
 from propwatch.store.database import Store, display_url
-from propwatch.store.models import Analysis, Article, Span
+from propwatch.store.models import AnalysisRow, ArticleRow, SpanRow
 from propwatch.techniques import TECHNIQUES
 
 GROUPINGS = ("outlet", "technique", "month")
@@ -61,7 +61,7 @@ class Group:
 
 
 def latest_model(session: Session) -> str:
-    model = session.scalar(select(Analysis.model).order_by(Analysis.id.desc()).limit(1))
+    model = session.scalar(select(AnalysisRow.model).order_by(AnalysisRow.id.desc()).limit(1))
     if model is None:
         raise BadInput("the store holds no analyses yet; run `propwatch batch` first")
     return model
@@ -71,7 +71,10 @@ def choose_model(store: Store, model: str | None) -> str:
     with store.session() as session:
         if model is None:
             return latest_model(session)
-        if session.scalar(select(Analysis.id).where(Analysis.model == model).limit(1)) is None:
+        if (
+            session.scalar(select(AnalysisRow.id).where(AnalysisRow.model == model).limit(1))
+            is None
+        ):
             raise BadInput(
                 f"the store {display_url(store.url)} holds no analyses by model {model!r}; "
                 f"its latest model is {latest_model(session)!r}"
@@ -80,12 +83,12 @@ def choose_model(store: Store, model: str | None) -> str:
 
 
 def _keys(grouping: str) -> list[ColumnElement[Any]]:
-    year = cast(extract("year", Article.published), Integer).label("year")
-    month = cast(extract("month", Article.published), Integer).label("month")
+    year = cast(extract("year", ArticleRow.published), Integer).label("year")
+    month = cast(extract("month", ArticleRow.published), Integer).label("month")
     return {
-        "outlet": [Article.outlet],
+        "outlet": [ArticleRow.outlet],
         "month": [year, month],
-        "outlet_month": [Article.outlet, year, month],
+        "outlet_month": [ArticleRow.outlet, year, month],
     }[grouping]
 
 
@@ -103,22 +106,22 @@ def groups(store: Store, model: str, grouping: str) -> list[Group]:
     totals = (
         select(
             *keys,
-            func.count(Analysis.id),
-            func.sum(Analysis.words),
-            func.sum(Analysis.span_count),
-            func.sum(Analysis.sentences),
-            func.sum(Analysis.propaganda_sentences),
+            func.count(AnalysisRow.id),
+            func.sum(AnalysisRow.words),
+            func.sum(AnalysisRow.span_count),
+            func.sum(AnalysisRow.sentences),
+            func.sum(AnalysisRow.propaganda_sentences),
         )
-        .join(Analysis.article)
-        .where(Analysis.model == model)
+        .join(AnalysisRow.article)
+        .where(AnalysisRow.model == model)
         .group_by(*keys)
     )
     techniques = (
-        select(*keys, Span.technique_id, func.count(Span.id))
-        .join(Span.analysis)
-        .join(Analysis.article)
-        .where(Analysis.model == model)
-        .group_by(*keys, Span.technique_id)
+        select(*keys, SpanRow.technique_id, func.count(SpanRow.id))
+        .join(SpanRow.analysis)
+        .join(AnalysisRow.article)
+        .where(AnalysisRow.model == model)
+        .group_by(*keys, SpanRow.technique_id)
     )
     width = len(keys)
     with store.session() as session:
@@ -143,10 +146,12 @@ class TechniqueTotal:
 
 def technique_totals(store: Store, model: str) -> list[TechniqueTotal]:
     query = (
-        select(Span.technique_id, func.count(Span.id), func.count(distinct(Span.analysis_id)))
-        .join(Span.analysis)
-        .where(Analysis.model == model)
-        .group_by(Span.technique_id)
+        select(
+            SpanRow.technique_id, func.count(SpanRow.id), func.count(distinct(SpanRow.analysis_id))
+        )
+        .join(SpanRow.analysis)
+        .where(AnalysisRow.model == model)
+        .group_by(SpanRow.technique_id)
     )
     with store.session() as session:
         found = {row[0]: TechniqueTotal(row[0], row[1], row[2]) for row in session.execute(query)}

@@ -61,21 +61,23 @@ def load(store: Store, key: str) -> Analysis | None:
         return None
     with store.session() as session:
         row = session.scalar(
-            select(models.Analysis)
-            .join(models.Article)
-            .where(models.Article.content_hash == key)
-            .order_by(models.Analysis.id)
+            select(models.AnalysisRow)
+            .join(models.ArticleRow)
+            .where(models.ArticleRow.content_hash == key)
+            .order_by(models.AnalysisRow.id)
             .limit(1)
         )
         if row is None:
             return None
         spans = session.scalars(
-            select(models.Span).where(models.Span.analysis_id == row.id).order_by(models.Span.id)
+            select(models.SpanRow)
+            .where(models.SpanRow.analysis_id == row.id)
+            .order_by(models.SpanRow.id)
         )
         return rebuild(row.article.text, row.details, list(spans))
 
 
-def rebuild(text: str, details: dict[str, Any], spans: list[models.Span]) -> Analysis:
+def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> Analysis:
     """The Analysis from what the store keeps of it: text, details JSON and span rows."""
     sections = tuple(SectionResult(**s) for s in details["sections"])
     return Analysis(
@@ -101,7 +103,7 @@ def rebuild(text: str, details: dict[str, Any], spans: list[models.Span]) -> Ana
     )
 
 
-def _span(row: models.Span, sections: tuple[SectionResult, ...]) -> SpanResult:
+def _span(row: models.SpanRow, sections: tuple[SectionResult, ...]) -> SpanResult:
     """A span from its row: the row has every field but the section's index, found again."""
     fields = {
         f.name: getattr(row, f.name) for f in dataclasses.fields(SpanResult) if f.name != "section"

@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 
 from propwatch.cli import app
 from propwatch.corpus.ptc import read_labels
+from propwatch.model.artifact import shipped_detector
 
 PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
 DEV = PTC / "dev"
+EXAMPLES = PTC.parents[1] / "examples"
 needs_ptc = pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc is not beside the repo")
 runner = CliRunner()
 
@@ -193,3 +195,27 @@ def test_version_comes_from_the_package_metadata():
 
     result = runner.invoke(app, ["--version"])
     assert (result.exit_code, result.output) == (0, f"propwatch {version('propwatch')}\n")
+
+
+@pytest.mark.skipif(not EXAMPLES.is_dir(), reason="../shared/examples is not beside the repo")
+def test_min_confidence_trades_recall_for_precision_and_is_recorded():
+    text = (EXAMPLES / "syria-at-tanf.txt").read_text()
+    found = {}
+    for threshold in ("0", "0.25"):
+        args = ["analyze", "-", "--format", "json", "--min-confidence", threshold]
+        result = runner.invoke(app, args, input=text)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.output)
+        assert data["min_confidence"] == float(threshold)
+        assert all(span["confidence"] >= float(threshold) for span in data["spans"])
+        found[threshold] = len(data["spans"])
+    assert found["0"] > found["0.25"]
+    default = json.loads(runner.invoke(app, ["analyze", "-", "-f", "json"], input=text).output)
+    assert default["min_confidence"] == shipped_detector().settings.min_confidence
+
+
+def test_min_confidence_out_of_range_is_a_usage_error():
+    result = run_cli("analyze", "-", "--min-confidence", "1.5", stdin="Some text.\n")
+    assert result.returncode == 2
+    assert "--min-confidence" in result.stderr and "less than or equal to" in result.stderr
+    assert "Traceback" not in result.stderr

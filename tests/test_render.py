@@ -132,6 +132,7 @@ def hand_analysis(
     return Analysis(
         schema_version=SCHEMA_VERSION,
         model="test-model",
+        min_confidence=0.0,
         text=text,
         title=title if title is not None else (article.title.text if article.title else None),
         url=url,
@@ -328,7 +329,7 @@ def test_any_overlap_renders_every_character_once_with_its_spans(text: str, cuts
     )
     article = SimpleNamespace(text=text)
     analysis = Analysis(
-        SCHEMA_VERSION, "m", text, None, None, spans, (), (), (), summarise(article, spans, ())
+        SCHEMA_VERSION, "m", 0.0, text, None, None, spans, (), (), (), summarise(article, spans, ())
     )
     page = render_html(analysis)
     assert article_text_of(page) == text

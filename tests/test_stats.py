@@ -36,7 +36,7 @@ ARTICLES = [
 def analysis(model: str, words: int, sentences: int, propaganda: int, spans: list[str]):
     return AnalysisRow(
         model=model,
-        schema_version="1.0",
+        schema_version="1.1",
         words=words,
         sentences=sentences,
         propaganda_sentences=propaganda,

@@ -420,3 +420,20 @@ def test_300_requests_8_at_a_time_without_an_error(tmp_path: Path):
     figures = json.loads(out.read_text())["load"]
     assert figures["statuses"] == {"200": 300} and figures["errors"] == 0
     assert figures["throughput_per_s"] > 0 and figures["latency_ms"]["p95"] > 0
+
+
+def test_min_confidence_filters_spans_and_the_result_says_which_was_used(client: TestClient):
+    loose = client.post("/v1/analyze", json={"text": ARTICLE, "min_confidence": 0, "save": False})
+    strict = client.post(
+        "/v1/analyze", json={"text": ARTICLE, "min_confidence": 0.3, "save": False}
+    )
+    assert loose.status_code == strict.status_code == 200
+    assert loose.json()["min_confidence"] == 0 and strict.json()["min_confidence"] == 0.3
+    assert all(span["confidence"] >= 0.3 for span in strict.json()["spans"])
+    assert len(strict.json()["spans"]) < len(loose.json()["spans"])
+
+
+def test_min_confidence_out_of_range_is_refused(client: TestClient):
+    response = client.post("/v1/analyze", json={"text": ARTICLE, "min_confidence": 1.5})
+    assert error_of(response)[0] == 422
+    assert "min_confidence" in response.json()["message"]

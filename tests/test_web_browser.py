@@ -182,3 +182,20 @@ def test_errors_show_as_one_line(session: Session):
     assert [e for e in session.errors if "403" in e] == session.errors  # Chromium logs the 403
     session.errors.clear()
     session.assert_clean()
+
+
+def test_the_threshold_control_goes_with_the_request(session: Session):
+    page = session.page
+    sent: list[dict] = []
+
+    def capture(route: Route) -> None:
+        sent.append(json.loads(route.request.post_data or "{}"))
+        route.continue_()
+
+    page.route("**/v1/analyze", capture)
+    page.get_by_label("Article text").fill(example_text())
+    page.get_by_label("Show").select_option("0.3")
+    page.get_by_role("button", name="Analyze").click()
+    page.wait_for_url(re.compile(r"/a/[A-Za-z0-9_-]{20}$"), timeout=60_000)
+    assert sent and sent[0]["min_confidence"] == 0.3
+    session.assert_clean()

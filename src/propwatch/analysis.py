@@ -18,7 +18,7 @@ from propwatch.structure import Structure, voice_of
 from propwatch.structure.types import Attribution, Section
 from propwatch.techniques import TECHNIQUE_NAMES, by_name
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Summary:
 class Analysis:
     schema_version: str
     model: str
+    min_confidence: float  # the display threshold used: no span below it
     text: str
     title: str | None
     url: str | None
@@ -174,6 +175,7 @@ def build_analysis(
     model: str,
     structure: Structure,
     url: str | None = None,
+    min_confidence: float = 0.0,
 ) -> Analysis:
     """Join what the detector and the structure stage found into one Analysis."""
     spans = build_spans(article, detection, structure)
@@ -181,6 +183,7 @@ def build_analysis(
     return Analysis(
         schema_version=SCHEMA_VERSION,
         model=model,
+        min_confidence=min_confidence,
         text=article.text,
         title=article.title.text if article.title else None,
         url=url,

@@ -41,29 +41,48 @@ class Analysed:
 class Pipeline:
     """The loaded models and the steps from an article's text to its Analysis."""
 
-    def __init__(self, detector: Detector, nlp: Language) -> None:
+    def __init__(
+        self, detector: Detector, nlp: Language, min_confidence: float | None = None
+    ) -> None:
         self.detector = detector
         self.nlp = nlp
+        # The display threshold of every analysis unless one asks for another
+        self.min_confidence = (
+            detector.settings.min_confidence if min_confidence is None else min_confidence
+        )
 
     @classmethod
-    def load(cls, model: Path | None = None, threads: int | None = None) -> Pipeline:
+    def load(
+        cls,
+        model: Path | None = None,
+        threads: int | None = None,
+        min_confidence: float | None = None,
+    ) -> Pipeline:
         """The pipeline of the model folder `model` (default: the shipped model), its ONNX
-        sessions on `threads` threads (default: up to 4)."""
-        return cls(load_model(model, threads), load_pipeline())
+        sessions on `threads` threads (default: up to 4), showing spans from `min_confidence`
+        up (default: the model's display threshold)."""
+        return cls(load_model(model, threads), load_pipeline(), min_confidence)
 
     @property
     def model(self) -> str:
         """The model's name, as analyses record it."""
         return self.detector.name
 
-    def analyse(self, text: str, url: str | None = None) -> Analysis:
-        """The Analysis of one article's text; `url` is recorded when it came from the web."""
+    def analyse(
+        self, text: str, url: str | None = None, min_confidence: float | None = None
+    ) -> Analysis:
+        """The Analysis of one article's text; `url` is recorded when it came from the web.
+
+        Spans below `min_confidence` are left out (default: the pipeline's threshold).
+        """
         if not isinstance(text, str):
             raise BadInput(f"analyse the article text as str, not {type(text).__name__}")
         check_length(text)
+        floor = self.min_confidence if min_confidence is None else min_confidence
         article = parse_article(text)
         structure = analyse_structure(article, self.nlp)
-        return build_analysis(article, self.detector.detect(text), self.model, structure, url)
+        detection = self.detector.detect(text, floor)
+        return build_analysis(article, detection, self.model, structure, url, floor)
 
     def analyse_record(self, record: Record) -> Analysed:
         """Decode (or fetch) a record and analyse it; a bad one raises a PropwatchError."""
@@ -110,13 +129,13 @@ def _record_text(record: Record) -> tuple[str, str | None, str | None]:
 _worker: Pipeline | None = None
 
 
-def start_worker(model: Path | None, threads: int) -> None:
+def start_worker(model: Path | None, threads: int, min_confidence: float | None = None) -> None:
     """A pool's initializer: load this worker process's pipeline, leave Ctrl-C to the main
     process, and exit when the main process is gone."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker = Pipeline.load(model, threads)
+    _worker = Pipeline.load(model, threads, min_confidence)
 
 
 def worker_pipeline() -> Pipeline:

@@ -22,8 +22,8 @@ from propwatch.record import Record
 class Analyser:
     """A Ray actor: one pipeline on one ONNX thread (an actor per CPU), kept for its life."""
 
-    def __init__(self, model: Path | None) -> None:
-        self.pipeline = Pipeline.load(model, threads=1)
+    def __init__(self, model: Path | None, min_confidence: float | None) -> None:
+        self.pipeline = Pipeline.load(model, threads=1, min_confidence=min_confidence)
 
     def analyse(self, record: Record) -> Outcome:
         return analyse_record(record, self.pipeline)
@@ -42,7 +42,11 @@ def _ray() -> Any:
 
 class RayEngine:
     def __init__(
-        self, workers: int | None = None, model: Path | None = None, address: str | None = None
+        self,
+        workers: int | None = None,
+        model: Path | None = None,
+        address: str | None = None,
+        min_confidence: float | None = None,
     ) -> None:
         ray = self.ray = _ray()
         self.started_here = not ray.is_initialized()
@@ -51,8 +55,9 @@ class RayEngine:
         cpus = int(ray.cluster_resources().get("CPU", 1))
         self.workers = workers or cpus
         self.model = model
+        self.min_confidence = min_confidence
         self.actor_class = ray.remote(num_cpus=1)(Analyser)
-        self.actors = [self.actor_class.remote(model) for _ in range(self.workers)]
+        self.actors = [self.actor_class.remote(model, min_confidence) for _ in range(self.workers)]
 
     def _connect(self, address: str | None, workers: int | None) -> None:
         address = address or os.environ.get("RAY_ADDRESS")
@@ -98,7 +103,7 @@ class RayEngine:
             # The actor is gone (out of memory, a lost node): its records fail, a new one takes
             # its place (once, though several of its calls report the death).
             if self.actors[index] is actor:
-                self.actors[index] = self.actor_class.remote(self.model)
+                self.actors[index] = self.actor_class.remote(self.model, self.min_confidence)
             return Failed("its Ray worker died while analysing it (out of memory?)")
         except self.ray.exceptions.RayError as error:
             return Failed(f"Ray failed on it: {str(error).strip().splitlines()[0]}")

@@ -76,9 +76,12 @@ class LocalEngine:
     kills its worker again is logged as a failure and the others go through.
     """
 
-    def __init__(self, workers: int, model: Path | None = None) -> None:
+    def __init__(
+        self, workers: int, model: Path | None = None, min_confidence: float | None = None
+    ) -> None:
         self.workers = workers
         self.model = model
+        self.min_confidence = min_confidence
         self.generation = 0  # which pool the current one is, to replace a broken one once
         self.pool = self._new_pool()
         self.crashes: dict[str, int] = {}
@@ -88,7 +91,10 @@ class LocalEngine:
         context = multiprocessing.get_context("spawn")
         # one ONNX thread each: the workers share the cores
         return ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=start_worker, initargs=(self.model, 1)
+            self.workers,
+            mp_context=context,
+            initializer=start_worker,
+            initargs=(self.model, 1, self.min_confidence),
         )
 
     def results(self, records: Iterable[Record]) -> Iterator[tuple[Record, Outcome]]:

@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from propwatch.cli.common import ModelOption, app, check_format, console, errors
+from propwatch.cli.common import (
+    MinConfidenceOption,
+    ModelOption,
+    app,
+    check_format,
+    console,
+    errors,
+)
 from propwatch.errors import BadInput
 
 FORMATS = ("terminal", "json", "html", "ptc")
@@ -34,6 +41,7 @@ def analyze(
         Path | None, typer.Option("--out", "-o", help="Write json, html or ptc output here.")
     ] = None,
     model: ModelOption = None,
+    min_confidence: MinConfidenceOption = None,
     allow_private: Annotated[
         bool, typer.Option(help="Allow URLs on loopback or private networks.")
     ] = False,
@@ -52,7 +60,8 @@ def analyze(
     with errors.status("Reading the article…"):
         ingested = ingest(source, allow_private=allow_private)
     with errors.status("Analysing…"):
-        analysis = Pipeline.load(model).analyse(ingested.text, ingested.url)
+        pipeline = Pipeline.load(model)
+        analysis = pipeline.analyse(ingested.text, ingested.url, min_confidence)
     if output_format == "terminal":
         render(analysis, console)
         return

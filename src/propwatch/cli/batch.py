@@ -18,7 +18,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from propwatch.cli.common import DbOption, ModelOption, app, errors
+from propwatch.cli.common import DbOption, MinConfidenceOption, ModelOption, app, errors
 from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
@@ -55,16 +55,22 @@ def _counts(report: RunReport) -> str:
     return f"stored {report.stored} · skipped {report.skipped} · failed {report.failed}"
 
 
-def _engine(engine: str, workers: int | None, model: Path | None, address: str | None) -> Engine:
+def _engine(
+    engine: str,
+    workers: int | None,
+    model: Path | None,
+    address: str | None,
+    min_confidence: float | None,
+) -> Engine:
     from propwatch.batch.runner import LocalEngine
 
     if engine == "local":
-        return LocalEngine(workers or os.cpu_count() or 1, model)
+        return LocalEngine(workers or os.cpu_count() or 1, model, min_confidence)
     if engine == "ray":
         from propwatch.batch.ray_engine import RayEngine
 
         with errors.status("Connecting to Ray and starting the workers…"):
-            return RayEngine(workers, model, address)
+            return RayEngine(workers, model, address, min_confidence)
     raise BadInput(f"unknown engine {engine!r}; choose local or ray")
 
 
@@ -98,6 +104,7 @@ def batch(
         str | None, typer.Option(help="Outlet of the records that name none.")
     ] = None,
     model: ModelOption = None,
+    min_confidence: MinConfidenceOption = None,
 ) -> None:
     """Analyse a corpus into the store; a rerun skips what is stored and retries what failed."""
     from propwatch.batch.inputs import check_inputs, count_inputs
@@ -110,7 +117,7 @@ def batch(
     report = RunReport()
     try:
         total = count_inputs(inputs)
-        runner = _engine(engine, workers, model, ray_address)
+        runner = _engine(engine, workers, model, ray_address, min_confidence)
         try:
             with _progress() as progress:
                 task = progress.add_task("Analysing", total=total, report=None, counts="")

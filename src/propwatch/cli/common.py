@@ -40,6 +40,18 @@ ModelOption = Annotated[
     typer.Option("--model", help="Model folder [default: the shipped model].", show_default=False),
 ]
 
+MinConfidenceOption = Annotated[
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Show only spans from this confidence up: higher for precision, lower for recall "
+        "[default: the model's display threshold].",
+        show_default=False,
+    ),
+]
+
 
 def check_format(output_format: str, formats: tuple[str, ...]) -> None:
     """Refuse a --format the command does not write."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from propwatch.cli.common import ModelOption, app, errors, progress_bar
+from propwatch.cli.common import MinConfidenceOption, ModelOption, app, errors, progress_bar
 
 
 @app.command()
@@ -19,6 +19,7 @@ def predict(
         typer.Option(help="TC template: label the given spans instead of finding spans."),
     ] = None,
     model: ModelOption = None,
+    min_confidence: MinConfidenceOption = None,
 ) -> None:
     """Write PTC label lines: joint spans + techniques, or techniques of given spans (--spans)."""
     from propwatch.corpus.ptc import labels_by_article, read_articles, read_labels, save_labels
@@ -35,6 +36,6 @@ def predict(
         if template is not None:
             labels = predict_techniques(detector, texts, template, tick)
         else:
-            labels = predict_spans(detector, texts, tick)
+            labels = predict_spans(detector, texts, tick, min_confidence)
     save_labels(labels, out, "tc")
     errors.print(f"wrote {len(labels)} labels for {len(texts)} articles to {out}")

@@ -19,12 +19,16 @@ def _tick(progress: Progress | None) -> None:
 
 
 def predict_spans(
-    detector: Detector, articles: Mapping[str, str], progress: Progress | None = None
+    detector: Detector,
+    articles: Mapping[str, str],
+    progress: Progress | None = None,
+    min_confidence: float | None = None,
 ) -> list[Label]:
-    """Technique spans for every article, as PTC labels."""
+    """Technique spans for every article, as PTC labels (from the model's display threshold up,
+    or from `min_confidence`)."""
     labels = []
     for article_id, text in articles.items():
-        for span in detector.detect(text).spans:
+        for span in detector.detect(text, min_confidence).spans:
             labels.append(Label(article_id, span.start, span.end, span.technique))
         _tick(progress)
     return labels

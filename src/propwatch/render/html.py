@@ -150,6 +150,7 @@ def _header(analysis: Analysis, title: str) -> str:
         "<header class='top'><p class='eyebrow'>propwatch · propaganda technique report</p>"
         f"<h1>{_e(title)}</h1>{url}"
         f"<p class='meta'>{summary.words:,} words · {summary.sentences:,} sentences · "
+        f"spans from confidence {analysis.min_confidence:.0%} up · "
         f"model <code>{_e(analysis.model)}</code></p></header>"
     )
 
@@ -364,12 +365,14 @@ def _filters(by_technique: dict[str, int]) -> str:
 def _options(analysis: Analysis) -> str:
     # The slider runs in tenths of a percent up to the highest confidence found, so that it is
     # useful however the model's confidences are spread.
-    top = math.ceil(1000 * max((s.confidence for s in analysis.spans), default=1.0))
+    # It starts at the analysis' own threshold: no span below it was kept.
+    floor = math.floor(1000 * analysis.min_confidence)
+    top = max(floor + 1, math.ceil(1000 * max((s.confidence for s in analysis.spans), default=1.0)))
     return (
         "<fieldset class='options'><legend><h2>Display</h2></legend>"
-        "<label class='range'><span>Minimum confidence <output id='opt-conf-out'>0%</output>"
-        f"</span><input type='range' id='opt-conf' min='0' max='{top}' step='{max(1, top // 40)}' "
-        "value='0'></label>"
+        "<label class='range'><span>Minimum confidence <output id='opt-conf-out'>"
+        f"{floor / 10:g}%</output></span><input type='range' id='opt-conf' min='{floor}' "
+        f"max='{top}' step='{max(1, (top - floor) // 40)}' value='{floor}'></label>"
         "<label><input type='checkbox' id='opt-labels' checked> Technique labels in the text"
         "</label><label><input type='checkbox' id='opt-voice' checked> Underline "
         "<span class='rep-key'>reported speech</span></label></fieldset>"

@@ -79,8 +79,8 @@ def render(analysis: Analysis, console: Console) -> None:
         Group(
             Text(
                 f"{summary.spans} technique spans in {summary.propaganda_sentences} of "
-                f"{summary.sentences} sentences ({summary.spans_per_1000_words} per 1,000 words); "
-                f"model {analysis.model}",
+                f"{summary.sentences} sentences ({summary.spans_per_1000_words} per 1,000 words), "
+                f"confidence {analysis.min_confidence:.2f} and up; model {analysis.model}",
                 style="bold",
             ),
             legend(analysis),

@@ -82,6 +82,16 @@ class AnalyzeRequest(BaseModel):
         True,
         description="Keep the analysis, for GET /v1/analyses/{id} and a permalink.",
     )
+    min_confidence: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Return only spans from this confidence up: higher for precision, lower for recall. "
+            "Default: the model's display threshold; the result's `min_confidence` says which "
+            "was used."
+        ),
+    )
     clean: bool = Field(
         False,
         description=(
@@ -154,7 +164,7 @@ async def analyze(body: AnalyzeRequest, web: Annotated[Web, Depends(current)]) -
         text, url, title = body.text or "", None, None
         if body.clean:
             text = without_boilerplate(text)
-    analysis = await web.pool.analyze(checked(text), url)
+    analysis = await web.pool.analyze(checked(text), url, body.min_confidence)
     return await analysis_response(web, analysis, title, body.save)
 
 
@@ -168,11 +178,15 @@ async def analyze_file(
     web: Annotated[Web, Depends(current)],
     file: Annotated[UploadFile, File(description="A .txt or .html article, up to 10 MB.")],
     save: Annotated[bool, Form(description="Keep the analysis (see /v1/analyze).")] = True,
+    min_confidence: Annotated[
+        float | None,
+        Form(ge=0.0, le=1.0, description="Spans from this confidence up (see /v1/analyze)."),
+    ] = None,
 ) -> Response:
     data = await file.read(sources.MAX_BYTES + 1)
     name = PurePath(file.filename or "upload").name[:MAX_NAME_CHARS] or "upload"
     got = await run_in_threadpool(ingest_bytes, data, content_type=file.content_type, name=name)
-    analysis = await web.pool.analyze(checked(got.text), None)
+    analysis = await web.pool.analyze(checked(got.text), None, min_confidence)
     return await analysis_response(web, analysis, got.title, save)
 
 

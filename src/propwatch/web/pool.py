@@ -52,9 +52,9 @@ def _start_worker(model: Path | None, threads: int) -> None:
     worker_pipeline().analyse(WARM_UP)  # runs spaCy and the model once: the first request is fast
 
 
-def analyse(text: str, url: str | None) -> Analysis:
+def analyse(text: str, url: str | None, min_confidence: float | None = None) -> Analysis:
     """What `propwatch.analyze` does, with this worker's pipeline."""
-    return worker_pipeline().analyse(text, url)
+    return worker_pipeline().analyse(text, url, min_confidence)
 
 
 def model_name() -> str:
@@ -141,8 +141,10 @@ class InferencePool:
                 "a shorter text"
             ) from None
 
-    async def analyze(self, text: str, url: str | None) -> Analysis:
-        return await self.run(analyse, text, url)
+    async def analyze(
+        self, text: str, url: str | None, min_confidence: float | None = None
+    ) -> Analysis:
+        return await self.run(analyse, text, url, min_confidence)
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

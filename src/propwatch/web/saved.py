@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from propwatch.analysis import (
+    SCHEMA_VERSION,
     Analysis,
     SectionResult,
     SentenceResult,
@@ -81,8 +82,10 @@ def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> 
     """The Analysis from what the store keeps of it: text, details JSON and span rows."""
     sections = tuple(SectionResult(**s) for s in details["sections"])
     return Analysis(
-        schema_version=details["schema_version"],
+        # A 1.0 analysis showed every span the model found: threshold 0 makes it a 1.1 one.
+        schema_version=SCHEMA_VERSION,
         model=details["model"],
+        min_confidence=details.get("min_confidence", 0.0),
         text=text,
         title=details["title"],
         url=details["url"],

@@ -7,6 +7,7 @@
   var text = document.getElementById("text");
   var url = document.getElementById("url");
   var file = document.getElementById("file");
+  var threshold = document.getElementById("min-confidence");
   var count = document.getElementById("count");
   var progress = document.getElementById("progress");
   var stage = document.getElementById("stage");
@@ -52,6 +53,12 @@
     }, 100);
   }
 
+  // The chosen display threshold, when not the model's own.
+  function withThreshold(body) {
+    if (threshold.value !== "") body.min_confidence = Number(threshold.value);
+    return body;
+  }
+
   // The request for the chosen mode, or a message saying what is missing.
   function request() {
     var kind = mode();
@@ -61,7 +68,8 @@
         return "The text is longer than one article (" + maxChars.toLocaleString("en") +
           " characters); paste one article at a time.";
       }
-      return { path: "/v1/analyze", body: JSON.stringify({ text: text.value, clean: true }),
+      return { path: "/v1/analyze",
+        body: JSON.stringify(withThreshold({ text: text.value, clean: true })),
         json: true,
         label: "Finding techniques…" };
     }
@@ -70,13 +78,15 @@
       if (!/^https?:\/\/\S+$/i.test(address)) {
         return "Give the page's full address, starting with https://";
       }
-      return { path: "/v1/analyze", body: JSON.stringify({ url: address }), json: true,
+      return { path: "/v1/analyze", body: JSON.stringify(withThreshold({ url: address })),
+        json: true,
         label: "Fetching the page and finding techniques…" };
     }
     if (!file.files.length) return "Choose a .txt or .html file first.";
     if (file.files[0].size > maxBytes) return "The file is larger than the limit for one article.";
     var data = new FormData();
     data.append("file", file.files[0]);
+    if (threshold.value !== "") data.append("min_confidence", threshold.value);
     return { path: "/v1/analyze/file", body: data, json: false,
       label: "Reading the file and finding techniques…" };
   }

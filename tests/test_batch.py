@@ -212,6 +212,23 @@ def test_a_batch_analysis_equals_the_direct_analysis(tmp_path: Path):
     assert [s[3] for s in stored] == pytest.approx([s[3] for s in expected], abs=1e-3)
 
 
+def test_batch_workers_keep_the_threshold_they_are_given(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(article(1), encoding="utf-8")
+    store = open_store(str(tmp_path / "store.db"))
+    engine = LocalEngine(1, min_confidence=0.3)
+    try:
+        run_batch([tmp_path / "a.txt"], store, engine, model_name(None))
+    finally:
+        engine.close()
+    with store.session() as session:
+        (details,) = session.scalars(select(AnalysisRow.details))
+        confidences = list(session.scalars(select(SpanRow.confidence)))
+    store.close()
+    assert details["min_confidence"] == 0.3
+    assert all(c >= 0.3 for c in confidences)
+    assert len(confidences) < len(analyze(article(1), min_confidence=0.0).spans)
+
+
 # --- the command, in a real process: interrupted, killed, rerun --------------------------------
 
 COMMAND = "from propwatch.cli import main; main()"

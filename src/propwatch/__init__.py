@@ -18,11 +18,12 @@ if TYPE_CHECKING:
 __all__ = ["MAX_ARTICLE_CHARS", "__version__", "analyze"]
 
 
-def analyze(text: str, *, url: str | None = None) -> Analysis:
+def analyze(text: str, *, url: str | None = None, min_confidence: float | None = None) -> Analysis:
     """Analyse one article's text with the shipped model (loaded once per process).
 
-    `url` is recorded in the result when the text came from the web.
+    `url` is recorded in the result when the text came from the web. Spans below
+    `min_confidence` are left out (default: the model's display threshold).
     """
     from propwatch.pipeline import shipped_pipeline
 
-    return shipped_pipeline().analyse(text, url)
+    return shipped_pipeline().analyse(text, url, min_confidence)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 T = TypeVar("T")
+E = TypeVar("E", bound=BaseException)
 
 
 class PropwatchError(Exception):
@@ -54,6 +55,6 @@ class ModelMissing(PropwatchError):
     """A model is missing or incomplete: the detector's folder, or spaCy's English pipeline."""
 
 
-def by_kind(table: Mapping[type[BaseException], T], error: BaseException, default: T) -> T:
+def by_kind(table: Mapping[type[E], T], error: E, default: T) -> T:
     """The entry of `error`'s nearest class in `table` (a table of answers by kind of error)."""
     return next((table[kind] for kind in type(error).__mro__ if kind in table), default)

@@ -41,7 +41,7 @@ def render_dashboard(stats: CorpusStats) -> str:
 
 def _figure_html(figure: Any, height: int) -> str:
     figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG)
+    return str(figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG))
 
 
 def _rate_bars(outlets: list[Group]) -> str:

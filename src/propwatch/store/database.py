@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -226,11 +226,11 @@ def analysis_row(article: models.ArticleRow, analysis: Any) -> models.AnalysisRo
 
 def span_rows(analysis_id: int, analysis: Any) -> list[dict[str, Any]]:
     """The span rows of an Analysis; voice, source and section are read when the schema has them."""
-    sections = getattr(analysis, "sections", ())
+    sections: Sequence[Any] = getattr(analysis, "sections", ())
     rows = []
     for span in analysis.spans:
-        section = getattr(span, "section", None)
-        in_range = section is not None and section < len(sections)
+        section: int | None = getattr(span, "section", None)
+        kind = sections[section].kind if section is not None and section < len(sections) else None
         rows.append(
             {
                 "analysis_id": analysis_id,
@@ -243,7 +243,7 @@ def span_rows(analysis_id: int, analysis: Any) -> list[dict[str, Any]]:
                 "sentence": span.sentence,
                 "voice": getattr(span, "voice", None),
                 "source": getattr(span, "source", None),
-                "section_kind": sections[section].kind if in_range else None,
+                "section_kind": kind,
             }
         )
     return rows

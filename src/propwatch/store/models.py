@@ -7,6 +7,7 @@ finds what it already stored. An article can hold one analysis per model.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -73,7 +74,7 @@ class AnalysisRow(Base):
     span_count: Mapped[int] = mapped_column(Integer)
     spans_per_1000_words: Mapped[float] = mapped_column(Float)
     # The rest of the Analysis (sentence scores, sections, attributions), kept whole.
-    details: Mapped[dict] = mapped_column(JSON)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

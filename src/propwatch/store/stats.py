@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, distinct, extract, func, select
+from sqlalchemy import Integer, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
 from propwatch.article import per_1000_words
@@ -82,14 +82,15 @@ def choose_model(store: Store, model: str | None) -> str:
         return model
 
 
-def _keys(grouping: str) -> list[ColumnElement[Any]]:
+def _keys(grouping: str) -> list[Any]:
     year = cast(extract("year", ArticleRow.published), Integer).label("year")
     month = cast(extract("month", ArticleRow.published), Integer).label("month")
-    return {
+    keys: dict[str, list[Any]] = {  # columns and labelled expressions
         "outlet": [ArticleRow.outlet],
         "month": [year, month],
         "outlet_month": [ArticleRow.outlet, year, month],
-    }[grouping]
+    }
+    return keys[grouping]
 
 
 def _key(values: Sequence[Any], grouping: str) -> tuple[str, ...]:
@@ -129,12 +130,17 @@ def groups(store: Store, model: str, grouping: str) -> list[Group]:
         for row in session.execute(techniques):
             counts.setdefault(_key(row[:width], grouping), {})[row[width]] = row[width + 1]
         found = [
-            Group(key, *(int(v or 0) for v in row[width:]), by_technique=counts.get(key, {}))
+            _group(key, row[width:], counts.get(key, {}))
             for row in session.execute(totals)
             for key in [_key(row[:width], grouping)]
         ]
     # by key, with the articles that lack an outlet or a date after the others
     return sorted(found, key=lambda group: [(k in (NO_OUTLET, NO_DATE), k) for k in group.key])
+
+
+def _group(key: tuple[str, ...], totals: Sequence[Any], by_technique: dict[str, int]) -> Group:
+    articles, words, spans, sentences, propaganda_sentences = (int(v or 0) for v in totals)
+    return Group(key, articles, words, spans, sentences, propaganda_sentences, by_technique)
 
 
 @dataclass(frozen=True)

@@ -159,7 +159,9 @@ def _opinion_heading(text: str) -> bool:
 def _heading_runs(paragraphs: Sequence[Segment]) -> list[_Run]:
     """Runs of paragraphs cut at opinion headings and at the headings that end an opinion."""
     runs: list[_Run] = []
-    first, kind, heading = 0, "report", None
+    first = 0
+    kind: SectionKind = "report"
+    heading: str | None = None
     for i, paragraph in enumerate(paragraphs):
         if i + 1 == len(paragraphs) or not is_short_line(paragraph.text):
             continue  # a heading needs a paragraph to head

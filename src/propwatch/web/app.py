@@ -82,10 +82,6 @@ def _install_docs(app: FastAPI) -> None:
     from swagger_ui_bundle import swagger_ui_path
 
     app.mount("/docs/assets", StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
-    assets = {
-        "swagger_js_url": "/docs/assets/swagger-ui-bundle.js",
-        "swagger_css_url": "/docs/assets/swagger-ui.css",
-    }
     policy = (
         "default-src 'none'; script-src 'self' 'unsafe-inline'; "
         "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
@@ -99,7 +95,8 @@ def _install_docs(app: FastAPI) -> None:
             title="propwatch HTTP API",
             swagger_favicon_url="/static/favicon.svg",
             swagger_ui_parameters={"validatorUrl": None},
-            **assets,
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
         )
         page.headers["Content-Security-Policy"] = policy
         return page
@@ -129,7 +126,8 @@ def analysis_components() -> dict[str, Any]:
         schema.pop(key, None)
     components = {ANALYSIS_COMPONENT: schema}
     components.update({f"{ANALYSIS_COMPONENT}_{k}": v for k, v in definitions.items()})
-    return _rewrite_refs(components)
+    rewritten: dict[str, Any] = _rewrite_refs(components)
+    return rewritten
 
 
 def _rewrite_refs(node: Any) -> Any:

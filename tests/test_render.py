@@ -445,3 +445,40 @@ def test_html_for_the_example_article(example_analysis: Analysis):
     assert article_text_of(page) == example_analysis.text
     assert page.count("<mark ") >= len(example_analysis.spans) > 0
     assert not EXTERNAL.search(page)
+
+
+def terminal_output(analysis: Analysis, **console: object) -> str:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from propwatch.render.terminal import render
+
+    out = StringIO()
+    render(analysis, Console(file=out, width=200, **console))  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("console", [{"no_color": True}, {}])  # NO_COLOR, and piped
+def test_without_colour_both_ends_are_marked_with_numbered_notes(console: dict):
+    analysis = hand_analysis()
+    out = terminal_output(analysis, **console)
+    assert "\x1b[" not in out
+    assert "Critics called it a ⟦reckless, ⟦shameful disgrace⟧⁴⟧³." in out  # nested
+    assert '"This is ⟦a ⟦betrayal⟧⁵ of every patriot⟧⁶ in this city,"' in out  # crossing
+    assert "⟦Either we stop this ⟦folly⟧⁸ now or we lose our city forever⟧⁷." in out
+    lines = out.splitlines()
+    critics = next(i for i, line in enumerate(lines) if line.startswith("City Hall unveiled"))
+    assert lines[critics + 1 : critics + 4] == [
+        "   ³ Loaded language, confidence 0.83: “reckless, shameful disgrace”",
+        "   ⁴ Name calling / labeling, confidence 0.64: “shameful disgrace”",
+        "",
+    ]
+    numbered = re.findall(r"⟧([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", out)
+    assert len(numbered) == len(analysis.spans) == len(set(numbered))
+
+
+def test_with_colour_each_tag_carries_its_confidence():
+    out = terminal_output(hand_analysis(), force_terminal=True, color_system="truecolor")
+    assert "\x1b[" in out and "⟦" not in out
+    assert "[black_and_white_fallacy 0.62]" in out

@@ -6,27 +6,66 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from propwatch.analysis import Analysis
+from propwatch.analysis import Analysis, SpanResult
 from propwatch.techniques import by_id
 
 TOP_SENTENCES = 5
 
 
 def highlighted_text(analysis: Analysis) -> Text:
-    """The article with every span in its technique's colour, and a numbered tag after it so the
-    technique stays readable without colour."""
+    """The article with every span in its technique's colour, and a tag after it with its
+    technique and confidence."""
     text = Text(analysis.text)
     tags: dict[int, list[str]] = {}
     for span in analysis.spans:
         text.stylize(f"#111111 on {by_id(span.technique_id).color}", span.start, span.end)
-        tags.setdefault(span.end, []).append(span.technique_id)
+        tags.setdefault(span.end, []).append(f"{span.technique_id} {span.confidence:.2f}")
     ends = sorted(tags)
     tagged = Text()
     for i, piece in enumerate(text.divide(ends)):
         tagged.append_text(piece)
         if i < len(ends):
-            tagged.append(f"[{','.join(dict.fromkeys(tags[ends[i]]))}]", style="dim italic")
+            tagged.append(f"[{', '.join(dict.fromkeys(tags[ends[i]]))}]", style="dim italic")
     return tagged
+
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+OPEN, CLOSE = "⟦", "⟧"
+
+
+def marked_text(analysis: Analysis) -> str:
+    """The article for output without colour: each span between ⟦ and ⟧ with a number, and
+    under each line a note per span that closes in it: technique, confidence, fragment."""
+    text = analysis.text
+    spans = sorted(analysis.spans, key=lambda s: (s.start, -s.end))
+    # At one offset: closes before opens, and the span opened last closes first.
+    marks = sorted(
+        [(span.start, 1, 0, OPEN) for span in spans]
+        + [(span.end, 0, -i, CLOSE + _number(i)) for i, span in enumerate(spans, 1)]
+    )
+    out: list[str] = []
+    position = line_start = 0
+    for line_end in [*(i for i, char in enumerate(text) if char == "\n"), len(text)]:
+        while marks and marks[0][0] <= line_end:
+            offset, _, _, mark = marks.pop(0)
+            out.append(text[position:offset] + mark)
+            position = offset
+        out.append(text[position:line_end])
+        position = line_end
+        closing = [(i, s) for i, s in enumerate(spans, 1) if line_start < s.end <= line_end]
+        out.extend(_note(i, span) for i, span in closing)
+        line_start = line_end
+    return "".join(out)
+
+
+def _number(n: int) -> str:
+    return str(n).translate(SUPERSCRIPT)
+
+
+def _note(number: int, span: SpanResult) -> str:
+    fragment = span.text if len(span.text) <= 60 else f"{span.text[:28]} … {span.text[-28:]}"
+    name = by_id(span.technique_id).display_name
+    return f"\n   {_number(number)} {name}, confidence {span.confidence:.2f}: “{fragment}”"
 
 
 def legend(analysis: Analysis) -> Table:
@@ -73,7 +112,10 @@ def top_sentences(analysis: Analysis) -> Table:
 
 def render(analysis: Analysis, console: Console) -> None:
     summary = analysis.summary
-    console.print(highlighted_text(analysis))
+    if console.color_system is None:  # piped, NO_COLOR or a dumb terminal
+        console.print(marked_text(analysis), markup=False, highlight=False)
+    else:
+        console.print(highlighted_text(analysis))
     console.print()
     console.print(
         Group(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from propwatch.analysis import Analysis, build_analysis
 from propwatch.article import check_length, parse_article
-from propwatch.errors import BadInput, EmptyInput, ModelMissing, PropwatchError
+from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import ingest, ingest_bytes
 from propwatch.model.artifact import load_detector
 from propwatch.record import Record
@@ -93,11 +93,9 @@ class Pipeline:
 
 
 def load_model(folder: Path | None = None, threads: int | None = None) -> Detector:
-    """The detector of a model folder (default: the shipped model)."""
-    try:
-        return load_detector(folder, threads)
-    except PropwatchError as error:  # the folder lacks a file the model needs
-        raise ModelMissing(str(error)) from None
+    """The detector of a model folder (default: the shipped model); ModelMissing if the folder
+    lacks a file the model needs."""
+    return load_detector(folder, threads)
 
 
 @lru_cache(maxsize=1)

@@ -98,7 +98,8 @@ class RayEngine:
 
     def _outcome(self, ref: Any, index: int, actor: Any) -> Outcome:
         try:
-            return self.ray.get(ref)
+            outcome: Outcome = self.ray.get(ref)
+            return outcome
         except self.ray.exceptions.RayActorError:
             # The actor is gone (out of memory, a lost node): its records fail, a new one takes
             # its place (once, though several of its calls report the death).

@@ -108,6 +108,7 @@ class LocalEngine:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 record, generation = pending.pop(future)
+                outcome: Outcome | None
                 try:
                     outcome = future.result()
                 except BrokenProcessPool:
@@ -128,10 +129,10 @@ class LocalEngine:
                 pending[self.pool.submit(_work, record)] = (record, self.generation)
             return
         while len(pending) < self.workers * QUEUED_PER_WORKER:
-            record = next(todo, None)
-            if record is None:
+            upcoming = next(todo, None)
+            if upcoming is None:
                 return
-            pending[self.pool.submit(_work, record)] = (record, self.generation)
+            pending[self.pool.submit(_work, upcoming)] = (upcoming, self.generation)
 
     def _replace_pool(self, generation: int) -> None:
         if generation == self.generation:

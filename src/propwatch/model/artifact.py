@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 
-from propwatch.errors import PropwatchError
+from propwatch.errors import ModelMissing
 from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings
@@ -89,7 +89,7 @@ class OnnxBackend:
         return logits, hidden
 
     def classify(self, pooled: np.ndarray) -> np.ndarray:
-        return self.span_head.run(None, {"pooled": pooled})[0]
+        return np.asarray(self.span_head.run(None, {"pooled": pooled})[0])
 
 
 def load_detector(folder: Path | None = None, threads: int | None = None) -> Detector:
@@ -101,7 +101,7 @@ def load_detector(folder: Path | None = None, threads: int | None = None) -> Det
         if not (folder / name).is_file()
     ]
     if missing:
-        raise PropwatchError(
+        raise ModelMissing(
             f"{folder} is not a complete propwatch model (missing {', '.join(missing)}); "
             "give the folder written by `propwatch train`"
         )

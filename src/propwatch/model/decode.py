@@ -90,8 +90,8 @@ def expand_to_words(text: str, start: int, end: int) -> tuple[int, int]:
 def token_runs(active: np.ndarray, breaks: np.ndarray, join_tokens: int) -> list[tuple[int, int]]:
     """Runs [first, last] of active tokens; gaps up to join_tokens are filled, not across breaks."""
     runs: list[tuple[int, int]] = []
-    for position in np.flatnonzero(active):
-        position = int(position)
+    for found in np.flatnonzero(active):
+        position = int(found)
         if runs:
             first, last = runs[-1]
             gap_ok = position - last - 1 <= join_tokens
@@ -115,7 +115,9 @@ def line_breaks(text: str, offsets: np.ndarray) -> np.ndarray:
 def piece_span_probability(probabilities: np.ndarray, technique_mix: float) -> np.ndarray:
     """(pieces,) P(inside a span) from the token head's (pieces, 1 + techniques) outputs."""
     strongest_technique = probabilities[:, 1:].max(axis=1, initial=0.0)
-    return (1 - technique_mix) * probabilities[:, 0] + technique_mix * strongest_technique
+    return np.asarray(
+        (1 - technique_mix) * probabilities[:, 0] + technique_mix * strongest_technique
+    )
 
 
 def decode_spans(

@@ -92,7 +92,7 @@ class Detection:
 
 
 def mean_rows(hidden: np.ndarray, first: int, last: int) -> np.ndarray:
-    return hidden[first : last + 1].mean(axis=0)
+    return np.asarray(hidden[first : last + 1].mean(axis=0))
 
 
 def pool_span(
@@ -116,11 +116,11 @@ def pool_span(
 
 def softmax(logits: np.ndarray) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return shifted / shifted.sum(axis=-1, keepdims=True)
+    return np.asarray(shifted / shifted.sum(axis=-1, keepdims=True))
 
 
 def sigmoid(logits: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-logits))
+    return np.asarray(1.0 / (1.0 + np.exp(-logits)))
 
 
 class Detector:
@@ -269,7 +269,7 @@ class Detector:
     def _spans_in(
         self, tokens: TokenizedArticle, segment: Segment, floor: float
     ) -> list[DetectedSpan]:
-        spans = []
+        spans: list[DetectedSpan] = []
         for candidate in self.candidates(tokens, segment, self.settings.decode):
             labelled = self.labelled(candidate)
             spans.extend(span for span in labelled if span.confidence >= floor)

@@ -250,7 +250,7 @@ def _cuts(analysis: Analysis) -> _Cuts:
     size = len(analysis.text)
     cuts = _Cuts([], {}, {}, {}, {}, {})
     bounds = {0, size}
-    ranges: Iterable[tuple[dict, dict, Sequence[Any]]] = (
+    ranges: Iterable[tuple[dict[Any, Any], dict[Any, Any], Sequence[Any]]] = (
         (cuts.span_starts, cuts.span_ends, analysis.spans),
         (cuts.attr_starts, cuts.attr_ends, analysis.attributions),
     )

@@ -32,7 +32,8 @@ def _schema_text() -> str:
 
 def load_schema() -> dict[str, Any]:
     """The schema as a fresh dict (callers may change it without affecting `validate`)."""
-    return json.loads(_schema_text())
+    schema: dict[str, Any] = json.loads(_schema_text())
+    return schema
 
 
 @cache

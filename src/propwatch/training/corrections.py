@@ -71,7 +71,11 @@ def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) 
     settings = detector.settings
     assert not settings.technique_bias and not any(settings.repetition_bias), "uncorrected head"
     index = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
-    ids, bounds, rows, counts, recurs = [], [], [], [], []
+    ids: list[str] = []
+    bounds: list[tuple[int, int]] = []
+    rows: list[np.ndarray] = []
+    counts: list[np.ndarray] = []
+    recurs: list[bool] = []
     for article_id, labels in labels_by_article(gold).items():
         spans = list(dict.fromkeys((label.start, label.end) for label in labels))
         text = articles[article_id]
@@ -80,7 +84,7 @@ def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) 
         for span, probs in zip(spans, probabilities, strict=True):
             count = np.zeros(len(TECHNIQUE_NAMES))
             for label in labels:
-                if (label.start, label.end) == span:
+                if (label.start, label.end) == span and label.technique is not None:
                     count[index[label.technique]] += 1
             ids.append(article_id)
             bounds.append(span)
@@ -103,7 +107,7 @@ def matches(scores: np.ndarray, gold: np.ndarray) -> int:
 
 def accuracy(spans: GoldSpans) -> float:
     """TC micro-F1 of the spans' log-probabilities as they are."""
-    return matches(spans.log_probabilities, spans.gold) / max(spans.gold.sum(), 1)
+    return matches(spans.log_probabilities, spans.gold) / max(float(spans.gold.sum()), 1.0)
 
 
 def tune_bias(log_probabilities: np.ndarray, gold: np.ndarray) -> np.ndarray:
@@ -154,7 +158,7 @@ class Correction:
         shift = np.zeros(spans.gold.shape) + np.asarray(self.technique_bias or 0.0)
         if any(self.repetition):
             shift += repetition_shift(spans.recurs, self.repetition, spans.gold.shape[1])
-        return shift
+        return np.asarray(shift)
 
 
 def fit_correction(spans: GoldSpans, repetition: bool, priors: bool) -> Correction:
@@ -176,7 +180,7 @@ def cross_fitted_accuracy(spans: GoldSpans, repetition: bool, priors: bool) -> f
         fit, held = spans.subset(~held_out), spans.subset(held_out)
         correction = fit_correction(fit, repetition, priors)
         correct += matches(held.log_probabilities + correction.shift(held), held.gold)
-    return correct / max(spans.gold.sum(), 1)
+    return correct / max(float(spans.gold.sum()), 1.0)
 
 
 def technique_labels(spans: GoldSpans, correction: Correction) -> list[Label]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
+from propwatch.model.artifact import load_detector
 from propwatch.model.detector import Detector
 
 
@@ -34,7 +36,7 @@ def carry_over(
     first, last = target_offsets[:, 0], target_offsets[:, 1]
     sums = prefix[last] - prefix[first]
     counts = count_prefix[last] - count_prefix[first]
-    return (sums / np.maximum(counts, 1)[:, None]).astype(np.float32)
+    return np.asarray(sums / np.maximum(counts, 1)[:, None], dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,13 @@ def teacher_targets(teacher: Detector, articles: Mapping[str, str]) -> dict[str,
             )
             soft[article_id] = TeacherPieces(tokens.offsets, probabilities, len(text))
     return soft
+
+
+def folder_targets(
+    folder: Path | None, articles: Mapping[str, str]
+) -> dict[str, TeacherPieces] | None:
+    """The targets of the teacher model in `folder` on `articles`; None without a teacher."""
+    return None if folder is None else teacher_targets(load_detector(folder), articles)
 
 
 def ensemble_targets(

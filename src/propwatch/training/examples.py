@@ -107,7 +107,7 @@ def _negative_pieces(
     """Random fragments (pieces, characters) on one line and outside every gold span, shaped
     like decoded spans: whole words, PTC-trimmed."""
     count = max(2, positives)
-    found = []
+    found: list[tuple[tuple[int, int], tuple[int, int]]] = []
     end_of_window = window.first + window.length - 1
     for _ in range(count * 4):
         if len(found) == count:
@@ -186,7 +186,7 @@ def silver_windows(
     random fragment of an unlabelled article is no sure negative.
     """
     rng = np.random.default_rng(0)
-    examples = []
+    examples: list[WindowExample] = []
     for article_id, text in articles.items():
         if article_id not in teachers:
             continue

@@ -19,7 +19,7 @@ import numpy as np
 from propwatch.corpus.ptc import Label
 from propwatch.model.artifact import TOKENIZER_FILE, load_detector
 from propwatch.model.windows import WindowTokenizer
-from propwatch.training.distil import ensemble_targets, teacher_targets
+from propwatch.training.distil import ensemble_targets, folder_targets
 from propwatch.training.examples import WindowExample, corpus_windows, silver_windows
 from propwatch.training.loop import Log, Recipe, fit
 from propwatch.training.network import SpanHead, TokenTagger
@@ -101,9 +101,7 @@ def cross_validate(
             log(f"{fold_folder(work, part).name} is done")
             continue
         train_articles = {a: text for a, text in articles.items() if plan[a] != part}
-        teachers = None
-        if teacher is not None:
-            teachers = teacher_targets(load_detector(teacher), train_articles)
+        teachers = folder_targets(teacher, train_articles)
         examples = corpus_windows(
             tokenizer, train_articles, labels, recipe.seed, teachers, recipe.teacher_weight
         )

@@ -237,7 +237,7 @@ def fit(
         steps_per_epoch * recipe.epochs, recipe.max_steps or steps_per_epoch * recipe.epochs
     )
     optimizer, scheduler = make_optimizer(tagger, span_head, recipe, steps)
-    modules = {"tagger": tagger, "span_head": span_head}
+    modules: dict[str, Any] = {"tagger": tagger, "span_head": span_head}
     modules |= {"optimizer": optimizer, "scheduler": scheduler}
     memo: dict[str, Any] = {}
     saver = Checkpoints(checkpoints)
@@ -288,7 +288,7 @@ def _step(
 ) -> float:
     loss = batch_loss(tagger, span_head, batch, recipe, span_class_weights)
     optimizer.zero_grad()
-    loss.backward()
+    loss.backward()  # type: ignore[no-untyped-call]
     nn.utils.clip_grad_norm_([*tagger.parameters(), *span_head.parameters()], 1.0)
     optimizer.step()
     return float(loss.item())

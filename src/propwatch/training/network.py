@@ -65,7 +65,8 @@ class SpanHead(nn.Module):
         )
 
     def forward(self, pooled: torch.Tensor) -> torch.Tensor:
-        return self.layers(pooled)
+        logits: torch.Tensor = self.layers(pooled)
+        return logits
 
 
 def pool_span(

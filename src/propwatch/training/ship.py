@@ -33,7 +33,8 @@ WEIGHTS = (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE)
 def training_minutes(work: Path) -> float:
     """CPU-machine minutes of every part of the recipe: the fold models and the final one."""
     seconds = sum(
-        json.loads(done.read_text())["training_seconds"] for done in work.glob(f"*/{DONE_FILE}")
+        float(json.loads(done.read_text())["training_seconds"])
+        for done in work.glob(f"*/{DONE_FILE}")
     )
     return round(seconds / 60, 1)
 

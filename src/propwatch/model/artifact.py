@@ -16,6 +16,7 @@ from propwatch.errors import ModelMissing
 from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings
+from propwatch.model.evidence import Evidence
 from propwatch.model.windows import WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
 
@@ -107,7 +108,8 @@ def load_detector(folder: Path | None = None, threads: int | None = None) -> Det
         )
     config = ModelConfig.load(folder)
     tokenizer = WindowTokenizer(folder / TOKENIZER_FILE, config.window, config.stride)
-    return Detector(OnnxBackend(folder, threads), tokenizer, config.settings, config.name)
+    backend = OnnxBackend(folder, threads)
+    return Detector(backend, tokenizer, config.settings, config.name, Evidence.load(folder))
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ import numpy as np
 
 from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
+from propwatch.model.evidence import Evidence
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
@@ -57,6 +58,7 @@ class Candidate:
     raw: RawSpan  # piece indices relative to its segment
     techniques: np.ndarray  # (techniques,) P(technique | propaganda)
     propaganda: float  # P(the span is propaganda at all), from the head's "none" class
+    hidden_mean: np.ndarray  # (H,) the encoder's mean over the span: what evidence is found by
 
     @property
     def score(self) -> float:
@@ -70,6 +72,7 @@ class DetectedSpan:
     technique: str
     confidence: float  # P(the span overlaps a gold span of this technique), calibrated
     technique_probabilities: tuple[float, ...]
+    examples: tuple[str, ...] = ()  # training fragments annotated with this technique, most alike
 
 
 @dataclass(frozen=True)
@@ -132,11 +135,13 @@ class Detector:
         tokenizer: WindowTokenizer,
         settings: DetectorSettings,
         name: str = "unnamed",
+        evidence: Evidence | None = None,
     ) -> None:
         self.backend = backend
         self.tokenizer = tokenizer
         self.settings = settings
         self.name = name
+        self.evidence = evidence
 
     def detect(self, text: str, min_confidence: float | None = None) -> Detection:
         """Spans at or above `min_confidence` (the model's display threshold if None)."""
@@ -176,24 +181,38 @@ class Detector:
         self, text: str, spans: Sequence[tuple[int, int]]
     ) -> list[np.ndarray]:
         """P(technique) for given character spans (the TC task), in the order given."""
+        result = [np.full(len(TECHNIQUE_NAMES), 1 / len(TECHNIQUE_NAMES))] * len(spans)
         tokens = self.tokenizer.tokenize(text)
-        if not len(tokens):
-            return [np.full(len(TECHNIQUE_NAMES), 1 / len(TECHNIQUE_NAMES))] * len(spans)
-        located = [
-            (i, self._piece_range(tokens, start, end)) for i, (start, end) in enumerate(spans)
-        ]
-        result: list[np.ndarray] = [np.full(len(TECHNIQUE_NAMES), 1 / len(TECHNIQUE_NAMES))] * len(
-            spans
-        )
-        for segment in self.segments(tokens):
-            inside = [(i, r) for i, r in located if r and segment.first <= r[0] < segment.last]
-            if not inside:
-                continue
+        for segment, inside in self._located(tokens, spans):
             pooled = np.stack([self._pool(tokens, segment, r, spans[i]) for i, r in inside])
             recurs = recurring(tokens.index, [spans[i] for i, _ in inside])
             for (i, _), probs in zip(inside, self.classify(pooled, recurs)[0], strict=True):
                 result[i] = probs
         return result
+
+    def span_means(self, text: str, spans: Sequence[tuple[int, int]]) -> list[np.ndarray | None]:
+        """The mean hidden state over each character span's pieces (None where none)."""
+        result: list[np.ndarray | None] = [None] * len(spans)
+        tokens = self.tokenizer.tokenize(text)
+        for segment, inside in self._located(tokens, spans):
+            for i, (first, last) in inside:
+                last = min(last, segment.last - 1)
+                result[i] = mean_rows(segment.hidden, first - segment.first, last - segment.first)
+        return result
+
+    def _located(
+        self, tokens: TokenizedArticle, spans: Sequence[tuple[int, int]]
+    ) -> Iterator[tuple[Segment, list[tuple[int, tuple[int, int]]]]]:
+        """Each segment with the spans (index, piece range) that start in it."""
+        if not len(tokens):
+            return
+        located = [(i, self._piece_range(tokens, *span)) for i, span in enumerate(spans)]
+        for segment in self.segments(tokens):
+            inside = [
+                (i, r) for i, r in located if r is not None and segment.first <= r[0] < segment.last
+            ]
+            if inside:
+                yield segment, inside
 
     def segments(self, tokens: TokenizedArticle) -> Iterator[Segment]:
         for first, last in self._segment_bounds(tokens):
@@ -261,9 +280,10 @@ class Detector:
         techniques, propaganda = self.classify(
             pooled, recurring(tokens.index, [(s.start, s.end) for s in raw])
         )
+        means = [mean_rows(segment.hidden, s.first_token, s.last_token) for s in raw]
         return [
-            Candidate(span, probs, float(p))
-            for span, probs, p in zip(raw, techniques, propaganda, strict=True)
+            Candidate(span, probs, float(p), mean)
+            for span, probs, p, mean in zip(raw, techniques, propaganda, means, strict=True)
         ]
 
     def _spans_in(
@@ -271,11 +291,11 @@ class Detector:
     ) -> list[DetectedSpan]:
         spans: list[DetectedSpan] = []
         for candidate in self.candidates(tokens, segment, self.settings.decode):
-            labelled = self.labelled(candidate)
+            labelled = self.labelled(candidate, tokens.index.text)
             spans.extend(span for span in labelled if span.confidence >= floor)
         return spans
 
-    def labelled(self, candidate: Candidate) -> list[DetectedSpan]:
+    def labelled(self, candidate: Candidate, text: str = "") -> list[DetectedSpan]:
         """The span under its best technique, plus the runner-up when that is nearly as likely."""
         probs = candidate.techniques
         order = np.argsort(-probs)
@@ -291,9 +311,16 @@ class Detector:
                 TECHNIQUE_NAMES[k],
                 float(confidence),
                 as_tuple,
+                self._examples(candidate, int(k), text),
             )
             for k, confidence in zip(chosen, confidences, strict=True)
         ]
+
+    def _examples(self, candidate: Candidate, technique: int, text: str) -> tuple[str, ...]:
+        if self.evidence is None:
+            return ()
+        fragment = text[candidate.raw.start : candidate.raw.end]
+        return self.evidence.nearest(candidate.hidden_mean, technique, fragment)
 
     def _piece_range(
         self, tokens: TokenizedArticle, start: int, end: int

@@ -567,6 +567,8 @@ def _data(analysis: Analysis) -> dict[str, Any]:
                 "voice": s.voice,
                 "source": s.source,
                 "text": s.text,
+                "runner_up": s.runner_up,
+                "examples": list(s.examples),
             }
             for s in analysis.spans
         ],

@@ -260,6 +260,11 @@ def details_of(analysis: Any) -> dict[str, Any]:
         {"start": s.start, "end": s.end, "score": s.score, "techniques": list(s.techniques)}
         for s in analysis.sentences
     ]
+    # What span rows have no columns for, in span order
+    details["span_evidence"] = [
+        {"runner_up": getattr(s, "runner_up", None), "examples": list(getattr(s, "examples", ()))}
+        for s in analysis.spans
+    ]
     return details
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from propwatch.model.artifact import CARD_FILE, ENCODER_FILE, ModelConfig
 from propwatch.model.detector import DetectorSettings
+from propwatch.model.evidence import EVIDENCE_FILE, Evidence
 
 TASKS = (
     ("si", "Span identification (SI), SemEval-2020 Task 11"),
@@ -202,7 +203,8 @@ def _runner_up(settings: DetectorSettings) -> str:
     )
 
 
-def _what_it_does(config: ModelConfig, size_mb: float) -> list[str]:
+def _what_it_does(config: ModelConfig, folder: Path) -> list[str]:
+    size_mb = (folder / ENCODER_FILE).stat().st_size / 1e6
     return [
         "# propwatch detector — model card",
         "",
@@ -220,6 +222,21 @@ def _what_it_does(config: ModelConfig, size_mb: float) -> list[str]:
         "span head reads each span (mean, first and last piece, the mean of its line, span "
         "features such as how often the fragment repeats in the article) and gives the technique "
         f"distribution; {_runner_up(config.settings)}",
+        "",
+        *_evidence(folder),
+    ]
+
+
+def _evidence(folder: Path) -> list[str]:
+    evidence = Evidence.load(folder)
+    if evidence is None:
+        return []
+    size_mb = (folder / EVIDENCE_FILE).stat().st_size / 1e6
+    return [
+        "Each span comes with evidence: up to three fragments of the training data that "
+        "annotators marked with its technique, the nearest to it in the model's representation "
+        f"(`{EVIDENCE_FILE}`: {len(evidence.texts):,} gold fragments, the encoder's mean over each "
+        f"projected on its {evidence.vectors.shape[1]} main components, {size_mb:.1f} MB).",
         "",
     ]
 
@@ -334,11 +351,10 @@ def _dev_selected(config: ModelConfig) -> list[str]:
 
 def render_model_card(folder: Path) -> str:
     config = ModelConfig.load(folder)
-    size_mb = (folder / ENCODER_FILE).stat().st_size / 1e6
     body = (
         _cross_validated(config) if "cross_validation" in config.metrics else _dev_selected(config)
     )
-    return "\n".join([*_what_it_does(config, size_mb), *body])
+    return "\n".join([*_what_it_does(config, folder), *body])
 
 
 def write_model_card(folder: Path) -> None:

@@ -19,10 +19,19 @@ from propwatch.model.artifact import (
     SPAN_HEAD_FILE,
     TOKENIZER_FILE,
     ModelConfig,
+    load_detector,
     settings_from_dict,
 )
 from propwatch.training.card import write_model_card
-from propwatch.training.folds import ALL, DONE_FILE, cross_validate, epoch_folder
+from propwatch.training.evidence import build_evidence
+from propwatch.training.folds import (
+    ALL,
+    DONE_FILE,
+    PLAN_FILE,
+    cross_validate,
+    epoch_folder,
+    labelled_corpus,
+)
 from propwatch.training.loop import Log, Recipe
 from propwatch.training.out_of_fold import out_of_fold
 from propwatch.training.train import describe_encoder, encoder_dir
@@ -39,8 +48,11 @@ def training_minutes(work: Path) -> float:
     return round(seconds / 60, 1)
 
 
-def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path | None = None) -> None:
-    """Write the final model folder to `out`: weights, config with the chosen settings, card."""
+def ship(
+    work: Path, report: dict[str, Any], out: Path, data: Path, encoder: Path | None = None
+) -> None:
+    """Write the final model folder to `out`: weights, config with the chosen settings, the
+    evidence index of the labelled articles, card."""
     epoch = report["final_epoch"]
     source = epoch_folder(work, ALL, epoch)
     if not (source / CONFIG_FILE).is_file():
@@ -60,6 +72,10 @@ def ship(work: Path, report: dict[str, Any], out: Path, encoder: Path | None = N
     }
     settings = settings_from_dict(report["final_settings"])
     replace(trained, settings=settings, metrics=metrics).save(out)
+    plan = json.loads((work / PLAN_FILE).read_text())
+    articles, labels = labelled_corpus(data)
+    gold = [label for article_id in plan for label in labels.get(article_id, [])]
+    build_evidence(load_detector(out), articles, gold).save(out)
     write_model_card(out)
 
 
@@ -76,6 +92,6 @@ def train_cross_validated(
     """The whole recipe, resumable: fold models and the final one, out-of-fold selection, ship."""
     cross_validate(data, work, recipe, folds, log, encoder, silver_teachers=silver_teachers)
     report = out_of_fold(data, work, log)
-    ship(work, report, out, encoder)
+    ship(work, report, out, data, encoder)
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")
     return report

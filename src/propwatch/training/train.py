@@ -26,6 +26,7 @@ from propwatch.model.features import TOKEN_FEATURES
 from propwatch.model.windows import WindowTokenizer
 from propwatch.training.card import write_model_card
 from propwatch.training.distil import folder_targets
+from propwatch.training.evidence import build_evidence
 from propwatch.training.examples import corpus_windows
 from propwatch.training.loop import Log, Recipe, fit
 from propwatch.training.network import SpanHead, TokenTagger
@@ -126,9 +127,13 @@ def train(
     tagger.load_state_dict(best["tagger"])
     span_head.load_state_dict(best["span_head"])
     minutes = memo["training_seconds"] / 60
-    return export(
+    metrics = export(
         tagger, span_head, encoder, teacher, out, dev, recipe, best["epoch"], minutes, log
     )
+    gold = [label for labels in train_labels.values() for label in labels]
+    build_evidence(load_detector(out), train_articles, gold).save(out)
+    write_model_card(out)
+    return metrics
 
 
 def _keep_best(

@@ -89,7 +89,12 @@ def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> 
         text=text,
         title=details["title"],
         url=details["url"],
-        spans=tuple(_span(row, sections) for row in spans),
+        spans=tuple(
+            _span(row, sections, evidence)
+            for row, evidence in zip(
+                spans, details.get("span_evidence") or [{}] * len(spans), strict=True
+            )
+        ),
         sentences=tuple(
             SentenceResult(
                 s["start"],
@@ -106,10 +111,19 @@ def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> 
     )
 
 
-def _span(row: models.SpanRow, sections: tuple[SectionResult, ...]) -> SpanResult:
-    """A span from its row: the row has every field but the section's index, found again."""
+def _span(
+    row: models.SpanRow, sections: tuple[SectionResult, ...], evidence: dict[str, Any]
+) -> SpanResult:
+    """A span from its row, the section's index found again, its evidence from the details."""
     fields = {
-        f.name: getattr(row, f.name) for f in dataclasses.fields(SpanResult) if f.name != "section"
+        f.name: getattr(row, f.name)
+        for f in dataclasses.fields(SpanResult)
+        if f.name not in ("section", "runner_up", "examples")
     }
     index = section_index(sections, row.start)  # type: ignore[arg-type]  # has .start and .end
-    return SpanResult(**fields, section=index)
+    return SpanResult(
+        **fields,
+        section=index,
+        runner_up=evidence.get("runner_up"),
+        examples=tuple(evidence.get("examples", ())),
+    )

@@ -69,6 +69,19 @@
     box.appendChild(head);
     box.appendChild(el("blockquote", "quote", "\u201c" + span.text + "\u201d"));
     box.appendChild(el("p", "def", technique.definition));
+    if (span.examples && span.examples.length) {
+      box.appendChild(el("p", "ex-head", "Annotators marked these as " + technique.name +
+        " in the training articles:"));
+      var examples = el("ul", "examples");
+      span.examples.forEach(function (example) {
+        examples.appendChild(el("li", "", "\u201c" + example + "\u201d"));
+      });
+      box.appendChild(examples);
+    }
+    if (span.runner_up && techniques[span.runner_up]) {
+      box.appendChild(el("p", "runner-up", "It could also be " +
+        techniques[span.runner_up].name + ": the model found that nearly as likely."));
+    }
     var facts = el("dl", "facts");
     facts.appendChild(el("dt", "", "Voice"));
     facts.appendChild(el("dd", "", data.voices[span.voice] || span.voice));

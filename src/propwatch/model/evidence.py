@@ -1,0 +1,75 @@
+"""Evidence for a highlight: fragments that annotators marked with the same technique.
+
+A model folder may hold `evidence.npz`: every gold span of its training data as a short vector
+(the mean of the encoder's hidden states over the span, centred and projected on its main
+components), its technique and its text. A detected span's nearest neighbours among the gold
+spans of its technique (cosine similarity) are shown beside it: real annotated examples of why
+such a fragment counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+EVIDENCE_FILE = "evidence.npz"
+NEIGHBOURS = 3
+
+
+@dataclass(frozen=True)
+class Evidence:
+    mean: np.ndarray  # (H,) subtracted before projecting
+    components: np.ndarray  # (H, D) projection
+    vectors: np.ndarray  # (N, D) unit-length gold span vectors
+    techniques: np.ndarray  # (N,) technique index of each gold span
+    texts: np.ndarray  # (N,) the gold fragments
+
+    @classmethod
+    def load(cls, folder: Path) -> Evidence | None:
+        path = folder / EVIDENCE_FILE
+        if not path.is_file():
+            return None
+        with np.load(path, allow_pickle=False) as stored:
+            return cls(
+                stored["mean"].astype(np.float32),
+                stored["components"].astype(np.float32),
+                stored["vectors"].astype(np.float32),
+                stored["techniques"],
+                stored["texts"],
+            )
+
+    def nearest(self, hidden_mean: np.ndarray, technique: int, text: str) -> tuple[str, ...]:
+        """The gold fragments of `technique` most like the span, other than its own text."""
+        rows = np.flatnonzero(self.techniques == technique)
+        if not len(rows):
+            return ()
+        similarity = (
+            self.vectors[rows] @ project(hidden_mean[None, :], self.mean, self.components)[0]
+        )
+        found: list[str] = []
+        for row in rows[np.argsort(-similarity)]:
+            fragment = str(self.texts[row])
+            if fragment.casefold() != text.casefold() and fragment not in found:
+                found.append(fragment)
+            if len(found) == NEIGHBOURS:
+                break
+        return tuple(found)
+
+    def save(self, folder: Path) -> None:
+        np.savez_compressed(
+            folder / EVIDENCE_FILE,
+            mean=self.mean.astype(np.float16),
+            components=self.components.astype(np.float16),
+            vectors=self.vectors.astype(np.float16),
+            techniques=self.techniques.astype(np.int8),
+            texts=self.texts.astype(str),
+        )
+
+
+def project(hidden_means: np.ndarray, mean: np.ndarray, components: np.ndarray) -> np.ndarray:
+    """(N, H) span means to unit-length (N, D) vectors: centred, projected, normalised."""
+    projected = (hidden_means - mean) @ components
+    norms = np.linalg.norm(projected, axis=-1, keepdims=True)
+    return np.asarray(projected / np.maximum(norms, 1e-9), dtype=np.float32)

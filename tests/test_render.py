@@ -482,3 +482,14 @@ def test_with_colour_each_tag_carries_its_confidence():
     out = terminal_output(hand_analysis(), force_terminal=True, color_system="truecolor")
     assert "\x1b[" in out and "⟦" not in out
     assert "[black_and_white_fallacy 0.62]" in out
+
+
+def test_less_sure_highlights_are_paler():
+    sure, unsure = hand_analysis().spans[0], hand_analysis().spans[1]
+    analysis = replace(hand_analysis(), spans=(sure, replace(unsure, confidence=0.12)))
+    page = render_html(analysis)
+    classes = {
+        text: cls.split() for cls, text in re.findall(r"<mark class='([^']*)'[^>]*>([^<]*)<", page)
+    }
+    assert "faint" in classes[unsure.text] and "faint" not in classes[sure.text]
+    assert "Paler highlights are less sure: under 20% confidence." in page

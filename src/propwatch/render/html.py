@@ -227,7 +227,8 @@ def _workspace(analysis: Analysis) -> str:
         "<section class='reader' aria-labelledby='h-article'>"
         "<h2 id='h-article'>Article</h2>"
         "<p class='hint'>Hover over a highlight, or select it (click, Enter or Space), to see "
-        "the technique and why it counts.</p>"
+        "the technique and why it counts. Paler highlights are less sure: under "
+        f"{FAINT_BELOW:.0%} confidence.</p>"
         f"<div id='article' class='article' tabindex='-1'>{_article(analysis)}</div></section>"
         "<aside class='side' aria-label='Filters and display options'>"
         f"{_filters(analysis.summary.by_technique)}{_options(analysis)}</aside></div>"
@@ -305,6 +306,11 @@ def _sentence_at(analysis: Analysis, starts: list[int], offset: int) -> int | No
     return i if i >= 0 and offset < analysis.sentences[i].end else None
 
 
+# Highlights below this confidence are drawn paler: fewer than one in five such spans is one that
+# annotators marked.
+FAINT_BELOW = 0.2
+
+
 def _piece(analysis: Analysis, text: str, spans: set[int], attributions: set[int]) -> str:
     """One stretch of text between two boundaries: plain, reported speech, or a highlight."""
     reported = ""
@@ -319,6 +325,7 @@ def _piece(analysis: Analysis, text: str, spans: set[int], attributions: set[int
     top = analysis.spans[ranked[0]]
     ids = list(dict.fromkeys(analysis.spans[i].technique_id for i in ranked))
     classes = f"hl t-{top.technique_id}{' multi' if len(ranked) > 1 else ''}"
+    classes += " faint" if top.confidence < FAINT_BELOW else ""
     classes += " rep" if reported else ""
     return (
         f"<mark class='{classes}' data-spans='{' '.join(map(str, ranked))}' "

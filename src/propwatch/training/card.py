@@ -191,6 +191,20 @@ def _distillation(provenance: dict[str, Any]) -> list[str]:
     ]
 
 
+def _training_command(provenance: dict[str, Any]) -> str:
+    command = (
+        "`propwatch train --data ../shared/data/ptc --out MODEL_DIR "
+        f"--epochs {provenance.get('recipe', {}).get('epochs')}"
+    )
+    if not provenance.get("teacher"):
+        return command + "`"
+    return (
+        "`bash scripts/fetch-mpnet.sh build`, then `propwatch train --data ../shared/data/ptc "
+        "--out build/teacher --epochs 1 --encoder build/all-mpnet-base-v2` for the teacher, then "
+        f"{command} --teacher build/teacher`"
+    )
+
+
 def _runner_up(settings: DetectorSettings) -> str:
     if settings.second_technique > 1:
         return (
@@ -335,6 +349,8 @@ def _dev_selected(config: ModelConfig) -> list[str]:
         f"- Selected epoch: {provenance.get('selected_epoch')} (best SI F1 + TC micro-F1 on dev).",
         _decoding(config.settings, "dev"),
         f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes.",
+        f"- Reproduce: {_training_command(provenance)}; `.venv/bin/python scripts/reselect.py` "
+        "re-runs only the selection on dev for a trained model folder.",
         "",
         "## Scores on PTC dev (int8 ONNX model, official formulas, `propwatch evaluate`)",
         "",

@@ -54,6 +54,9 @@ class ModelConfig:
 def settings_from_dict(raw: dict[str, Any]) -> DetectorSettings:
     """DetectorSettings from their JSON form (lists where the dataclass holds tuples)."""
     settings = dict(raw)
+    # Folders written before calibration had a floor on the raw span score instead of
+    # min_confidence; their exported fold and epoch models all kept it at 0.
+    settings.pop("min_span_score", None)
     decode = DecodeSettings(**settings.pop("decode"))
     knots = settings.pop("calibration", {})
     settings["calibration"] = Calibration(

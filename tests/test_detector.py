@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from propwatch import analyze
 from propwatch.errors import PropwatchError
-from propwatch.model.artifact import shipped_detector
+from propwatch.model.artifact import SHIPPED_MODEL, shipped_detector
 from propwatch.model.decode import BOUNDARY_PUNCTUATION
 from propwatch.model.detector import Detector
+from propwatch.model.evidence import Evidence
 from propwatch.techniques import TECHNIQUE_NAMES
 
 EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "syria-at-tanf.txt"
@@ -57,6 +58,18 @@ def test_example_article_analysis_is_json_serialisable():
     assert data["title"] == "Russian Ministry of Defense: US actions amount to war crime"
     assert len(data["sentences"]) == len(analysis.sentences) > 10
     assert sum(data["summary"]["by_technique"].values()) == len(data["spans"])
+
+
+@pytest.mark.skipif(not EXAMPLE.is_file(), reason="../shared/examples is not beside the repo")
+def test_every_span_shows_annotated_fragments_of_its_own_technique():
+    evidence = Evidence.load(SHIPPED_MODEL)
+    assert evidence is not None
+    analysis = analyze(EXAMPLE.read_text(encoding="utf-8"))
+    assert analysis.spans
+    for span in analysis.spans:
+        own = set(evidence.texts[evidence.techniques == TECHNIQUE_NAMES.index(span.technique)])
+        assert 1 <= len(span.examples) <= 3 and set(span.examples) <= own
+        assert span.text.casefold() not in {e.casefold() for e in span.examples}
 
 
 @pytest.mark.parametrize(

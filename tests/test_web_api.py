@@ -103,6 +103,7 @@ def test_a_saved_analysis_comes_back_byte_for_byte(client: TestClient, posted):
     again = client.get(f"/v1/analyses/{key}")
     assert again.status_code == 200
     assert again.content == posted.content
+    assert any(span["examples"] for span in posted.json()["spans"])  # evidence comes back too
     report = client.get(f"/v1/analyses/{key}/report")
     assert report.status_code == 200 and report.headers["content-type"].startswith("text/html")
     assert report.headers["content-security-policy"] == REPORT_CSP

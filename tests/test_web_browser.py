@@ -96,6 +96,7 @@ def test_paste_analyze_and_read_an_explanation(session: Session):
     marks.nth(min(3, marks.count() - 1)).click()
     panel = page.locator("#pw-panel")
     assert panel.is_visible() and "confident" in panel.inner_text()
+    assert "Annotators marked these as" in panel.inner_text()  # evidence from the training data
     name = panel.locator(".item-name").first.inner_text()
     assert name in page.locator(".legend").inner_text()  # the legend defines it
     screenshot(page, "web-report.png")

@@ -303,8 +303,8 @@ def _cross_validated(config: ModelConfig) -> list[str]:
         "",
         *_overall(oof),
         f"The PTC dev articles alone, out of fold: SI F1 {dev['si']:.3f}, TC {dev['tc']:.3f}, "
-        f"FLC {dev['flc']:.3f}, SLC {dev['slc']:.3f}. The model trained on dev too, so its own "
-        f"dev scores are in-sample; {CHECK_DEV}",
+        f"FLC {dev['flc']:.3f}, SLC {dev['slc']:.3f}. The shipped model trained on dev too, so "
+        f"its own dev scores are in-sample. {CHECK_DEV}",
         "",
         "Out of fold by epoch (each epoch's settings tuned out of fold too):",
         "",

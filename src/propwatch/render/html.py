@@ -381,7 +381,7 @@ def _options(analysis: Analysis) -> str:
         f"{floor / 10:g}%</output></span><input type='range' id='opt-conf' min='{floor}' "
         f"max='{top}' step='{max(1, (top - floor) // 40)}' value='{floor}'></label>"
         "<label><input type='checkbox' id='opt-labels' checked> Technique labels in the text"
-        "</label><label><input type='checkbox' id='opt-voice' checked> Underline "
+        "</label><label><input type='checkbox' id='opt-voice'> Underline "
         "<span class='rep-key'>reported speech</span></label></fieldset>"
     )
 

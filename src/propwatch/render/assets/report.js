@@ -204,9 +204,10 @@
     });
   function option(id, cls) {
     var box = document.getElementById(id);
-    if (box) box.addEventListener("change", function () {
-      document.body.classList.toggle(cls, !box.checked);
-    });
+    if (!box) return;
+    var apply = function () { document.body.classList.toggle(cls, !box.checked); };
+    box.addEventListener("change", apply);
+    apply();  // as the page starts: reported speech is underlined only on request
   }
   option("opt-labels", "no-labels");
   option("opt-voice", "no-voice");

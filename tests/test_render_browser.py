@@ -18,7 +18,7 @@ import pytest
 from conftest import ARTIFACTS
 from propwatch.analysis import Analysis
 from propwatch.render.html import render_html
-from test_render import EXAMPLE, hostile_analysis
+from test_render import EXAMPLE, hand_analysis, hostile_analysis
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
@@ -169,8 +169,6 @@ def test_confidence_slider_hides_less_confident_spans(hostile: Report):
 
 
 def test_overlap_shows_the_visible_technique(browser: Browser, tmp_path: Path):
-    from test_render import hand_analysis
-
     report = Report(browser, write(tmp_path, hand_analysis(), "overlap.html"))
     page = report.page
     nested = page.locator("mark.hl", has_text=re.compile("^shameful disgrace$"))
@@ -216,3 +214,14 @@ def test_reported_speech_is_underlined_only_on_request(hostile: Report):
     page.get_by_label("Underline reported speech").check()
     assert reported.evaluate(style) == "underline"
     hostile.assert_clean()
+
+
+def test_on_a_phone_the_article_comes_right_after_the_key_figures(browser: Browser, tmp_path: Path):
+    report = Report(browser, write(tmp_path, hand_analysis(), "phone.html"), width=390)
+    top_of = "sel => document.querySelector(sel).getBoundingClientRect().top + window.scrollY"
+    article, stats, voices = (
+        report.page.evaluate(top_of, selector) for selector in ("#article", ".stats", ".who")
+    )
+    assert stats < article < 800 < voices  # the voices and sources panels follow the article
+    report.assert_clean()
+    report.page.close()

@@ -143,6 +143,12 @@ def _technique_css() -> str:
 # --- header and summary ------------------------------------------------------------------------
 
 
+def _threshold(min_confidence: float) -> str:
+    if min_confidence <= 0:
+        return "every span the model found"
+    return f"spans from confidence {min_confidence:.0%} up"
+
+
 def _header(analysis: Analysis, title: str) -> str:
     url = f"<p class='url'><span>Source</span> {_e(analysis.url)}</p>" if analysis.url else ""
     summary = analysis.summary
@@ -150,7 +156,7 @@ def _header(analysis: Analysis, title: str) -> str:
         "<header class='top'><p class='eyebrow'>propwatch · propaganda technique report</p>"
         f"<h1>{_e(title)}</h1>{url}"
         f"<p class='meta'>{summary.words:,} words · {summary.sentences:,} sentences · "
-        f"spans from confidence {analysis.min_confidence:.0%} up · "
+        f"{_threshold(analysis.min_confidence)} · "
         f"model <code>{_e(analysis.model)}</code></p></header>"
     )
 

@@ -3,8 +3,8 @@
 A `Pipeline` holds what takes long to load, the detector (an ONNX model) and spaCy's English
 pipeline, and turns text or a batch `Record` into an `Analysis`. `propwatch.analyze` uses the
 shipped model's (`shipped_pipeline`, once per process); `propwatch predict` loads the detector
-alone (`load_model`); the workers of `propwatch batch` (local processes, Ray actors) and of the
-web server's pool each hold their own.
+alone (`model.artifact.load_detector`); the workers of `propwatch batch` (local processes, Ray
+actors) and of the web server's pool each hold their own.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class Pipeline:
         """The pipeline of the model folder `model` (default: the shipped model), its ONNX
         sessions on `threads` threads (default: up to 4), showing spans from `min_confidence`
         up (default: the model's display threshold)."""
-        return cls(load_model(model, threads), load_pipeline(), min_confidence)
+        return cls(load_detector(model, threads), load_pipeline(), min_confidence)
 
     @property
     def model(self) -> str:
@@ -90,12 +90,6 @@ class Pipeline:
         if not text.strip():
             raise EmptyInput("no article text (empty after decoding)")
         return Analysed(self.analyse(text, url), title)
-
-
-def load_model(folder: Path | None = None, threads: int | None = None) -> Detector:
-    """The detector of a model folder (default: the shipped model); ModelMissing if the folder
-    lacks a file the model needs."""
-    return load_detector(folder, threads)
 
 
 @lru_cache(maxsize=1)

@@ -23,12 +23,12 @@ def predict(
 ) -> None:
     """Write PTC label lines: joint spans + techniques, or techniques of given spans (--spans)."""
     from propwatch.corpus.ptc import labels_by_article, read_articles, read_labels, save_labels
+    from propwatch.model.artifact import load_detector
     from propwatch.model.predict import predict_spans, predict_techniques
-    from propwatch.pipeline import load_model
 
     texts = read_articles(articles_dir)
     template = read_labels(spans, texts) if spans else None
-    detector = load_model(model)
+    detector = load_detector(model)
     with progress_bar() as bar:
         total = len(labels_by_article(template)) if template is not None else len(texts)
         task = bar.add_task("Predicting", total=total)

@@ -178,12 +178,18 @@ class Detector:
         return techniques, 1.0 - softmax(logits)[:, len(TECHNIQUE_NAMES)]
 
     def technique_probabilities(
-        self, text: str, spans: Sequence[tuple[int, int]]
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        segments: Sequence[Segment] | None = None,
     ) -> list[np.ndarray]:
-        """P(technique) for given character spans (the TC task), in the order given."""
+        """P(technique) for given character spans (the TC task), in the order given.
+
+        `segments` are this text's own, when it went through the encoder already.
+        """
         result = [np.full(len(TECHNIQUE_NAMES), 1 / len(TECHNIQUE_NAMES))] * len(spans)
         tokens = self.tokenizer.tokenize(text)
-        for segment, inside in self._located(tokens, spans):
+        for segment, inside in self._located(tokens, spans, segments):
             pooled = np.stack([self._pool(tokens, segment, r, spans[i]) for i, r in inside])
             recurs = recurring(tokens.index, [spans[i] for i, _ in inside])
             for (i, _), probs in zip(inside, self.classify(pooled, recurs)[0], strict=True):
@@ -201,13 +207,16 @@ class Detector:
         return result
 
     def _located(
-        self, tokens: TokenizedArticle, spans: Sequence[tuple[int, int]]
+        self,
+        tokens: TokenizedArticle,
+        spans: Sequence[tuple[int, int]],
+        segments: Sequence[Segment] | None = None,
     ) -> Iterator[tuple[Segment, list[tuple[int, tuple[int, int]]]]]:
-        """Each segment with the spans (index, piece range) that start in it."""
+        """Each segment (run now unless given) with the spans (index, piece range) in it."""
         if not len(tokens):
             return
         located = [(i, self._piece_range(tokens, *span)) for i, span in enumerate(spans)]
-        for segment in self.segments(tokens):
+        for segment in self.segments(tokens) if segments is None else segments:
             inside = [
                 (i, r) for i, r in located if r is not None and segment.first <= r[0] < segment.last
             ]
@@ -291,12 +300,14 @@ class Detector:
     ) -> list[DetectedSpan]:
         spans: list[DetectedSpan] = []
         for candidate in self.candidates(tokens, segment, self.settings.decode):
-            labelled = self.labelled(candidate, tokens.index.text)
-            spans.extend(span for span in labelled if span.confidence >= floor)
+            spans.extend(self.labelled(candidate, tokens.index.text, floor))
         return spans
 
-    def labelled(self, candidate: Candidate, text: str = "") -> list[DetectedSpan]:
-        """The span under its best technique, plus the runner-up when that is nearly as likely."""
+    def labelled(
+        self, candidate: Candidate, text: str = "", floor: float = 0.0
+    ) -> list[DetectedSpan]:
+        """The span under its best technique, plus the runner-up when that is nearly as likely;
+        only labels with a confidence of at least `floor`, each with its evidence."""
         probs = candidate.techniques
         order = np.argsort(-probs)
         chosen = [order[0]]
@@ -314,6 +325,7 @@ class Detector:
                 self._examples(candidate, int(k), text),
             )
             for k, confidence in zip(chosen, confidences, strict=True)
+            if confidence >= floor
         ]
 
     def _examples(self, candidate: Candidate, technique: int, text: str) -> tuple[str, ...]:

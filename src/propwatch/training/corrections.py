@@ -15,12 +15,13 @@ to trust and the one that decides which corrections the model keeps.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from propwatch.corpus.ptc import Label, labels_by_article
-from propwatch.model.detector import REPETITION, Detector, recurring
+from propwatch.model.detector import REPETITION, Detector, Segment, recurring
 from propwatch.model.features import TextIndex
 from propwatch.model.predict import distinct_top
 from propwatch.techniques import TECHNIQUE_NAMES
@@ -66,8 +67,14 @@ class GoldSpans:
 GOLD_SPAN_FIELDS = ("article_ids", "bounds", "log_probabilities", "gold", "recurs")
 
 
-def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) -> GoldSpans:
-    """Run the (uncorrected) span head on every distinct gold span."""
+def gold_spans(
+    detector: Detector,
+    articles: Mapping[str, str],
+    gold: list[Label],
+    segments: Mapping[str, Sequence[Segment]] | None = None,
+) -> GoldSpans:
+    """Run the (uncorrected) span head on every distinct gold span; `segments` are the
+    articles' encoder outputs, when they went through it already."""
     settings = detector.settings
     assert not settings.technique_bias and not any(settings.repetition_bias), "uncorrected head"
     index = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
@@ -79,7 +86,8 @@ def gold_spans(detector: Detector, articles: dict[str, str], gold: list[Label]) 
     for article_id, labels in labels_by_article(gold).items():
         spans = list(dict.fromkeys((label.start, label.end) for label in labels))
         text = articles[article_id]
-        probabilities = detector.technique_probabilities(text, spans)
+        own = None if segments is None else segments[article_id]
+        probabilities = detector.technique_probabilities(text, spans, own)
         recurs.extend(recurring(TextIndex.build(text), spans))
         for span, probs in zip(spans, probabilities, strict=True):
             count = np.zeros(len(TECHNIQUE_NAMES))

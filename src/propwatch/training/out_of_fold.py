@@ -27,6 +27,7 @@ from propwatch.training.selection import (
     cross_fit,
     in_articles,
     scores,
+    segments_of,
     si_tc,
     tune,
 )
@@ -61,6 +62,7 @@ def evaluate_epoch(
                 detectors[k],
                 {a: t for a, t in articles.items() if plan[a] == k},
                 [g for g in gold if plan[g.article_id] == k],
+                segments_of(runs),
             )
             for k in folds
         ]

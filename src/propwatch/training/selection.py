@@ -95,6 +95,10 @@ def article_runs(articles: Mapping[str, str], detector_of: Callable[[str], Detec
     return runs
 
 
+def segments_of(runs: Runs) -> dict[str, list[Segment]]:
+    return {article_id: run.segments for article_id, run in runs.items()}
+
+
 def decode_grid() -> list[DecodeSettings]:
     grid = itertools.product(TECHNIQUE_MIXES, THRESHOLDS, EXTEND_MARGINS, JOINS, MIN_CHARS)
     return [
@@ -306,7 +310,7 @@ def select_settings(
     """Tune every setting on dev and score there; `full` adds the cross-fitted dev scores."""
     detector.settings = DetectorSettings()
     runs = article_runs(dev.articles, lambda _: detector)
-    spans = gold_spans(detector, dev.articles, dev.gold)
+    spans = gold_spans(detector, dev.articles, dev.gold, segments_of(runs))
     decode = best_decodes(runs, dev.gold, {"dev": set(runs)})["dev"]
     settings, corrections = tune(runs, dev.gold, spans, decode)
     metrics = scores(apply(runs, settings, spans), dev.gold, dev.articles)

@@ -67,7 +67,6 @@ def ship(
         "selected_epoch": epoch,
         "training_minutes": training_minutes(work),
         "encoder": describe_encoder(encoder or encoder_dir(), default=encoder is None),
-        "teacher": provenance["recipe"].get("teacher"),
         "cross_validation": {k: v for k, v in report.items() if k != "final_settings"},
     }
     settings = settings_from_dict(report["final_settings"])

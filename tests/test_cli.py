@@ -176,6 +176,22 @@ def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--folds", "4", "--only-folds", "4"], "must name folds from 0 to 3"),
+        (["--folds", "4", "--only-folds", "one"], "takes fold numbers like 0,1"),
+        (["--only-folds", "0", "--out", "m"], "--only-folds needs --folds"),
+        ([], "give --out"),
+    ],
+)
+def test_train_refuses_folds_that_do_not_exist(args: list[str], message: str, tmp_path: Path):
+    result = run_cli("train", "--data", str(PTC), "--work", str(tmp_path / "cv"), *args)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "cv").exists()
+
+
+@pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (["analyze", "http://127.0.0.1:9/a"], 2, "refusing to fetch"),

@@ -48,6 +48,21 @@ def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path
     assert again["out_of_fold"]["si"] == report["out_of_fold"]["si"]
 
 
+def test_a_comparison_trains_and_scores_only_the_folds_it_names(tmp_path: Path):
+    from propwatch.training.loop import Recipe
+    from propwatch.training.ship import train_cross_validated
+
+    work, out = tmp_path / "cv", tmp_path / "model"
+    recipe = Recipe(epochs=1, max_articles=2, max_steps=1)
+    report = train_cross_validated(PTC, work, out, recipe, 2, lambda _: None, only=[1])
+
+    plan = json.loads((work / "folds.json").read_text())
+    assert report["articles"] == sum(fold == 1 for fold in plan.values()) == 2
+    assert report["folds"] == 1 and set(report["epochs_chosen_per_fold"]) == {1}
+    assert [p.name for p in work.glob("*/done")] == ["done"]
+    assert (work / "fold-1" / "done").is_file() and not out.exists()
+
+
 def windows_by_part(lines: list[str]) -> dict[str, int]:
     """{part: windows} from the training log's "fold-0: 4 articles, 31 windows" lines."""
     found = [line.split(": ") for line in lines if line.endswith(" windows")]

@@ -9,6 +9,7 @@ run resumes: finished folds are skipped, an unfinished one restarts from its che
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict
 from functools import partial
 from pathlib import Path
@@ -83,8 +84,12 @@ def cross_validate(
     encoder: Path | None = None,
     teacher: Path | None = None,
     silver_teachers: Path | None = None,
+    only: Collection[int] | None = None,
 ) -> dict[str, int]:
     """Train every fold model not yet done, then the model on all articles; returns the plan.
+
+    With `only`, just those fold models: enough to compare two recipes on part of the data in
+    less time (the final model needs every fold's choices, so it is left out).
 
     With `recipe.silver_articles`, each part also trains on that many BBC articles labelled by
     the fold models of an earlier run in `silver_teachers`: fold k's student by fold k's model
@@ -94,7 +99,7 @@ def cross_validate(
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     articles, labels = labelled_corpus(data, recipe.max_articles)
     plan = fold_plan(work, list(articles), folds, recipe.seed)
-    parts: list[int | str] = [*range(folds), ALL]
+    parts: list[int | str] = [*range(folds), ALL] if only is None else sorted(only)
     for part in parts:
         done = fold_folder(work, part) / DONE_FILE
         if done.is_file():

@@ -10,6 +10,7 @@ model ships with (`final_settings`).
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -36,10 +37,10 @@ from propwatch.training.span_shape import function_word_end_rate
 REPORT_FILE = "out-of-fold.json"
 
 
-def fold_epochs(work: Path, folds: int) -> list[int]:
+def fold_epochs(work: Path, folds: Collection[int]) -> list[int]:
     """The epochs every fold model has exported."""
     epochs = None
-    for fold in range(folds):
+    for fold in folds:
         found = {
             int(path.name.split("-")[1])
             for path in (work / f"fold-{fold}").glob("epoch-*")
@@ -89,13 +90,22 @@ def choose_epochs(
     return Outcome.pooled(parts), chosen
 
 
-def out_of_fold(data: Path, work: Path, log: Log = print) -> dict[str, Any]:
-    """Score the fold models out of fold, write REPORT_FILE in `work`, and return the report."""
-    plan = json.loads((work / PLAN_FILE).read_text())
+def out_of_fold(
+    data: Path, work: Path, log: Log = print, only: Collection[int] | None = None
+) -> dict[str, Any]:
+    """Score the fold models out of fold, write REPORT_FILE in `work`, and return the report.
+
+    With `only`, just those folds' models on their own articles, settings tuned among them.
+    """
+    plan = {
+        article_id: fold
+        for article_id, fold in json.loads((work / PLAN_FILE).read_text()).items()
+        if only is None or fold in only
+    }
     articles, labels = labelled_corpus(data)
     articles = {a: text for a, text in articles.items() if a in plan}
     gold = [label for a in articles for label in labels.get(a, [])]
-    epochs = fold_epochs(work, len(set(plan.values())))
+    epochs = fold_epochs(work, sorted(set(plan.values())))
     if not epochs:
         raise FileNotFoundError(f"{work} holds no exported fold models; run train --folds first")
     outcomes, settings, per_epoch, corrections = {}, {}, {}, {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -81,16 +82,25 @@ def ship(
 def train_cross_validated(
     data: Path,
     work: Path,
-    out: Path,
+    out: Path | None,
     recipe: Recipe,
     folds: int,
     log: Log = print,
     silver_teachers: Path | None = None,
     encoder: Path | None = None,
+    only: Collection[int] | None = None,
 ) -> dict[str, Any]:
-    """The whole recipe, resumable: fold models and the final one, out-of-fold selection, ship."""
-    cross_validate(data, work, recipe, folds, log, encoder, silver_teachers=silver_teachers)
-    report = out_of_fold(data, work, log)
+    """The whole recipe, resumable: fold models and the final one, out-of-fold selection, ship.
+
+    With `only` (some folds) or no `out`, it stops at the out-of-fold scores: a comparison.
+    """
+    cross_validate(
+        data, work, recipe, folds, log, encoder, silver_teachers=silver_teachers, only=only
+    )
+    report = out_of_fold(data, work, log, only)
+    if out is None or only is not None:
+        log(f"out of fold over {report['articles']} articles: {json.dumps(report['per_epoch'])}")
+        return report
     ship(work, report, out, data, encoder)
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")
     return report

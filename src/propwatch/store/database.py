@@ -7,15 +7,33 @@ by URL. Opening one brings its schema up to date with Alembic, so an old store k
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import os
+import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, exists, insert, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    exists,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DataError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from propwatch.errors import BadInput, StoreError, StoreUnreachable
@@ -25,6 +43,8 @@ from propwatch.store import models
 DEFAULT_URL = "sqlite:///propwatch.db"
 URL_VARIABLE = "PROPWATCH_DB"
 MIGRATIONS = "propwatch.store:migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+ALEMBIC_TABLE = "alembic_version"
 
 
 def normalise_url(url: str | None) -> str:
@@ -65,9 +85,12 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_engine(url: str, database: str | None) -> Engine:
     if database and database != ":memory:":
-        folder = Path(database).expanduser().resolve().parent
-        if not folder.is_dir():
-            raise BadInput(f"{folder} does not exist; create it or give another --db file")
+        path = Path(database).expanduser().resolve()
+        if path.parent.is_file():
+            raise BadInput(f"{path.parent} is a file, not a folder; give --db a file in a folder")
+        if not path.parent.is_dir():
+            raise BadInput(f"{path.parent} does not exist; create it or give another --db file")
+        check_sqlite_file(path)
     # A generous busy timeout: `propwatch stats` may read while a batch writes.
     engine = create_engine(url, connect_args={"timeout": 60})
     event.listen(engine, "connect", _sqlite_pragmas)
@@ -101,8 +124,88 @@ def migrate(engine: Engine) -> None:
 
     config = alembic_config()
     with engine.begin() as connection:
+        check_ours(*_schema_of(connection), display_url(str(engine.url)))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+# --- is it ours? Checked before anything is written, so a file that is not ours stays as it was
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse an existing file that is not SQLite, is damaged, or is not a propwatch store.
+
+    Read-only and before the engine connects: its first connection turns on WAL, which would
+    rewrite the header of another application's database."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return  # a new store (SQLite takes an empty file as an empty database)
+    with path.open("rb") as handle:
+        magic = handle.read(len(SQLITE_MAGIC))
+    if magic != SQLITE_MAGIC:
+        raise StoreError(
+            f"{path} is not an SQLite database, so not a propwatch store; give --db a new file "
+            "name or an existing store"
+        )
+    try:
+        # immutable: no locks and no -wal or -shm files beside someone else's database
+        uri = f"{path.as_uri()}?mode=ro&immutable=1"
+        with closing(sqlite3.connect(uri, uri=True)) as connection:
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            revision = _sqlite_revision(connection) if ALEMBIC_TABLE in tables else None
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            f"{path} is a damaged SQLite file ({error}); restore it from a backup or give "
+            "another --db file"
+        ) from None
+    check_ours(tables, revision, str(path))
+
+
+def _sqlite_revision(connection: sqlite3.Connection) -> str | None:
+    row = connection.execute(f"SELECT version_num FROM {ALEMBIC_TABLE}").fetchone()
+    return str(row[0]) if row else None
+
+
+def _schema_of(connection: Connection) -> tuple[set[str], str | None]:
+    """The tables of the database and its Alembic revision (None when it has none)."""
+    from alembic.runtime.migration import MigrationContext
+
+    tables = set(inspect(connection).get_table_names())
+    return tables, MigrationContext.configure(connection).get_current_revision()
+
+
+def check_ours(tables: set[str], revision: str | None, where: str) -> None:
+    """Refuse a database that holds another application's tables, or a newer store's schema."""
+    ours = set(models.Base.metadata.tables)
+    if revision is None:
+        foreign = sorted(t for t in tables if not t.startswith("sqlite_"))
+        if foreign:
+            raise StoreError(
+                f"{where} holds another application's tables ({', '.join(foreign[:3])}), not a "
+                "propwatch store; give --db a new file or database"
+            )
+        return
+    if revision in known_revisions():
+        return
+    if ours <= tables:
+        raise StoreError(
+            f"{where} is a propwatch store of a newer schema (revision {revision}) than this "
+            "propwatch knows; upgrade propwatch to use it"
+        )
+    raise StoreError(
+        f"{where} is another application's database (schema revision {revision}), not a "
+        "propwatch store; give --db a new file or database"
+    )
+
+
+def known_revisions() -> set[str]:
+    """The revision ids of this propwatch's migrations."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {revision.revision for revision in script.walk_revisions()}
 
 
 class Store:
@@ -168,6 +271,22 @@ class Store:
             failure.record_id = record_id
             failure.reason = reason
             failure.content_hash = content_hash
+
+    def delete_article(self, content_hash: str) -> bool:
+        """Delete an article with its analyses and spans; False when there was none."""
+        query = delete(models.ArticleRow).where(models.ArticleRow.content_hash == content_hash)
+        with self.session() as session, session.begin():
+            return bool(session.execute(query).rowcount)  # type: ignore[attr-defined]
+
+    def delete_older(self, location_prefix: str, before: dt.datetime) -> int:
+        """Delete the articles stored before `before` (UTC) from locations that start with
+        `location_prefix`, with their analyses and spans; how many went."""
+        query = delete(models.ArticleRow).where(
+            models.ArticleRow.location.startswith(location_prefix, autoescape=True),
+            models.ArticleRow.created_at < before.astimezone(dt.UTC),
+        )
+        with self.session() as session, session.begin():
+            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
 def _clean(value: str) -> str:
@@ -303,4 +422,13 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
             f"cannot open the store {display_url(url)}: {_first_line(error)}; check the --db URL "
             "and that the database server is running"
         ) from None
+    except DatabaseError as error:  # damaged in a way the read-only check could not see
+        engine.dispose()
+        raise StoreError(
+            f"cannot use the store {display_url(url)}: {_first_line(error)}; restore it from a "
+            "backup or give another --db"
+        ) from None
+    except StoreError:
+        engine.dispose()
+        raise
     return Store(url, engine)

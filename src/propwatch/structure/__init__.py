@@ -5,19 +5,21 @@
 >>> voice_of(structure, start, end)  # ("reported", "Interfax") or ("outlet", None)
 
 `analyse_structure` parses the article once with spaCy (see `nlp`), finds its quotations once
-(`attribution.find_quotes`), its attributions (`attribution`), and cuts its body into report /
-opinion / credits sections (`sections`). Every
+(`attribution.find_quotes`), its attributions (`attribution`), where a highlight's phrase ends
+(`phrases`), and cuts its body into report / opinion / credits sections (`sections`). Every
 Section and Attribution keeps `0 <= start < end <= len(article.text)` and has no whitespace at
 either edge, for any input.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from propwatch.structure.attribution import find_attributions, find_quotes
-from propwatch.structure.nlp import load_pipeline
+from propwatch.structure.nlp import load_pipeline, parse
+from propwatch.structure.phrases import complete_end, phrase_ends
 from propwatch.structure.sections import find_sections
 from propwatch.structure.types import Attribution, Section, SectionKind, Voice
 
@@ -44,13 +46,21 @@ class Structure:
 
     sections: tuple[Section, ...]
     attributions: tuple[Attribution, ...]  # by start, outer before inner
+    # {end of a modifier: end of the noun it modifies}, where a span ending there should end
+    phrase_ends: Mapping[int, int] = field(default_factory=dict)
+
+    def phrase_end(self, end: int) -> int:
+        """Where a highlight that ends at `end` should end (`phrases`)."""
+        return complete_end(end, self.phrase_ends)
 
 
 def analyse_structure(article: Article, nlp: Language) -> Structure:
     """Sections and attributions of `article`; `nlp` is the English pipeline (`load_pipeline()`)."""
     quotes = find_quotes(article.text)
-    attributions = find_attributions(article, nlp, quotes)
-    return Structure(find_sections(article, attributions, quotes), attributions)
+    chunks = list(parse(article, nlp))
+    attributions = find_attributions(article, chunks, quotes)
+    sections = find_sections(article, attributions, quotes)
+    return Structure(sections, attributions, phrase_ends(chunks))
 
 
 def voice_of(structure: Structure, start: int, end: int) -> tuple[Voice, str | None]:

@@ -47,11 +47,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from propwatch.structure.nlp import Chunk, parse
+from propwatch.structure.nlp import Chunk
 from propwatch.structure.types import Attribution
 
 if TYPE_CHECKING:
-    from spacy.language import Language
     from spacy.tokens import Doc, Span, Token
 
     from propwatch.article import Article
@@ -143,15 +142,15 @@ class _Entity:
 
 
 def find_attributions(
-    article: Article, nlp: Language, quotes: list[tuple[int, int]]
+    article: Article, chunks: Sequence[Chunk], quotes: list[tuple[int, int]]
 ) -> tuple[Attribution, ...]:
     """Every quotation and attributed clause of `article`, sorted by position, nested ones too.
 
-    `nlp` is the English pipeline (`nlp.load_pipeline()`), `quotes` what `find_quotes` finds.
+    `chunks` are its parse (`nlp.parse`), `quotes` what `find_quotes` finds.
     """
     found: list[_Found] = []
     entities: list[_Entity] = []
-    for chunk in parse(article, nlp):
+    for chunk in chunks:
         found += _clauses(chunk)
         found += _quotations(chunk, quotes)
         found += _headline(chunk, article)

@@ -15,8 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from propwatch.errors import PropwatchError
-from propwatch.ingest import IngestedText, ingest, ingest_bytes, sources
+from propwatch.ingest import Decoding, IngestedText, ingest, ingest_bytes, sources
 from propwatch.ingest.boilerplate import clean
+from propwatch.ingest.checks import check_text, long_runs
 from propwatch.ingest.decode import decode, normalize_newlines
 from propwatch.ingest.html import looks_like_html
 
@@ -100,7 +101,7 @@ def test_plain_text_file_is_kept_exactly(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_text(text, encoding="utf-8")
     result = ingest(str(path))
-    assert result == IngestedText(text, None, None, "text", (), ())
+    assert result == IngestedText(text, None, None, "text", (), (), Decoding("utf-8"))
 
 
 def test_file_without_known_extension_is_sniffed(tmp_path: Path) -> None:
@@ -716,3 +717,40 @@ def test_connected_address_is_checked_against_dns_rebinding(
     monkeypatch.setattr(sources, "_check_host", lambda *args: None)
     message = fetch_error(f"{server}/article", allow_private=False)
     assert "127.0.0.1 is a loopback address" in message
+
+
+# --- damaged UTF-8, and what every text must be ------------------------------------------------
+
+DAMAGED = b"Caf\xc3\xa9 ok then \xff\xfe\xc3 broken bytes. The traitors destroy our nation.\n"
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8_and_counts_them() -> None:
+    result = ingest_bytes(DAMAGED, name="b.txt")
+    assert (
+        result.text
+        == "Café ok then \ufffd\ufffd\ufffd broken bytes. The traitors destroy our nation.\n"
+    )
+    assert result.decoding == Decoding("utf-8", 3)
+
+
+def test_a_utf8_declaration_is_evidence_for_utf8() -> None:
+    data = b"Plain ASCII words and one bad byte \xff here.\n"
+    assert ingest_bytes(data).decoding == Decoding("cp1252")  # no UTF-8 evidence: a code page
+    declared = ingest_bytes(data, content_type="text/plain; charset=utf-8")
+    assert declared.decoding == Decoding("utf-8", 1) and "\ufffd here" in declared.text
+
+
+def test_a_legacy_code_page_is_still_read_as_one() -> None:
+    result = ingest_bytes(ENGLISH.encode("cp1252"))
+    assert result.text == ENGLISH and result.decoding == Decoding("cp1252")
+
+
+def test_text_that_is_data_not_prose_is_refused() -> None:
+    message = error_of(lambda: ingest_bytes(b"Headline\n\n" + b"x" * 200_000, name="run.txt"))
+    assert message.startswith("run.txt is not prose") and "200,000" in message
+
+
+def test_scripts_written_without_spaces_are_prose() -> None:
+    chinese = "这是关于叛徒的中文文本。他们是邪恶的敌人！" * 50
+    assert check_text(chinese) == chinese and long_runs(chinese) == []
+    assert long_runs("see " + "Zm9v" * 30 + " here") == [(4, 124)]

@@ -13,12 +13,13 @@ from typing import Any
 import numpy as np
 
 from propwatch.article import Article, per_1000_words
+from propwatch.ingest.decode import Decoding
 from propwatch.model.detector import Detection
 from propwatch.structure import Structure, voice_of
 from propwatch.structure.types import Attribution, Section
 from propwatch.techniques import TECHNIQUE_NAMES, by_name
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class Analysis:
     sections: tuple[SectionResult, ...]
     attributions: tuple[Attribution, ...]
     summary: Summary
+    decoding: Decoding | None = None  # how the article's bytes were read; None for given text
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -194,6 +196,7 @@ def build_analysis(
     structure: Structure,
     url: str | None = None,
     min_confidence: float = 0.0,
+    decoding: Decoding | None = None,
 ) -> Analysis:
     """Join what the detector and the structure stage found into one Analysis."""
     spans = build_spans(article, detection, structure)
@@ -210,6 +213,7 @@ def build_analysis(
         sections=build_sections(article, structure, spans),
         attributions=structure.attributions,
         summary=summarise(article, spans, sentences),
+        decoding=decoding,
     )
 
 

@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 from propwatch.analysis import Analysis, build_analysis
 from propwatch.article import check_length, parse_article
 from propwatch.errors import BadInput, EmptyInput
-from propwatch.ingest import ingest, ingest_bytes
+from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
+from propwatch.ingest.checks import long_runs
 from propwatch.model.artifact import load_detector
 from propwatch.record import Record
 from propwatch.structure import analyse_structure, load_pipeline
@@ -29,7 +30,7 @@ from propwatch.structure import analyse_structure, load_pipeline
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from propwatch.model.detector import Detector
+    from propwatch.model.detector import Detection, Detector
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,17 @@ class Pipeline:
         return self.detector.name
 
     def analyse(
-        self, text: str, url: str | None = None, min_confidence: float | None = None
+        self,
+        text: str,
+        url: str | None = None,
+        min_confidence: float | None = None,
+        decoding: Decoding | None = None,
     ) -> Analysis:
-        """The Analysis of one article's text; `url` is recorded when it came from the web.
+        """The Analysis of one article's text; `url` is recorded when it came from the web,
+        `decoding` when the text was read from bytes.
 
-        Spans below `min_confidence` are left out (default: the pipeline's threshold).
+        Spans below `min_confidence` are left out (default: the pipeline's threshold), and so
+        are spans over data, not prose (runs without spaces: `ingest.checks`).
         """
         if not isinstance(text, str):
             raise BadInput(f"analyse the article text as str, not {type(text).__name__}")
@@ -81,15 +88,15 @@ class Pipeline:
         floor = self.min_confidence if min_confidence is None else min_confidence
         article = parse_article(text)
         structure = analyse_structure(article, self.nlp)
-        detection = self.detector.detect(text, floor)
-        return build_analysis(article, detection, self.model, structure, url, floor)
+        detection = _prose_only(self.detector.detect(text, floor), text)
+        return build_analysis(article, detection, self.model, structure, url, floor, decoding)
 
     def analyse_record(self, record: Record) -> Analysed:
         """Decode (or fetch) a record and analyse it; a bad one raises a PropwatchError."""
-        text, title, url = _record_text(record)
+        text, title, url, decoding = _record_text(record)
         if not text.strip():
             raise EmptyInput("no article text (empty after decoding)")
-        return Analysed(self.analyse(text, url), title)
+        return Analysed(self.analyse(text, url, decoding=decoding), title)
 
 
 @lru_cache(maxsize=1)
@@ -98,11 +105,20 @@ def shipped_pipeline() -> Pipeline:
     return Pipeline.load()
 
 
-def _record_text(record: Record) -> tuple[str, str | None, str | None]:
-    """The text to analyse, the title ingest found and the URL, for each kind of record."""
+def _prose_only(detection: Detection, text: str) -> Detection:
+    """The detection without spans that touch a run of characters without spaces (data)."""
+    runs = long_runs(text)
+    if not runs:
+        return detection
+    spans = [s for s in detection.spans if not any(s.start < b and a < s.end for a, b in runs)]
+    return replace(detection, spans=spans)
+
+
+def _record_text(record: Record) -> tuple[str, str | None, str | None, Decoding | None]:
+    """The text to analyse, the title ingest found, the URL and how its bytes were read."""
     if record.kind == "text":
         assert isinstance(record.content, str)
-        return record.content, None, record.meta.url
+        return check_text(record.content), None, record.meta.url, None
     name = record.meta.location
     if record.kind == "url":
         assert isinstance(record.content, str)
@@ -113,7 +129,7 @@ def _record_text(record: Record) -> tuple[str, str | None, str | None]:
     else:
         assert isinstance(record.content, bytes)
         got = ingest_bytes(record.content, content_type=record.content_type, name=name)
-    return got.text, got.title, record.meta.url or got.url
+    return got.text, got.title, record.meta.url or got.url, got.decoding
 
 
 # --- in a worker process of `propwatch batch` or of the web server's pool ---------------------

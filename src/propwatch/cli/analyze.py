@@ -59,9 +59,17 @@ def analyze(
         raise BadInput("--out needs --format json, html or ptc; the terminal view prints")
     with errors.status("Reading the article…"):
         ingested = ingest(source, allow_private=allow_private)
+    decoding = ingested.decoding
+    if decoding is not None and decoding.replaced_bytes:
+        errors.print(
+            f"warning: {source}: {decoding.replaced_bytes:,} byte(s) are not valid "
+            f"{decoding.encoding} and show as U+FFFD (\ufffd) in the analysed text",
+            highlight=False,
+            markup=False,
+        )
     with errors.status("Analysing…"):
         pipeline = Pipeline.load(model)
-        analysis = pipeline.analyse(ingested.text, ingested.url, min_confidence)
+        analysis = pipeline.analyse(ingested.text, ingested.url, min_confidence, decoding)
     if output_format == "terminal":
         render(analysis, console)
         return

@@ -1,9 +1,10 @@
 """Ingest: a file, stdin, a URL or raw bytes -> the exact text propwatch analyses.
 
 Steps, each in its own module: read the bytes (`sources`, capped at 10 MB; URLs with an SSRF
-guard), decode them (`decode`: BOM, UTF-8, declared charset, detection; binary is refused),
-reduce HTML to the article's main text (`html`, trafilatura), normalise newlines (\\r\\n and \\r
-become \\n), and remove boilerplate lines (`boilerplate`). `IngestedText.text` is the result, and
+guard), decode them (`decode`: BOM, UTF-8, declared charset, damaged UTF-8, detection; binary is
+refused), check that it is text and prose (`checks`, the rules that API text meets too), reduce
+HTML to the article's main text (`html`, trafilatura), normalise newlines (\\r\\n and \\r become
+\\n), and remove boilerplate lines (`boilerplate`). `IngestedText.text` is the result, and
 every offset downstream refers to it, not to the original bytes.
 
 For HTML the text starts with the page title on a line of its own, then a blank line (the layout
@@ -20,10 +21,18 @@ from typing import BinaryIO
 from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import sources
 from propwatch.ingest.boilerplate import clean
-from propwatch.ingest.decode import charset_from_content_type, decode, normalize_newlines
+from propwatch.ingest.checks import check_text
+from propwatch.ingest.decode import Decoding, charset_from_content_type, decode, normalize_newlines
 from propwatch.ingest.html import extract, looks_like_html
 
-__all__ = ["IngestedText", "ingest", "ingest_bytes", "without_boilerplate"]
+__all__ = [
+    "Decoding",
+    "IngestedText",
+    "check_text",
+    "ingest",
+    "ingest_bytes",
+    "without_boilerplate",
+]
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
@@ -37,6 +46,7 @@ class IngestedText:
     source_kind: str  # "text" | "html" | "url" | "stdin"
     credits: tuple[tuple[int, int], ...]  # (start, end) of "Source: ..." credit lines, kept in text
     removed: tuple[str, ...]  # boilerplate lines that were removed (for the report)
+    decoding: Decoding | None = None  # how the bytes were read: encoding, bad bytes replaced
 
 
 def ingest(
@@ -70,7 +80,8 @@ def ingest_bytes(
     sources.check_size(len(data), name)
     if not data:
         raise EmptyInput(f"{name} is empty; give a file that holds the article text")
-    text = decode(data, name=name, declared=charset_from_content_type(content_type))
+    text, decoding = decode(data, name=name, declared=charset_from_content_type(content_type))
+    check_text(text, name)
     if not text.strip():
         raise EmptyInput(f"{name} holds only whitespace; give a file with the article text")
     is_html = looks_like_html(text) or (_declares_html(content_type) and "<" in text)
@@ -88,6 +99,7 @@ def ingest_bytes(
         source_kind="html" if is_html else "text",
         credits=cleaned.credits,
         removed=cleaned.removed,
+        decoding=decoding,
     )
 
 

@@ -1,20 +1,33 @@
-"""Bytes to text: BOM, strict UTF-8, a declared charset, then charset-normalizer.
+"""Bytes to text: BOM, strict UTF-8, a declared charset, damaged UTF-8, then charset-normalizer.
 
-Binary input (file signatures, NUL bytes, many control characters) is refused rather than decoded
-into garbage. `normalize_newlines` turns \\r\\n and lone \\r into \\n: the analysed text, and so
-every offset, refers to the normalised text.
+UTF-8 with a few bad bytes stays UTF-8: each bad byte becomes U+FFFD and is counted, so that a
+file saved as UTF-8 but for a broken copy and paste is not misread whole in a legacy code page
+("Café" as "CafĂŠ"). A legacy code page is used only when the bytes carry no UTF-8 evidence and
+charset-normalizer names one. Binary input (file signatures, NUL bytes) is refused rather than
+decoded into garbage. `normalize_newlines` turns \\r\\n and lone \\r into \\n: the analysed
+text, and so every offset, refers to the normalised text.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
 from propwatch.errors import Unreadable
 
-__all__ = ["charset_from_content_type", "decode", "normalize_newlines"]
+__all__ = ["Decoding", "charset_from_content_type", "decode", "normalize_newlines"]
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How an article's bytes became its text."""
+
+    encoding: str  # the Python codec name: "utf-8", "cp1252", ...
+    replaced_bytes: int = 0  # bytes not valid in it, each now U+FFFD in the text
+
 
 # Checked longest first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS = (
@@ -42,9 +55,11 @@ _SIGNATURES = (
 # WHATWG: documents labelled Latin-1 or ASCII are decoded as windows-1252 by every browser.
 _LABEL_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252"}  # keys: codecs.lookup names
 
-# C0 and C1 control characters other than tab, newline, vertical tab, form feed, carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
-_MAX_CONTROL_RATIO = 0.02
+# Damaged UTF-8: at most this many bad bytes per well-formed multi-byte character. A legacy
+# code page hardly ever forms a valid multi-byte sequence by chance, and then among many bad ones.
+_BAD_PER_VALID = 4
+_MAX_BAD_SHARE = 0.1  # more bad bytes than this is not damage, whatever the header says
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bad bytes, as surrogateescape decodes them
 
 # Non-ASCII characters of Western European text: all that windows-1252 decodes to, less the
 # symbols that show up when Central European text is misread as it ("ł" -> "³", "ą" -> "¹").
@@ -57,21 +72,24 @@ _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNOR
 _META_WINDOW = 4096  # HTML must declare its charset in the first 1024 bytes; be lenient
 
 
-def decode(data: bytes, *, name: str, declared: str | None = None) -> str:
+def decode(data: bytes, *, name: str, declared: str | None = None) -> tuple[str, Decoding]:
     """Decode `data` to text; `declared` is a charset from a Content-Type header, if any."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _checked(_strict(data[len(bom) :], encoding), name, encoding)
+            return _checked(_strict(data[len(bom) :], encoding), name, encoding), Decoding(encoding)
     _refuse_known_binary(data, name)
     if b"\x00" in data:
         raise _binary(name)
-    text = _strict(data, "utf-8")
-    for label in (declared, _meta_charset(data)):
-        if text is None and label:
-            text = _strict(data, _codec(label))
-    if text is None:
-        text = _guess(data)
-    return _checked(text, name, "detected")
+    labels = [_codec(label) for label in (declared, _meta_charset(data)) if label]
+    for encoding in ("utf-8", *labels):
+        strict = _strict(data, encoding)
+        if strict is not None:
+            return _checked(strict, name, encoding), Decoding(encoding)
+    damaged = _damaged_utf8(data, declared="utf-8" in labels)
+    if damaged is not None:
+        return damaged
+    guessed, encoding = _guess(data)
+    return _checked(guessed, name, "detected"), Decoding(encoding)
 
 
 def normalize_newlines(text: str) -> str:
@@ -112,7 +130,20 @@ def _meta_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def _guess(data: bytes) -> str | None:
+def _damaged_utf8(data: bytes, declared: bool) -> tuple[str, Decoding] | None:
+    """UTF-8 with its bad bytes replaced, when the bytes are UTF-8 but for a few (or say they
+    are UTF-8); None when they look like a legacy code page."""
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = len(_ESCAPED.findall(escaped))
+    valid = sum(1 for char in escaped if char > "\x7f") - bad  # well-formed multi-byte chars
+    if bad > _MAX_BAD_SHARE * len(data):
+        return None
+    if not declared and (valid == 0 or bad > _BAD_PER_VALID * valid):
+        return None
+    return _ESCAPED.sub("\ufffd", escaped), Decoding("utf-8", bad)
+
+
+def _guess(data: bytes) -> tuple[str | None, str]:
     """charset-normalizer's reading, or None when no encoding reads the bytes as text.
 
     On short Western text the detector often ranks cp1250 or cp1257 first ("naïve" becomes
@@ -123,15 +154,15 @@ def _guess(data: bytes) -> str | None:
         matches = from_bytes(data)
         best = matches.best()
         if best is None:
-            return None
+            return None, "unknown"
         western = next((m for m in matches if m.encoding == "cp1252"), None)
         if western is not None and western.chaos <= best.chaos + _CHAOS_SLACK:
             text = str(western)
             if _WESTERN.issuperset(c for c in set(text) if c > "\x7f"):
-                return text
-        return str(best)
+                return text, "cp1252"
+        return str(best), best.encoding
     except Exception:  # a detector failure means "cannot tell", never a crash
-        return None
+        return None, "unknown"
 
 
 def _refuse_known_binary(data: bytes, name: str) -> None:
@@ -143,15 +174,10 @@ def _refuse_known_binary(data: bytes, name: str) -> None:
 
 
 def _checked(text: str | None, name: str, encoding: str) -> str:
-    """Refuse a failed decoding, or one full of control characters (binary data in disguise)."""
+    """Refuse a failed decoding; drop a BOM inside a guessed encoding."""
     if text is None:
         raise _binary(name) if encoding == "detected" else _bad_bom(name, encoding)
-    if text.startswith("\ufeff"):  # a BOM inside a guessed encoding
-        text = text[1:]
-    controls = len(_CONTROL.findall(text))
-    if controls and controls > _MAX_CONTROL_RATIO * len(text):
-        raise _binary(name)
-    return text
+    return text.removeprefix("\ufeff")
 
 
 def _binary(name: str) -> Unreadable:

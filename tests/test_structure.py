@@ -135,6 +135,7 @@ def test_example_reported(example: tuple[str, Structure], fragment: str, expecte
         ("the myth of peacekeeping intentions", 0),
         ("The USA apparently has a clear intent", 0),
         ("moderate opposition", 0),  # scare quotes in the outlet's own sentence
+        ("a patchy alliance of insurgent groups", 0),  # a supplement inside "according to"
         ("A monetary dispute on October 29", 0),
         ("Leave a Reply", 0),
     ],
@@ -251,6 +252,46 @@ def test_attribution_pattern(text: str, fragment: str, source: str, cue: str) ->
     start, end = span(text, fragment)
     assert Attribution(start, end, source, cue) in structure.attributions
     assert voice_of(structure, start, end) == ("reported", source)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "expected"),
+    [
+        (  # a supplement is the outlet's characterisation, the rest the source's claim
+            "According to the US\u2019 classification, the opposition is the so-called Free Syrian "
+            "Army (FSA) which is essentially a patchy alliance of insurgent groups.",
+            "a patchy alliance of insurgent groups",
+            ("outlet", None),
+        ),
+        (
+            "According to the US\u2019 classification, the opposition is the so-called Free Syrian "
+            "Army (FSA) which is essentially a patchy alliance of insurgent groups.",
+            "the so-called Free Syrian Army (FSA)",
+            ("reported", "US"),
+        ),
+        (
+            "Police claim to have found a small amount of marijuana, which they attempted to use "
+            "to smear his name.",
+            "they attempted to use to smear his name",
+            ("outlet", None),
+        ),
+        (  # restrictive: part of what the family argues
+            "His family pointed out that he had a red door mat which would have been enough to "
+            "know it was the wrong place.",
+            "would have been enough to know",
+            ("reported", "His family"),
+        ),
+        (  # a supplement with its own speech verb stays reported
+            "Senator Mark Kelly praised the ruling, which he said was not a surprise to anyone.",
+            "was not a surprise to anyone",
+            ("reported", "Senator Mark Kelly"),
+        ),
+    ],
+)
+def test_supplementary_relative_clause_is_the_outlets(
+    text: str, fragment: str, expected: tuple[str, str | None]
+) -> None:
+    assert voice(text, structure_of(text), fragment) == expected
 
 
 def test_nested_clause_takes_the_innermost_source() -> None:

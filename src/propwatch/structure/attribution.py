@@ -35,7 +35,18 @@ small model tags many surnames ORG); "it" takes an ORG, GPE, NORP or unlabelled 
 nothing fits, the pronoun stays.
 
 Attributions nest: the content of "The Ministry accused Y of Z, Interfax reported" is Interfax's,
-and "Y of Z" inside it is the Ministry's. Spans are trimmed of whitespace, `. , : ;` and quotation
+and "Y of Z" inside it is the Ministry's.
+
+A supplementary relative clause inside an attributed clause is the outlet's own voice, not the
+source's: in "According to the US' classification, the opposition is the Free Syrian Army (FSA)
+which is essentially a patchy alliance ...", the US classifies, the outlet characterises. Such
+supplements (non-restrictive relatives) commit the writer even when embedded under a speech verb
+(Potts 2005, The Logic of Conventional Implicatures), so the clause is cut around them. A
+supplement is a `relcl` opened by who/whom/whose/which right after a comma, parenthesis or dash;
+unmarked ("the mat which was enough") and "that" clauses restrict their noun and stay with the
+source, and so does a supplement with a speech verb of its own ("which he said was no surprise")
+or an evidential adverb ("who allegedly had a gun").
+Quotations are the source's words whole. Spans are trimmed of whitespace, `. , : ;` and quotation
 marks at both edges; clause contents shorter than `MIN_CLAUSE_WORDS` words are dropped.
 """
 
@@ -265,8 +276,9 @@ def _reported(chunk: Chunk, verb: Token) -> Iterator[_Found]:
     speaker = _speaker(verb)
     if speaker is None:
         return
-    for first, last in _contents(verb):
-        yield _found(chunk, _token_span(chunk, first, last), speaker, verb.lower_)
+    for content in _contents(verb):
+        for first, last in _without_supplements(*content):
+            yield _found(chunk, _token_span(chunk, first, last), speaker, verb.lower_)
 
 
 def _speaker(verb: Token) -> Token | None:
@@ -348,8 +360,8 @@ def _according(chunk: Chunk, according: Token) -> Iterator[_Found]:
         return
     source = _possessor(source) or source
     span = _without(_clause_head(according.head), according)
-    if span is not None:
-        yield _found(chunk, _token_span(chunk, *span), source, "according to")
+    for first, last in _without_supplements(*span) if span is not None else ():
+        yield _found(chunk, _token_span(chunk, first, last), source, "according to")
 
 
 def _possessor(noun: Token) -> Token | None:
@@ -390,6 +402,45 @@ def _without(head: Token, part: Token) -> tuple[Token, Token] | None:
     elif part.right_edge.i >= last:
         last = part.left_edge.i - 1
     return _trim(head.doc, first, last)
+
+
+_RELATIVES = frozenset({"which", "who", "whom", "whose"})
+_SETTING_OFF = frozenset({",", "(", ")", "-", "\u2013", "\u2014"})
+_EVIDENTIAL = frozenset({"allegedly", "reportedly", "purportedly", "supposedly"})
+
+
+def _without_supplements(first: Token, last: Token) -> list[tuple[Token, Token]]:
+    """The stretches of first..last outside its supplementary relative clauses (module doc)."""
+    doc = first.doc
+    pieces, start = [], first.i
+    for token in doc[first.i : last.i + 1]:
+        inside = start <= token.left_edge.i and token.right_edge.i <= last.i
+        if inside and _is_supplement(token):
+            pieces.append(_bracketed(_trim(doc, start, token.left_edge.i - 1)))
+            start = token.right_edge.i + 1
+    pieces.append(_trim(doc, start, last.i))
+    return [piece for piece in pieces if piece is not None]
+
+
+def _bracketed(piece: tuple[Token, Token] | None) -> tuple[Token, Token] | None:
+    """The piece with the closing parenthesis that trimming took off: "Army (FSA)"."""
+    if piece is None or piece[1].i + 1 >= len(piece[1].doc):
+        return piece
+    after = piece[1].nbor(1)
+    opened = any(token.text == "(" for token in piece[1].doc[piece[0].i : piece[1].i + 1])
+    return (piece[0], after) if after.text == ")" and opened else piece
+
+
+def _is_supplement(token: Token) -> bool:
+    if token.dep_ != "relcl":
+        return False
+    opener = token.left_edge
+    if opener.lower_ not in _RELATIVES:
+        return False
+    if opener.i == 0 or opener.nbor(-1).text not in _SETTING_OFF:
+        return False
+    # "..., which he said was no surprise", "..., who allegedly had a gun": still the source's
+    return not any(_is_speech_verb(w) or w.lower_ in _EVIDENTIAL for w in token.subtree)
 
 
 def _trim(doc: Doc, first: int, last: int, skip_mark: bool = False) -> tuple[Token, Token] | None:

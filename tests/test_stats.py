@@ -1,5 +1,8 @@
 """Corpus statistics over a store of known analyses: rates, shares, top techniques, months, every
-output format, the same answers on PostgreSQL (slow), and the dashboard in Chromium (slow)."""
+output format, the same answers on PostgreSQL (slow), and the dashboard in Chromium (slow).
+
+Intervals, corrected rates and topics have their own tests in test_estimates.py and
+test_topics.py; the drill-down in Chromium is at the end of this file."""
 
 from __future__ import annotations
 
@@ -10,15 +13,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from conftest import ARTIFACTS
 from propwatch.cli import app
 from propwatch.errors import PropwatchError
-from propwatch.render.dashboard import render_dashboard
+from propwatch.render.dashboard import ServedLinks, StaticLinks, render_dashboard
 from propwatch.store import Store, open_store
-from propwatch.store.models import AnalysisRow, ArticleRow, SpanRow
-from propwatch.store.stats import corpus_stats, stats_rows
+from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
+from propwatch.store.summary import corpus_stats, stats_table
 from test_store import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 MODEL, OLD_MODEL = "model-b", "model-a"
@@ -31,9 +35,27 @@ ARTICLES = [
     (None, dt.date(2024, 1, 20), 1000, 10, 2, ["flag_waving", "flag_waving"]),
     (EVIL, dt.date(2024, 2, 1), 100, 2, 1, ["slogans"]),
 ]
+# two themes, so that the articles fall into two topics
+TEXTS = [
+    "The striker scored a late goal and the league title race is open again for the club.",
+    "Parliament passed the budget vote after the minister defended taxes and the election pledge.",
+    "The club signed a striker before the league match; the goal came in the second half.",
+    "The election campaign turned on taxes, the budget and the minister's vote in parliament.",
+    "A league goal for the club's striker settled the match.",
+]
+
+
+def stats_rows(store: Store, by: str, model: str | None = None) -> tuple[str, list[dict]]:
+    table = stats_table(store, by, model)
+    return table.model, table.rows
 
 
 def analysis(model: str, words: int, sentences: int, propaganda: int, spans: list[str]):
+    summary = {"words": words, "spans": len(spans), "sentences": sentences,
+               "propaganda_sentences": propaganda, "spans_per_1000_words": 0.0,
+               "by_technique": {}, "by_voice": {}, "by_source": {}}  # fmt: skip
+    details = {"model": model, "min_confidence": 0.0, "title": None, "url": None,
+               "sections": [], "sentences": [], "attributions": [], "summary": summary}  # fmt: skip
     return AnalysisRow(
         model=model,
         schema_version="1.1",
@@ -42,7 +64,7 @@ def analysis(model: str, words: int, sentences: int, propaganda: int, spans: lis
         propaganda_sentences=propaganda,
         span_count=len(spans),
         spans_per_1000_words=0.0,
-        details={},
+        details=details,
         spans=[
             SpanRow(start=i, end=i + 1, text="x", technique=t, technique_id=t, confidence=0.9)
             for i, t in enumerate(spans)
@@ -55,7 +77,7 @@ def fill(store: Store) -> None:
         for number, (outlet, published, words, sentences, propaganda, spans) in enumerate(ARTICLES):
             article = ArticleRow(content_hash=f"{number:064d}", record_id=str(number),
                               location=f"in.jsonl:{number}", outlet=outlet, published=published,
-                              text="x", words=words)  # fmt: skip
+                              text=TEXTS[number], words=words)  # fmt: skip
             # an older model's analysis of the same article, which must not be counted
             article.analyses.append(analysis(OLD_MODEL, words, sentences, 0, ["repetition"] * 9))
             session.add(article)
@@ -141,7 +163,7 @@ def test_csv_goes_to_stdout_with_a_column_per_technique_rate(db: str):
     result = invoke("--db", db, "--format", "csv", "--by", "outlet")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 4 and len(rows[0]) == 7 + 14
+    assert len(rows) == 4 and len(rows[0]) == 13 + 6 * 14
     assert next(r for r in rows if r["outlet"] == "Daily")["spans"] == "5"
 
 
@@ -179,33 +201,108 @@ def test_bad_options_are_one_line_errors(db: str, args: list[str], message: str)
     assert isinstance(result.exception, PropwatchError) and message in str(result.exception)
 
 
+# --- intervals, comparisons, corrections, topics and drill-down from the command ---------------
+
+
+def test_rates_come_with_intervals_and_a_too_few_articles_flag(store: Store):
+    _, rows = stats_rows(store, "outlet")
+    daily = next(row for row in rows if row["outlet"] == "Daily")
+    # two articles at 4.0 and 2.0 per 1,000 words: the interval runs from one to the other
+    assert (daily["spans_per_1000_words_low"], daily["spans_per_1000_words_high"]) == (2.0, 4.0)
+    assert daily["too_few_articles"] is True
+    assert daily["corrected_per_1000_words"] is None  # model-b has no error table
+
+
+def test_the_comparison_gives_a_ratio_with_its_interval(db: str):
+    result = invoke("--db", db, "--compare", "Daily", "--compare", "Weekly")
+    assert result.exit_code == 0, result.output
+    line = " ".join(result.stdout.split())
+    assert "Daily vs Weekly (all techniques): 3.33 vs 1.00 per 1,000 words" in line
+    # Weekly is one article: every replicate is 1.0, Daily's run 2.0 to 4.0
+    assert "ratio 3.33 (95% CI 2.00–4.00)" in line and "too few to conclude" in line
+
+
+def test_comparing_an_unknown_group_names_the_known_ones(db: str):
+    result = invoke("--db", db, "--compare", "Daily", "--compare", "Nope")
+    assert isinstance(result.exception, PropwatchError)
+    assert "no outlet 'Nope' in the store; there are: " in str(result.exception)
+
+
+def test_topics_are_stored_and_grouped(db: str):
+    result = invoke("--db", db, "--by", "topic", "--topics", "2", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 2 and sum(int(r["articles"]) for r in rows) == 5
+    store = open_store(db)
+    with store.session() as session:
+        topics = dict(
+            session.execute(
+                select(ArticleRow.record_id, TopicRow.label)
+                .join(ArticleTopicRow, ArticleTopicRow.article_id == ArticleRow.id)
+                .join(TopicRow)
+            ).all()
+        )
+    store.close()
+    football, politics = {topics[n] for n in "024"}, {topics[n] for n in "13"}
+    assert len(football) == 1 and len(politics) == 1 and football != politics
+    assert any(word in football.pop() for word in ("league", "striker", "club", "goal"))
+    result = invoke("--db", db, "--by", "topic_outlet", "--format", "csv")
+    assert {r["outlet"] for r in csv.DictReader(io.StringIO(result.stdout))} >= {"Daily"}
+
+
+def test_drill_down_lists_the_articles_of_an_outlet_and_technique(db: str):
+    result = invoke("--db", db, "--outlet", "Daily", "--technique", "loaded_language", "-f", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["id"], r["technique_spans"]) for r in rows] == [("0", "3"), ("1", "1")]
+    nothing = invoke("--db", db, "--outlet", "Weekly", "--technique", "slogans")
+    assert "no article of outlet Weekly, technique Slogans" in str(nothing.exception)
+
+
 # --- the dashboard --------------------------------------------------------------------------
 
 
-def test_the_dashboard_is_one_file_that_needs_no_network(db: str, tmp_path: Path):
+def test_the_dashboard_is_one_file_with_plotly_once_and_writes_the_reports(db: str, tmp_path: Path):
     out = tmp_path / "dashboard.html"
-    assert invoke("--db", db, "--format", "html", "--out", str(out)).exit_code == 0
+    result = invoke("--db", db, "--format", "html", "--out", str(out))
+    assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
-    assert page.count('class="plotly-graph-div"') == 5
+    assert page.count('class="plotly-graph-div"') == 7  # 5 corpus charts, 2 topic charts
+    assert page.count("plotly.js v") == 1  # Plotly's script, once
     assert "<script src" not in page and "<link" not in page  # the JS is inlined
-    assert len(page) > 3_000_000  # plotly.js itself
     assert EVIL not in page  # the outlet name is escaped everywhere
+    assert sorted(p.name for p in (tmp_path / "dashboard-reports").iterdir()) == [
+        f"{n}.html" for n in range(1, 6)
+    ]
+
+
+def test_served_the_dashboard_loads_plotly_by_url(db: str):
+    store = open_store(db)
+    page = render_dashboard(store, corpus_stats(store), ServedLinks())
+    store.close()
+    assert "<script src='/corpus/plotly.js'></script>" in page and "plotly.js v" not in page
+    assert len(page) < 200_000
+
+
+def _open(browser, url: str, width: int):
+    problems: list[str] = []
+    requests: list[str] = []
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 7")
+    return page, problems, requests
 
 
 @pytest.mark.slow
 def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: Path, browser):
     out = tmp_path / "dashboard.html"
     store = open_store(db)
-    out.write_text(render_dashboard(corpus_stats(store)), encoding="utf-8")
+    out.write_text(render_dashboard(store, corpus_stats(store), StaticLinks(None)), "utf-8")
     store.close()
-    requests: list[str] = []
-    problems: list[str] = []
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.goto(out.as_uri())
-    page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 5")
+    page, problems, requests = _open(browser, out.as_uri(), 1200)
     bars = page.locator(".plotly-graph-div").first.locator("g.point").count()
     ticks = page.locator(".plotly-graph-div").first.locator(".ytick text").all_text_contents()
     heat = page.locator(".plotly-graph-div").nth(2).locator("image, .hm").count()
@@ -214,5 +311,83 @@ def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: P
     page.close()
     assert problems == []
     assert [url for url in requests if not url.startswith("file:")] == []
-    assert bars == 4 and set(ticks) == {"Daily", "Weekly", "(no outlet)", EVIL}
+    assert bars == 4 and {t.rstrip(" *") for t in ticks} == {"Daily", "Weekly", "(no outlet)", EVIL}
     assert heat >= 1 and pwned
+
+
+@pytest.mark.slow
+def test_the_dashboard_fits_a_phone(db: str, tmp_path: Path, browser):
+    out = tmp_path / "dashboard.html"
+    store = open_store(db)
+    out.write_text(render_dashboard(store, corpus_stats(store), StaticLinks(None)), "utf-8")
+    store.close()
+    page, problems, _ = _open(browser, out.as_uri(), 390)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    # every chart outside a sideways-scrolling box is drawn within the screen
+    overflow = page.evaluate(
+        "[...document.querySelectorAll('.plotly-graph-div')].filter(d => !d.closest('.wide'))"
+        ".map(d => d.getBoundingClientRect().right).filter(r => r > 391).length"
+    )
+    page.screenshot(path=str(ARTIFACTS / "dashboard-390.png"), full_page=True)
+    page.close()
+    assert problems == [] and width <= 390 and overflow == 0
+
+
+@pytest.mark.slow
+def test_drill_down_from_a_bar_and_a_name_to_the_article_report(db: str, tmp_path: Path, browser):
+    out = tmp_path / "dashboard.html"
+    assert invoke("--db", db, "--format", "html", "--out", str(out)).exit_code == 0
+    page, problems, _ = _open(browser, out.as_uri(), 1200)
+    # a click on the technique chart's first bar (loaded language) lists its two articles
+    point = page.locator(".plotly-graph-div").nth(4).locator("g.point path").first
+    point.scroll_into_view_if_needed()
+    bar = point.bounding_box()
+    assert bar is not None
+    # Plotly's drag layer lies over the bars and takes the click, as it does for a person; a
+    # click reports the point hovered last, so the pointer rests on the bar first
+    x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+    page.mouse.move(x - 2, y)
+    page.mouse.move(x, y)
+    page.wait_for_selector(".hoverlayer .hovertext")
+    page.mouse.click(x, y)
+    page.wait_for_selector("#drill:not([hidden])")
+    heading = page.locator("#drill h2").text_content()
+    links = page.locator("#drill li a").all_text_contents()
+    # a click on an outlet's name lists its articles; the first link opens its report
+    page.locator("button.drill", has_text="Daily").click()
+    daily = page.locator("#drill li").count()
+    page.locator("#drill li a").first.click()
+    page.wait_for_load_state()
+    report_title = page.title()
+    page.close()
+    assert problems == []
+    assert heading == "Articles: technique Loaded language" and len(links) == 2
+    assert daily == 2 and report_title.endswith("propwatch report")
+
+
+# --- served by `propwatch serve` ----------------------------------------------------------------
+
+
+def test_serve_answers_the_dashboard_the_script_and_each_report(db: str):
+    from types import SimpleNamespace
+
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from propwatch.web import reports
+
+    app = FastAPI()
+    app.include_router(reports.router)
+    store = open_store(db)
+    app.state.web = SimpleNamespace(store=store)  # what the routes use of the running app
+    client = TestClient(app)
+    dashboard = client.get("/corpus")
+    script = client.get("/corpus/plotly.js")
+    report = client.get("/corpus/articles/1")
+    missing = client.get("/corpus/articles/999")
+    store.close()
+    assert dashboard.status_code == 200 and "/corpus/articles/{id}" in dashboard.text
+    assert "script-src 'self'" in dashboard.headers["content-security-policy"]
+    assert script.status_code == 200 and "plotly.js v" in script.text[:200]
+    assert report.status_code == 200 and "propwatch report" in report.text
+    assert missing.status_code == 404

@@ -102,7 +102,7 @@ def count(store: Store, model) -> int:
 def test_a_new_store_is_at_the_newest_migration_and_matches_the_models(store: Store):
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0001"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0002"
     command.check(alembic_config(store.url))  # raises when the models and migrations differ
 
 

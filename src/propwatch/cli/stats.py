@@ -1,4 +1,5 @@
-"""`propwatch stats`: corpus statistics from the store, as a table, CSV, Parquet or a dashboard."""
+"""`propwatch stats`: corpus statistics from the store, as a table, CSV, Parquet or a dashboard;
+comparisons of two groups; the articles behind a rate."""
 
 from __future__ import annotations
 
@@ -12,15 +13,28 @@ from propwatch.cli.common import DbOption, app, check_format, console, errors
 from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
-    from propwatch.store.stats import CorpusStats
+    from propwatch.store.database import Store
+    from propwatch.store.drill import Drill
 
 FORMATS = ("table", "csv", "parquet", "html")
+SHOWN_ARTICLES = 50  # in a terminal table; CSV and Parquet hold them all
+ModelName = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="Count this model's analyses: its folder, or the name they are stored under "
+        "(default: the latest). Its folder also gives the corrected rates.",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
 def stats(
     db: DbOption = None,
-    by: Annotated[str, typer.Option(help="outlet, technique or month.")] = "outlet",
+    by: Annotated[
+        str, typer.Option(help="outlet, technique, month, topic or topic_outlet.")
+    ] = "outlet",
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="table, csv, parquet or html (a dashboard).")
     ] = "table",
@@ -28,32 +42,57 @@ def stats(
         Path | None,
         typer.Option("--out", "-o", help="File to write (needed for parquet and html)."),
     ] = None,
-    model: Annotated[
-        str | None,
+    model: ModelName = None,
+    topics: Annotated[
+        int | None,
         typer.Option(
-            help="Count this model's analyses: its folder, or the name they are stored under "
-            "(default: the latest).",
+            min=2,
+            help="Cluster the articles into this many topics (default: 1 per 25 articles).",
             show_default=False,
         ),
     ] = None,
+    compare: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Compare two groups of --by: --compare A --compare B (--technique: its rate).",
+            show_default=False,
+        ),
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="List this outlet's articles.")] = None,
+    topic: Annotated[str | None, typer.Option(help="List this topic's articles.")] = None,
+    technique: Annotated[
+        str | None, typer.Option(help="List the articles holding this technique.")
+    ] = None,
+    reports: Annotated[
+        bool, typer.Option(help="With html: write each article's report next to the dashboard.")
+    ] = True,
 ) -> None:
-    """Technique rates per 1,000 words, propagandistic sentences, top techniques, trends."""
-    from propwatch.store import open_store, stats
+    """Technique rates per 1,000 words with 95% intervals, raw and corrected for the model's
+    error; by outlet, month, topic or technique; comparisons; the articles behind a rate."""
+    from propwatch.store import open_store
+    from propwatch.store.drill import Drill
 
     check_format(output_format, FORMATS)
     if output_format in ("parquet", "html") and out is None:
         raise BadInput(f"--format {output_format} writes a file; add --out FILE")
-    model = _stored_name(model)
+    if out is not None and not out.resolve().parent.is_dir():
+        raise BadInput(f"{out.resolve().parent} does not exist; create it or give another --out")
+    if compare is not None and len(compare) != 2:
+        raise BadInput("--compare takes two groups: --compare A --compare B")
+    folder = Path(model) if model and Path(model).is_dir() else None
     store = open_store(db, create=False)
     try:
-        if output_format == "html":
+        if compare is not None:
+            _compare(store, _stored_name(model), by, (compare[0], compare[1]), technique)
+        elif drill := Drill(outlet, topic, technique):
+            _drill(store, _stored_name(model), drill, output_format, out)
+        elif output_format == "html":
             assert out is not None
-            _write_dashboard(stats.corpus_stats(store, model), out)
-            return
-        used, rows = stats.stats_rows(store, by, model)
+            _write_dashboard(store, _stored_name(model), folder, topics, out, reports)
+        else:
+            _write_stats(store, _stored_name(model), folder, by, topics, output_format, out)
     finally:
         store.close()
-    _write_rows(rows, output_format, out, f"propwatch statistics by {by} (model {used})", used)
 
 
 def _stored_name(model: str | None) -> str | None:
@@ -65,23 +104,110 @@ def _stored_name(model: str | None) -> str | None:
     return model_name(Path(model))
 
 
-def _write_dashboard(corpus: CorpusStats, out: Path) -> None:
-    from propwatch.render.dashboard import render_dashboard
+def _write_stats(
+    store: Store,
+    model: str | None,
+    folder: Path | None,
+    by: str,
+    topics: int | None,
+    output_format: str,
+    out: Path | None,
+) -> None:
+    from propwatch.render.stats import table_notes
+    from propwatch.store.summary import stats_table
 
-    out.write_text(render_dashboard(corpus), encoding="utf-8")
+    table = stats_table(store, by, model, folder, topics)
+    metadata = {"propwatch_model": table.model}
+    if table.error:
+        metadata["propwatch_correction"] = table.error.describe()
+    title = f"propwatch statistics by {by} (model {table.model})"
+    _write_rows(
+        table.rows, output_format, out, title, metadata, table_notes(table.rows, table.error)
+    )
+
+
+def _compare(
+    store: Store, model: str | None, by: str, groups: tuple[str, str], technique: str | None
+) -> None:
+    from propwatch.render.stats import comparison_line
+    from propwatch.store.correction import ALL
+    from propwatch.store.estimates import compare
+    from propwatch.store.stats import article_table, choose_model
+    from propwatch.store.topics import ensure_topics
+    from propwatch.techniques import lookup
+
+    if by not in ("outlet", "month", "topic"):
+        raise BadInput(
+            "--compare compares two outlets, months or topics: --by outlet, month or topic"
+        )
+    if by == "topic":
+        ensure_topics(store)
+    column = lookup(technique).id if technique else ALL
+    table = article_table(store, choose_model(store, model))
+    result = compare(table, by, (groups[0],), (groups[1],), column)
+    what = lookup(technique).display_name if technique else "all techniques"
+    console.print(comparison_line(result, what), highlight=False, markup=False)
+
+
+def _drill(
+    store: Store, model: str | None, drill: Drill, output_format: str, out: Path | None
+) -> None:
+    from propwatch.render.stats import ARTICLE_COLUMNS
+    from propwatch.store.drill import articles_of
+    from propwatch.store.stats import choose_model
+
+    if output_format == "html":
+        raise BadInput("--outlet, --topic and --technique list articles: use table, csv or parquet")
+    used = choose_model(store, model)
+    rows = articles_of(store, used, drill)
+    if not rows:
+        raise BadInput(f"no article of {drill.describe()} in the store (model {used})")
+    notes = []
+    if output_format == "table" and len(rows) > SHOWN_ARTICLES:
+        notes.append(f"… and {len(rows) - SHOWN_ARTICLES:,} more: --format csv lists them all")
+        rows = rows[:SHOWN_ARTICLES]
+    title = f"articles of {drill.describe()} (model {used}), most propagandistic first"
+    _write_rows(rows, output_format, out, title, {"propwatch_model": used}, notes, ARTICLE_COLUMNS)
+
+
+def _write_dashboard(
+    store: Store,
+    model: str | None,
+    folder: Path | None,
+    topics: int | None,
+    out: Path,
+    reports: bool,
+) -> None:
+    from propwatch.render.dashboard import StaticLinks, render_dashboard
+    from propwatch.store.summary import corpus_stats
+    from propwatch.web.reports import write_reports
+
+    corpus = corpus_stats(store, model, folder, topics)
+    links = StaticLinks(f"{out.stem}-reports/" if reports else None)
+    out.write_text(render_dashboard(store, corpus, links), encoding="utf-8")
     errors.print(f"wrote the dashboard of model {corpus.model} to {out}", highlight=False)
+    if reports:
+        folder_out = out.with_name(f"{out.stem}-reports")
+        written = write_reports(store, corpus.model, folder_out)
+        errors.print(f"wrote {written:,} article reports to {folder_out}", highlight=False)
 
 
 def _write_rows(
-    rows: list[dict[str, Any]], output_format: str, out: Path | None, title: str, model: str
+    rows: list[dict[str, Any]],
+    output_format: str,
+    out: Path | None,
+    title: str,
+    metadata: dict[str, str],
+    notes: list[str],
+    shown: tuple[str, ...] | None = None,
 ) -> None:
-    from propwatch.render.stats import write_csv, write_parquet, write_table
+    from propwatch.render.stats import TABLE_COLUMNS, write_csv, write_parquet, write_table
 
     if output_format == "table":
-        write_table(rows, console, title)
+        write_table(rows, console, title, notes, shown or TABLE_COLUMNS)
     elif output_format == "parquet":
         assert out is not None
-        write_parquet(rows, out, model)
+        write_parquet(rows, out, metadata)
     elif out is None:
         write_csv(rows, sys.stdout)
     else:

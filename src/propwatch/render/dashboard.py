@@ -1,224 +1,260 @@
-"""The corpus dashboard: one self-contained HTML file of Plotly charts that opens offline.
+"""The corpus dashboard: one HTML page of Plotly charts, tables and a drill-down to the articles.
 
-Plotly's JavaScript and the page's CSS (`assets/dashboard.css`) are inlined in the page head, so
-the file needs no network (and no server): mail it, open it from disk. Every user-given string
-(outlet names) reaches the page through Plotly's escaped JSON or `html.escape`.
+Written as a file, it inlines Plotly's script (once, in the head) and opens offline; each article
+links to its report written beside it (`StaticLinks`). Served by `propwatch serve`, it loads
+Plotly from `/corpus/plotly.js` and links to `/corpus/articles/{id}` (`ServedLinks`). User-given
+strings (outlets, titles, topics) reach the page through escaped JSON or `html.escape`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from propwatch.article import per_1000_words
-from propwatch.store.stats import (
-    DISPLAY,
-    NO_DATE,
-    TECHNIQUE_IDS,
-    CorpusStats,
-    Group,
-    TechniqueTotal,
-)
-
-TREND_OUTLETS = 8  # lines in the trend chart: the outlets with most articles, and all together
-PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+from propwatch.render import charts
+from propwatch.store.correction import ALL
+from propwatch.store.database import Store
+from propwatch.store.drill import article_index
+from propwatch.store.estimates import Comparison, Rates, against_rest
+from propwatch.store.intervals import MIN_ARTICLES, REPLICATES, Estimate
+from propwatch.store.stats import DISPLAY, TECHNIQUE_IDS, Group
+from propwatch.store.summary import CorpusStats
 
 
-def render_dashboard(stats: CorpusStats) -> str:
+@dataclass(frozen=True)
+class Links:
+    """Where the page gets Plotly and where an article's report is ({id} in `report`)."""
+
+    plotly_src: str | None  # None: inlined
+    report: str | None  # None: no reports to open
+
+
+def StaticLinks(reports: str | None) -> Links:
+    """A file: Plotly inlined; reports in the folder `reports` beside it, if written."""
+    return Links(None, f"{reports}{{id}}.html" if reports else None)
+
+
+def ServedLinks() -> Links:
+    return Links("/corpus/plotly.js", "/corpus/articles/{id}")
+
+
+def _asset(name: str) -> str:
+    return (files("propwatch.render") / "assets" / name).read_text("utf-8")
+
+
+def _json(data: Any) -> str:
+    """JSON that cannot end a <script> element or open a comment in it."""
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def render_dashboard(store: Store, stats: CorpusStats, links: Links) -> str:
     """The dashboard of one model's statistics, as a whole HTML page."""
     outlets = sorted(stats.outlets, key=lambda g: -g.spans_per_1000_words)
-    charts = [
-        ("Techniques per 1,000 words, by outlet", _rate_bars(outlets)),
-        ("Share of propagandistic sentences, by outlet", _sentence_bars(outlets)),
-        ("Each technique per 1,000 words, by outlet", _heatmap(outlets)),
-        ("Techniques per 1,000 words, by month", _trend(stats, outlets)),
-        ("The techniques found in the corpus", _technique_bars(stats.techniques)),
+    by_outlet, by_topic = stats.rates["outlet"], stats.rates["topic"]
+    sections = [
+        _chart(
+            "Techniques per 1,000 words, by outlet", charts.rate_bars(outlets, by_outlet, "outlet")
+        ),
+        _chart(
+            "Share of propagandistic sentences, by outlet",
+            charts.share_bars(outlets, by_outlet, "outlet"),
+        ),
+        _chart(
+            "Each technique per 1,000 words, by outlet",
+            charts.technique_heatmap(outlets, by_outlet, "outlet"),
+            wide=True,
+        ),
+        _chart(
+            "Techniques per 1,000 words, by month",
+            charts.trend(stats.months, stats.rates["month"], stats.outlet_months, outlets),
+        ),
+        _chart(
+            "The techniques found in the corpus",
+            charts.technique_bars(
+                stats.overall, {t.technique_id: t.spans for t in stats.techniques}
+            ),
+        ),
+        _table(
+            "Outlets",
+            _group_table(outlets, by_outlet, "outlet", against_rest(stats.table, "outlet")),
+        ),
+        _table("Techniques", _technique_table(stats)),
     ]
-    return _page(stats.model, outlets, charts)
+    if stats.topics:
+        topics = sorted(stats.topics, key=lambda g: -g.spans_per_1000_words)
+        sections += [
+            _chart("Techniques per 1,000 words, by topic", charts.topic_stacks(topics, by_topic)),
+            _chart(
+                "Outlets within each topic",
+                charts.topic_outlet_heatmap(stats.topic_outlets, stats.rates["topic_outlet"]),
+                wide=True,
+            ),
+            _table(
+                "Topics",
+                _group_table(topics, by_topic, "topic", against_rest(stats.table, "topic")),
+            ),
+        ]
+    index = article_index(store, stats.model, stats.table)
+    return _page(stats, links, "".join(sections), index)
 
 
-def _figure_html(figure: Any, height: int) -> str:
-    figure.update_layout(height=height, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    return str(figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG))
+def _chart(title: str, body: str, wide: bool = False) -> str:
+    inner = f"<div class=wide>{body}</div>" if wide else body
+    heading = f"<h2>{html.escape(title)}</h2>"
+    return f"<section class=chart>{heading}<div class=scroll>{inner}</div></section>"
 
 
-def _rate_bars(outlets: list[Group]) -> str:
-    import plotly.graph_objects as go
-
-    bars = go.Bar(
-        x=[g.spans_per_1000_words for g in outlets],
-        y=[g.key[0] for g in outlets],
-        orientation="h",
-        customdata=[[g.articles, g.words, g.spans] for g in outlets],
-        hovertemplate="%{y}: %{x:.2f} per 1,000 words<br>%{customdata[0]} articles, "
-        "%{customdata[1]:,} words, %{customdata[2]:,} spans<extra></extra>",
-    )
-    figure = go.Figure(bars)
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(title="technique spans per 1,000 words")
-    return _figure_html(figure, _bar_height(len(outlets)))
+def _table(title: str, body: str) -> str:
+    return f"<section><h2>{html.escape(title)}</h2><div class=scroll>{body}</div></section>"
 
 
-def _sentence_bars(outlets: list[Group]) -> str:
-    import plotly.graph_objects as go
-
-    ordered = sorted(outlets, key=lambda g: -g.propaganda_sentence_share)
-    figure = go.Figure(
-        go.Bar(
-            x=[g.propaganda_sentence_share for g in ordered],
-            y=[g.key[0] for g in ordered],
-            orientation="h",
-            hovertemplate="%{y}: %{x:.1%} of sentences hold a technique<extra></extra>",
-        )
-    )
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(title="sentences holding a technique", tickformat=".0%")
-    return _figure_html(figure, _bar_height(len(ordered)))
+def _number(value: float, percent: bool) -> str:
+    return f"{value:.1%}" if percent else f"{value:.2f}"
 
 
-def _bar_height(rows: int) -> int:
-    return 120 + 28 * max(rows, 3)
+def _ci(estimate: Estimate | None, percent: bool = False) -> str:
+    if estimate is None or estimate.value != estimate.value:  # NaN: nothing to show
+        return "<span class=na>n/a</span>"
+    interval = f"{_number(estimate.low, percent)}\u2013{_number(estimate.high, percent)}"
+    return f"{_number(estimate.value, percent)} <small>({interval})</small>"
 
 
-def _heatmap(outlets: list[Group]) -> str:
-    import plotly.graph_objects as go
-
-    figure = go.Figure(
-        go.Heatmap(
-            z=[[g.rate(t) for t in TECHNIQUE_IDS] for g in outlets],
-            x=[DISPLAY[t] for t in TECHNIQUE_IDS],
-            y=[g.key[0] for g in outlets],
-            colorscale="Reds",
-            colorbar={"title": {"text": "per 1,000 words"}},
-            hovertemplate="%{y}<br>%{x}: %{z:.2f} per 1,000 words<extra></extra>",
-        )
-    )
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(tickangle=-35, automargin=True)
-    return _figure_html(figure, 260 + 28 * max(len(outlets), 3))
+def _ratio(comparison: Comparison | None) -> str:
+    if comparison is None:
+        return ""
+    r = comparison.ratio
+    mark = " class=clear" if comparison.clear and not comparison.few else ""
+    return f"<span{mark}>{r.value:.2f}</span> <small>({r.low:.2f}\u2013{r.high:.2f})</small>"
 
 
-def _trend(stats: CorpusStats, outlets: list[Group]) -> str:
-    import plotly.graph_objects as go
-
-    months = [g for g in stats.months if g.key[0] != NO_DATE]
-    if not months:
-        return "<p class=note>No article has a date: give dates in the input to see trends.</p>"
-    figure = go.Figure()
-    figure.add_trace(_trend_line("all outlets", months, width=4))
-    busiest = sorted(outlets, key=lambda g: -g.articles)[:TREND_OUTLETS]
-    for outlet in sorted(g.key[0] for g in busiest):
-        points = [g for g in stats.outlet_months if g.key[0] == outlet and g.key[1] != NO_DATE]
-        if points:
-            figure.add_trace(_trend_line(outlet, [_month_only(g) for g in points], width=2))
-    figure.update_xaxes(type="category", title="month")
-    figure.update_yaxes(title="technique spans per 1,000 words", rangemode="tozero")
-    return _figure_html(figure, 420)
-
-
-def _month_only(group: Group) -> Group:
-    return Group(
-        group.key[1:],
-        group.articles,
-        group.words,
-        group.spans,
-        group.sentences,
-        group.propaganda_sentences,
-        group.by_technique,
+def _drill_button(label: str, **keys: str) -> str:
+    return (
+        f"<button type=button class=drill data-drill='{html.escape(charts.drill(**keys))}'>"
+        f"{html.escape(label)}</button>"
     )
 
 
-def _trend_line(name: str, months: list[Group], width: int) -> Any:
-    import plotly.graph_objects as go
-
-    return go.Scatter(
-        x=[g.key[0] for g in months],
-        y=[g.spans_per_1000_words for g in months],
-        name=name,
-        mode="lines+markers",
-        line={"width": width},
-        customdata=[[g.articles] for g in months],
-        hovertemplate="%{fullData.name}<br>%{x}: %{y:.2f} per 1,000 words, "
-        "%{customdata[0]} articles<extra></extra>",
-    )
-
-
-def _technique_bars(techniques: list[TechniqueTotal]) -> str:
-    import plotly.graph_objects as go
-
-    totals = sorted(techniques, key=lambda t: -t.spans)
-    figure = go.Figure(
-        go.Bar(
-            x=[t.spans for t in totals],
-            y=[DISPLAY[t.technique_id] for t in totals],
-            orientation="h",
-            customdata=[[t.articles] for t in totals],
-            hovertemplate="%{y}: %{x:,} spans in %{customdata[0]:,} articles<extra></extra>",
-        )
-    )
-    figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(title="spans")
-    return _figure_html(figure, _bar_height(len(totals)))
-
-
-def _outlet_table(outlets: list[Group]) -> str:
+def _group_table(
+    groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str, rest: list[Comparison]
+) -> str:
+    against = {c.a: c for c in rest}
     head = "".join(
         f"<th>{h}</th>"
         for h in (
-            "outlet",
+            field,
             "articles",
-            "words",
-            "spans",
-            "per 1,000 words",
+            "per 1,000 words (95% CI)",
+            "corrected (95% CI)",
             "propagandistic sentences",
+            "vs the rest: ratio (95% CI)",
             "top techniques",
         )
     )
-    rows = "".join(
-        "<tr>"
-        f"<td>{html.escape(g.key[0])}</td><td>{g.articles:,}</td><td>{g.words:,}</td>"
-        f"<td>{g.spans:,}</td><td>{g.spans_per_1000_words:.2f}</td>"
-        f"<td>{g.propaganda_sentence_share:.1%}</td>"
-        f"<td>{html.escape(', '.join(DISPLAY[t] for t in g.top_techniques()))}</td>"
-        "</tr>"
-        for g in outlets
+    rows = []
+    for g in groups:
+        r = rates[g.key]
+        few = " <abbr class=few title='too few articles to conclude'>*</abbr>" if r.few else ""
+        rows.append(
+            f"<tr><td>{_drill_button(g.key[0], **{field: g.key[0]})}{few}</td>"
+            f"<td>{g.articles:,}</td><td>{_ci(r.raw[ALL])}</td><td>{_ci(r.corrected.get(ALL))}</td>"
+            f"<td>{_ci(r.sentence_share, percent=True)}</td>"
+            f"<td>{_ratio(against.get(g.key[0]))}</td>"
+            f"<td>{html.escape(', '.join(DISPLAY[t] for t in g.top_techniques()))}</td></tr>"
+        )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _technique_table(stats: CorpusStats) -> str:
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "technique",
+            "spans",
+            "per 1,000 words (95% CI)",
+            "corrected (95% CI)",
+            "model precision",
+            "model recall",
+        )
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    error = stats.error
+    rows = []
+    for total in sorted(stats.techniques, key=lambda t: -t.spans):
+        t = total.technique_id
+        accuracy = error.accuracy.get(t) if error else None
+        scores = (
+            f"<td>{accuracy.precision:.2f}</td><td>{accuracy.recall:.2f}</td>"
+            if accuracy
+            else "<td></td><td></td>"
+        )
+        rows.append(
+            f"<tr><td><span class='swatch t-{t}'></span>"
+            f"{_drill_button(DISPLAY[t], technique=t)}</td>"
+            f"<td>{total.spans:,}</td><td>{_ci(stats.overall.raw[t])}</td>"
+            f"<td>{_ci(stats.overall.corrected.get(t))}</td>{scores}</tr>"
+        )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _page(model: str, outlets: list[Group], charts: list[tuple[str, str]]) -> str:
-    from plotly.offline import get_plotlyjs
+def _swatches() -> str:
+    from propwatch.techniques import by_id
 
-    articles = sum(g.articles for g in outlets)
-    words = sum(g.words for g in outlets)
-    spans = sum(g.spans for g in outlets)
-    sections = "".join(
-        f"<section class=chart><h2>{html.escape(title)}</h2>{body}</section>"
-        for title, body in charts
+    return "".join(f".t-{t}{{background:{by_id(t).color}}}" for t in TECHNIQUE_IDS)
+
+
+def _correction_note(stats: CorpusStats) -> str:
+    if stats.error is None:
+        return (
+            "Corrected rates: not available, as the store's model has no out-of-fold precision "
+            "and recall here (give its folder with --model)."
+        )
+    return (
+        "Corrected rates estimate what annotators would mark: the model's spans &times; "
+        f"precision &divide; recall, with {html.escape(stats.error.describe())}; their intervals "
+        "hold the model's error too. A technique the model never got right has none."
     )
+
+
+def _page(stats: CorpusStats, links: Links, sections: str, index: list[list[Any]]) -> str:
+    articles = sum(g.articles for g in stats.outlets)
+    if links.plotly_src is None:
+        from plotly.offline import get_plotlyjs
+
+        plotly = f"<script>{get_plotlyjs()}</script>"
+    else:
+        plotly = f"<script src='{html.escape(links.plotly_src)}'></script>"
+    config = {"report": links.report, "names": DISPLAY}
     return f"""<!doctype html>
 <html lang=en>
 <head>
 <meta charset=utf-8>
 <meta name=viewport content="width=device-width, initial-scale=1">
 <title>propwatch corpus dashboard</title>
-<style>{(files("propwatch.render") / "assets" / "dashboard.css").read_text("utf-8")}</style>
-<script>{get_plotlyjs()}</script>
+<style>{_asset("dashboard.css")}{_swatches()}</style>
+{plotly}
 </head>
 <body>
 <header>
 <h1>Propaganda techniques in the corpus</h1>
-<p class=facts>{articles:,} articles · {len(outlets):,} outlets · {words:,} words ·
-{spans:,} technique spans · {per_1000_words(spans, words):.2f} per 1,000 words</p>
-<p class=note>Model {html.escape(model)}, generated {dt.date.today().isoformat()} by propwatch.
-Rates pool all words of an outlet: spans per 1,000 words = 1000 &times; spans &divide; words.</p>
+<p class=facts>{articles:,} articles · {len(stats.outlets):,} outlets · {stats.words:,} words ·
+{stats.spans:,} technique spans · {stats.rate:.2f} per 1,000 words</p>
+<p class=note>Model {html.escape(stats.model)}, generated {dt.date.today().isoformat()} by
+propwatch. Rates pool all words of a group: spans per 1,000 words = 1000 &times; spans &divide;
+words. 95% intervals: bootstrap over the group's articles ({REPLICATES:,} replicates).
+<abbr class=few>*</abbr> fewer than {MIN_ARTICLES} articles: too few to conclude from.
+{_correction_note(stats)} Click a bar, a cell or a name to list its articles.</p>
 </header>
 <main>
+<section id=drill hidden aria-live=polite><h2></h2><p class=note></p><ol></ol>
+<button type=button class=close>Close</button></section>
 {sections}
-<section><h2>Outlets</h2>{_outlet_table(outlets)}</section>
 </main>
+<script type=application/json id=articles>{_json(index)}</script>
+<script type=application/json id=drill-config>{_json(config)}</script>
+<script>{_asset("dashboard.js")}</script>
 </body>
 </html>
 """

@@ -1,7 +1,8 @@
-"""The store's tables: articles, their analyses, the technique spans found, and failed records.
+"""The store's tables: articles, their analyses, the technique spans found, failed records, and
+the topics `propwatch stats --by topic` clusters the articles into.
 
 An article is keyed by its content hash (the input record's content and metadata), so a rerun
-finds what it already stored. An article can hold one analysis per model.
+finds what it already stored. An article can hold one analysis per model, and one topic.
 """
 
 from __future__ import annotations
@@ -87,7 +88,11 @@ class AnalysisRow(Base):
 
 class SpanRow(Base):
     __tablename__ = "spans"
-    __table_args__ = (Index("ix_spans_analysis_id_technique_id", "analysis_id", "technique_id"),)
+    __table_args__ = (
+        Index("ix_spans_analysis_id_technique_id", "analysis_id", "technique_id"),
+        # drill-down: the analyses holding a technique
+        Index("ix_spans_technique_id_analysis_id", "technique_id", "analysis_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     analysis_id: Mapped[int] = mapped_column(ForeignKey("analyses.id", ondelete="CASCADE"))
@@ -119,3 +124,27 @@ class FailureRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class TopicRow(Base):
+    """A topic of the stored articles (TF-IDF and NMF over their texts), named by its top terms."""
+
+    __tablename__ = "topics"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(256), unique=True)  # its top terms, e.g. "vote, poll"
+    terms: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class ArticleTopicRow(Base):
+    """Which topic an article falls in; clustering again replaces every row."""
+
+    __tablename__ = "article_topics"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)

@@ -1,9 +1,12 @@
-"""Corpus statistics from the store: technique rates per outlet, per month, per technique.
+"""Corpus statistics from the store: technique rates per outlet, month, topic and technique.
 
 Rates are pooled: spans per 1,000 words of an outlet is 1000 x (its spans) / (its words), so long
 articles weigh more than short ones, as every word is equally likely to carry a technique. The
 share of propagandistic sentences is (sentences holding a span) / (sentences). Only one model's
 analyses are counted: the one named, else the one that analysed last.
+
+`groups` sums each group in SQL; `article_table` reads the per-article counts (summed in SQL per
+analysis and technique) that the bootstrap intervals (`estimates`) resample.
 """
 
 from __future__ import annotations
@@ -12,18 +15,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Integer, cast, distinct, extract, func, select
+import numpy as np
+from sqlalchemy import Integer, Select, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
 from propwatch.article import per_1000_words
 from propwatch.errors import BadInput
 from propwatch.store.database import Store, display_url
-from propwatch.store.models import AnalysisRow, ArticleRow, SpanRow
+from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
 from propwatch.techniques import TECHNIQUES
 
-GROUPINGS = ("outlet", "technique", "month")
+GROUPINGS = ("outlet", "technique", "month", "topic", "topic_outlet")
 NO_OUTLET = "(no outlet)"
 NO_DATE = "(no date)"
+NO_TOPIC = "(no topic)"
+MISSING = (NO_OUTLET, NO_DATE, NO_TOPIC)
 TOP = 3  # techniques named in a group's top_techniques
 RATE_DIGITS = 3
 TECHNIQUE_IDS = tuple(t.id for t in TECHNIQUES)
@@ -89,11 +95,23 @@ def _keys(grouping: str) -> list[Any]:
         "outlet": [ArticleRow.outlet],
         "month": [year, month],
         "outlet_month": [ArticleRow.outlet, year, month],
+        "topic": [TopicRow.label],
+        "topic_outlet": [TopicRow.label, ArticleRow.outlet],
     }
     return keys[grouping]
 
 
+def _with_topics(query: Select[Any]) -> Select[Any]:
+    """`query` (over analyses and their articles) with each article's topic, when it has one."""
+    return query.outerjoin(ArticleTopicRow, ArticleTopicRow.article_id == ArticleRow.id).outerjoin(
+        TopicRow, TopicRow.id == ArticleTopicRow.topic_id
+    )
+
+
 def _key(values: Sequence[Any], grouping: str) -> tuple[str, ...]:
+    if grouping.startswith("topic"):
+        outlets = [values[1] or NO_OUTLET] if grouping == "topic_outlet" else []
+        return (values[0] or NO_TOPIC, *outlets)
     outlet = (values[0] or NO_OUTLET,) if grouping.startswith("outlet") else ()
     if grouping == "outlet":
         return outlet
@@ -124,6 +142,8 @@ def groups(store: Store, model: str, grouping: str) -> list[Group]:
         .where(AnalysisRow.model == model)
         .group_by(*keys, SpanRow.technique_id)
     )
+    if grouping.startswith("topic"):
+        totals, techniques = _with_topics(totals), _with_topics(techniques)
     width = len(keys)
     with store.session() as session:
         counts: dict[tuple[str, ...], dict[str, int]] = {}
@@ -134,8 +154,8 @@ def groups(store: Store, model: str, grouping: str) -> list[Group]:
             for row in session.execute(totals)
             for key in [_key(row[:width], grouping)]
         ]
-    # by key, with the articles that lack an outlet or a date after the others
-    return sorted(found, key=lambda group: [(k in (NO_OUTLET, NO_DATE), k) for k in group.key])
+    # by key, with the articles that lack an outlet, a date or a topic after the others
+    return sorted(found, key=lambda group: [(k in MISSING, k) for k in group.key])
 
 
 def _group(key: tuple[str, ...], totals: Sequence[Any], by_technique: dict[str, int]) -> Group:
@@ -164,84 +184,72 @@ def technique_totals(store: Store, model: str) -> list[TechniqueTotal]:
     return [found.get(t, TechniqueTotal(t, 0, 0)) for t in TECHNIQUE_IDS]
 
 
-# --- rows: what every output format writes --------------------------------------------------
-
-
-def group_row(group: Group, names: tuple[str, ...]) -> dict[str, Any]:
-    row: dict[str, Any] = dict(zip(names, group.key, strict=True))
-    row.update(
-        articles=group.articles,
-        words=group.words,
-        spans=group.spans,
-        spans_per_1000_words=group.spans_per_1000_words,
-        propaganda_sentence_share=group.propaganda_sentence_share,
-        top_techniques=", ".join(group.top_techniques()),
-    )
-    row.update({f"{t}_per_1000_words": group.rate(t) for t in TECHNIQUE_IDS})
-    return row
-
-
-def technique_rows(store: Store, model: str) -> list[dict[str, Any]]:
-    everything = _overall(store, model)
-    rows = []
-    for total in sorted(technique_totals(store, model), key=lambda t: (-t.spans, t.technique_id)):
-        rows.append(
-            {
-                "technique": total.technique_id,
-                "name": DISPLAY[total.technique_id],
-                "spans": total.spans,
-                "spans_per_1000_words": round(
-                    per_1000_words(total.spans, everything.words), RATE_DIGITS
-                ),
-                "articles": total.articles,
-                "article_share": round(total.articles / everything.articles, 4),
-                "span_share": round(total.spans / everything.spans, 4) if everything.spans else 0.0,
-            }
-        )
-    return rows
-
-
-def _overall(store: Store, model: str) -> Group:
-    parts = groups(store, model, "outlet")
-    return Group(
-        ("all",),
-        sum(g.articles for g in parts),
-        sum(g.words for g in parts),
-        sum(g.spans for g in parts),
-        sum(g.sentences for g in parts),
-        sum(g.propaganda_sentences for g in parts),
-    )
-
-
-def stats_rows(store: Store, by: str, model: str | None = None) -> tuple[str, list[dict[str, Any]]]:
-    """(the model counted, one dict per row) for `by` outlet, technique or month."""
-    if by not in GROUPINGS:
-        raise BadInput(f"cannot group by {by!r}; choose {', '.join(GROUPINGS)}")
-    model = choose_model(store, model)
-    if by == "technique":
-        return model, technique_rows(store, model)
-    return model, [group_row(g, (by,)) for g in groups(store, model, by)]
-
-
 @dataclass(frozen=True)
-class CorpusStats:
-    """What the dashboard shows of one model's analyses: totals by outlet, by month, by outlet
-    and month, and per technique."""
+class ArticleTable:
+    """One row per analysis of a model: its article, group keys, words and span counts."""
 
-    model: str
-    outlets: list[Group]
-    months: list[Group]
-    outlet_months: list[Group]
-    techniques: list[TechniqueTotal]
+    article_ids: np.ndarray
+    keys: dict[str, list[tuple[str, ...]]]  # its key by outlet, month, topic, topic_outlet
+    words: np.ndarray
+    counts: np.ndarray  # (articles, 1 + techniques): all spans, then each of TECHNIQUE_IDS
+    sentences: np.ndarray  # (articles, 2): sentences, and those holding a span
+
+    def rows_of(self, grouping: str) -> dict[tuple[str, ...], np.ndarray]:
+        """The row numbers of each group's articles."""
+        found: dict[tuple[str, ...], list[int]] = {}
+        for row, key in enumerate(self.keys[grouping]):
+            found.setdefault(key, []).append(row)
+        return {key: np.array(rows) for key, rows in found.items()}
 
 
-def corpus_stats(store: Store, model: str | None = None) -> CorpusStats:
-    """The statistics of `model`'s analyses (default: the model that analysed last)."""
-    model = choose_model(store, model)
-    return CorpusStats(
-        model,
-        groups(store, model, "outlet"),
-        groups(store, model, "month"),
-        groups(store, model, "outlet_month"),
-        technique_totals(store, model),
+def article_table(store: Store, model: str) -> ArticleTable:
+    """The per-article counts of `model`'s analyses, for the bootstrap."""
+    year = cast(extract("year", ArticleRow.published), Integer)
+    month = cast(extract("month", ArticleRow.published), Integer)
+    columns: list[Any] = [
+        AnalysisRow.id,
+        ArticleRow.id,
+        ArticleRow.outlet,
+        year,
+        month,
+        TopicRow.label,
+        AnalysisRow.words,
+        AnalysisRow.span_count,
+        AnalysisRow.sentences,
+        AnalysisRow.propaganda_sentences,
+    ]
+    articles = _with_topics(
+        select(*columns)
+        .join(AnalysisRow.article)
+        .where(AnalysisRow.model == model)
+        .order_by(AnalysisRow.id)
+    )
+    per_technique = (
+        select(SpanRow.analysis_id, SpanRow.technique_id, func.count(SpanRow.id))
+        .join(SpanRow.analysis)
+        .where(AnalysisRow.model == model)
+        .group_by(SpanRow.analysis_id, SpanRow.technique_id)
+    )
+    with store.session() as session:
+        rows = session.execute(articles).all()
+        cells = session.execute(per_technique).all()
+    analysis_ids = np.array([r[0] for r in rows], dtype=np.int64)
+    counts = np.zeros((len(rows), 1 + len(TECHNIQUE_IDS)), dtype=np.int64)
+    counts[:, 0] = [r[7] for r in rows]
+    if cells:
+        column = {t: 1 + i for i, t in enumerate(TECHNIQUE_IDS)}
+        where = np.searchsorted(analysis_ids, [c[0] for c in cells])
+        counts[where, [column[c[1]] for c in cells]] = [c[2] for c in cells]
+    keys = {
+        "outlet": [_key(r[2:3], "outlet") for r in rows],
+        "month": [_key(r[3:5], "month") for r in rows],
+        "topic": [_key(r[5:6], "topic") for r in rows],
+        "topic_outlet": [_key((r[5], r[2]), "topic_outlet") for r in rows],
+    }
+    return ArticleTable(
+        np.array([r[1] for r in rows], dtype=np.int64),
+        keys,
+        np.array([r[6] for r in rows], dtype=np.int64),
+        counts,
+        np.array([r[8:10] for r in rows], dtype=np.int64).reshape(len(rows), 2),
     )

@@ -1,0 +1,150 @@
+"""Rates with 95% intervals, raw and corrected for the detector's error, and comparisons.
+
+Each group's rates (all spans, and each technique) come with a bootstrap interval over its
+articles (`intervals`). When the model's error table is known (`correction`), each replicate is
+also multiplied by a draw of the detector's P / R, which gives the corrected rate's interval:
+the articles' variation and the model's error together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from propwatch.errors import BadInput
+from propwatch.store.correction import ALL, DetectorError
+from propwatch.store.intervals import (
+    MIN_ARTICLES,
+    REPLICATES,
+    SEED,
+    Estimate,
+    bootstrap_rates,
+    estimates,
+    percentiles,
+    pooled,
+)
+from propwatch.store.stats import TECHNIQUE_IDS, ArticleTable
+
+COLUMNS = (ALL, *TECHNIQUE_IDS)  # the columns of ArticleTable.counts
+NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class Rates:
+    """A group's rates per 1,000 words, by column (ALL or a technique id)."""
+
+    articles: int
+    raw: dict[str, Estimate]
+    corrected: dict[str, Estimate]  # empty when the model's error is unknown
+    sentence_share: Estimate  # of sentences holding a span
+
+    @property
+    def few(self) -> bool:
+        """Too few articles to conclude anything from the group alone."""
+        return self.articles < MIN_ARTICLES
+
+
+def _estimates(values: np.ndarray, samples: np.ndarray) -> dict[str, Estimate]:
+    low, high = percentiles(samples) if len(samples) else (values * NAN, values * NAN)
+    return {
+        column: Estimate(float(v), float(lo), float(hi))
+        for column, v, lo, hi in zip(COLUMNS, values, low, high, strict=True)
+    }
+
+
+def rates_of(table: ArticleTable, rows: np.ndarray, error: DetectorError | None) -> Rates:
+    """The rates of the articles at `rows` of `table`."""
+    words, counts = table.words[rows], table.counts[rows]
+    values = pooled(words, counts)
+    samples = bootstrap_rates(words, counts) if len(rows) else np.empty((0,))
+    raw = _estimates(values, samples)
+    sentences, holding = table.sentences[rows, 0], table.sentences[rows, 1:]
+    share = estimates(sentences, holding)[0]  # per 1,000 sentences
+    share = Estimate(share.value / 1000, share.low / 1000, share.high / 1000)
+    if error is None:
+        return Rates(len(rows), raw, {}, share)
+    factors = error.factor_draws(COLUMNS, REPLICATES, SEED)
+    corrected_samples = samples * factors if len(samples) else samples
+    corrected = _estimates(values * error.factors(COLUMNS), corrected_samples)
+    return Rates(len(rows), raw, corrected, share)
+
+
+def group_rates(
+    table: ArticleTable, grouping: str, error: DetectorError | None
+) -> dict[tuple[str, ...], Rates]:
+    """The rates of each group of `grouping` (outlet, month, topic, topic_outlet)."""
+    return {key: rates_of(table, rows, error) for key, rows in table.rows_of(grouping).items()}
+
+
+def overall_rates(table: ArticleTable, error: DetectorError | None) -> Rates:
+    return rates_of(table, np.arange(len(table.words)), error)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Group `a`'s rate of `column` against group `b`'s: their ratio and its 95% interval."""
+
+    a: str
+    b: str
+    column: str
+    articles: tuple[int, int]
+    values: tuple[float, float]
+    ratio: Estimate
+
+    @property
+    def clear(self) -> bool:
+        """Whether the interval of the ratio leaves out 1 (no difference)."""
+        return not (self.ratio.low <= 1 <= self.ratio.high)
+
+    @property
+    def few(self) -> bool:
+        return min(self.articles) < MIN_ARTICLES
+
+
+def compare_rows(
+    table: ArticleTable, rows: tuple[np.ndarray, np.ndarray], names: tuple[str, str], column: str
+) -> Comparison:
+    """The rate of `column` in the articles at `rows[0]` over that at `rows[1]`, each set
+    resampled on its own. The detector's P / R multiplies both rates alike, so it cancels: the
+    ratio of corrected rates is the ratio of raw ones."""
+    index = COLUMNS.index(column)
+    values, samples = [], []
+    for offset, picked in enumerate(rows):
+        words, counts = table.words[picked], table.counts[picked][:, [index]]
+        values.append(float(pooled(words, counts)[0]))
+        samples.append(bootstrap_rates(words, counts, seed=SEED + offset)[:, 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = percentiles((samples[0] / samples[1])[:, None])
+        value = values[0] / values[1] if values[1] else NAN
+    return Comparison(
+        *names,
+        column,
+        (len(rows[0]), len(rows[1])),
+        (values[0], values[1]),
+        Estimate(value, float(low[0]), float(high[0])),
+    )
+
+
+def compare(
+    table: ArticleTable, grouping: str, a: tuple[str, ...], b: tuple[str, ...], column: str = ALL
+) -> Comparison:
+    """Group `a` of `grouping` against group `b`."""
+    groups = table.rows_of(grouping)
+    for key in (a, b):
+        if key not in groups:
+            known = ", ".join(sorted(" / ".join(k) for k in groups))
+            raise BadInput(f"no {grouping} {' / '.join(key)!r} in the store; there are: {known}")
+    return compare_rows(table, (groups[a], groups[b]), (" / ".join(a), " / ".join(b)), column)
+
+
+def against_rest(table: ArticleTable, grouping: str, column: str = ALL) -> list[Comparison]:
+    """Each group of `grouping` against all the other articles."""
+    everything = np.arange(len(table.words))
+    return [
+        compare_rows(
+            table, (rows, np.setdiff1d(everything, rows)), (" / ".join(key), "the rest"), column
+        )
+        for key, rows in table.rows_of(grouping).items()
+        if len(rows) < len(everything)
+    ]

@@ -1,0 +1,99 @@
+"""The corpus dashboard and its drill-down, served from the store `serve` points at, or written as
+files: `/corpus` (the dashboard of the latest model), `/corpus/articles/{id}` (an article's full
+report, the same page as `propwatch analyze --format html`), `/corpus/plotly.js` (Plotly's
+script, loaded once and cached, instead of inlined in every page)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+
+from propwatch.errors import BadInput
+from propwatch.render.dashboard import ServedLinks, render_dashboard
+from propwatch.render.html import CSP as REPORT_CSP
+from propwatch.render.html import render_html
+from propwatch.store.database import Store
+from propwatch.store.models import AnalysisRow, SpanRow
+from propwatch.store.summary import corpus_stats
+from propwatch.web.saved import rebuild
+from propwatch.web.state import Web, current
+
+# Plotly's figures are inline scripts (JSON escaped for HTML); nothing else runs.
+DASHBOARD_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+router = APIRouter(include_in_schema=False)
+
+
+def report_html(store: Store, article_id: int, model: str | None = None) -> str | None:
+    """The full report of a stored article's analysis (by `model`, else its latest), or None."""
+    query = select(AnalysisRow).where(AnalysisRow.article_id == article_id)
+    if model is not None:
+        query = query.where(AnalysisRow.model == model)
+    with store.session() as session:
+        row = session.scalar(query.order_by(AnalysisRow.id.desc()).limit(1))
+        if row is None:
+            return None
+        spans = session.scalars(
+            select(SpanRow).where(SpanRow.analysis_id == row.id).order_by(SpanRow.id)
+        )
+        return render_html(rebuild(row.article.text, row.details, list(spans)))
+
+
+def write_reports(store: Store, model: str, folder: Path) -> int:
+    """Every article `model` analysed as `folder/<article id>.html`; returns how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with store.session() as session:
+        ids = session.scalars(select(AnalysisRow.article_id).where(AnalysisRow.model == model))
+        articles = list(ids)
+    for article in articles:
+        page = report_html(store, article, model)
+        assert page is not None  # listed just above
+        (folder / f"{article}.html").write_text(page, encoding="utf-8")
+    return len(articles)
+
+
+@cache
+def _plotly() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return str(get_plotlyjs())
+
+
+@router.get("/corpus", response_class=HTMLResponse)
+async def dashboard(web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+    def page() -> str:
+        return render_dashboard(web.store, corpus_stats(web.store), ServedLinks())
+
+    try:
+        body = await run_in_threadpool(page)
+    except BadInput as error:  # an empty store
+        body = f"<!doctype html><title>propwatch corpus</title><p>{error}</p>"
+    return HTMLResponse(body, headers={"Content-Security-Policy": DASHBOARD_CSP})
+
+
+@router.get("/corpus/plotly.js")
+async def plotly_script() -> Response:
+    return Response(
+        _plotly(),
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+@router.get("/corpus/articles/{article_id}", response_class=HTMLResponse)
+async def article_report(article_id: int, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+    page = await run_in_threadpool(report_html, web.store, article_id)
+    if page is None:
+        return HTMLResponse(
+            "<!doctype html><title>not found</title><p>No stored article has this number.</p>",
+            status_code=404,
+        )
+    return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})

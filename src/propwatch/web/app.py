@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from propwatch.schema import load_schema
 from propwatch.store import open_store
 from propwatch.version import __version__
-from propwatch.web import api, errors, pages
+from propwatch.web import api, errors, pages, reports
 from propwatch.web.middleware import BodyLimit, SecurityHeaders
 from propwatch.web.pool import InferencePool
 from propwatch.web.settings import Settings
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(reports.router)
     app.mount("/static", StaticFiles(packages=[("propwatch.web", "static")]), name="static")
     _install_docs(app)
     app.openapi = _openapi(app)  # type: ignore[method-assign]

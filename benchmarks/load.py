@@ -57,7 +57,9 @@ def idle(base: str, article: str, rounds: int) -> dict[str, object]:
     with httpx.Client(base_url=base, timeout=TIMEOUT) as client:
         for i in range(rounds):
             started = time.perf_counter()
-            posted = client.post("/v1/analyze", json={"text": f"{article}\n\nIdle {i}."})
+            posted = client.post(
+                "/v1/analyze", json={"text": f"{article}\n\nIdle {i}.", "save": True}
+            )
             posted.raise_for_status()
             analyse.append(time.perf_counter() - started)
             client.get(f"/a/{posted.headers['analysis-id']}").raise_for_status()
@@ -91,7 +93,7 @@ def load(base: str, article: str, requests: int, concurrency: int, limit: float)
         else:
             started = time.perf_counter()
             try:
-                body = {"text": f"{article}\n\nRequest {i}."}
+                body = {"text": f"{article}\n\nRequest {i}.", "save": True}
                 outcome = str(client().post(f"{base}/v1/analyze", json=body).status_code)
             except httpx.HTTPError as error:
                 outcome = type(error).__name__
@@ -130,7 +132,8 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RESULTS / "load.json")
     args = parser.parse_args()
     article = args.article.read_text(encoding="utf-8")
-    server = ("--workers", str(args.workers), "--queue", str(args.queue))
+    # One client on loopback sends the whole load: no per-client rate limit.
+    server = ("--workers", str(args.workers), "--queue", str(args.queue), "--rate-limit", "0")
     with (
         tempfile.TemporaryDirectory() as scratch,
         local_server("--db", str(Path(scratch) / "load.db"), *server) as base,

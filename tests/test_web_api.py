@@ -6,6 +6,7 @@ its own. With one worker and no queue, a second analysis at the same time gets 5
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -62,7 +63,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def posted(client: TestClient):
-    response = client.post("/v1/analyze", json={"text": ARTICLE})
+    response = client.post("/v1/analyze", json={"text": ARTICLE, "save": True})
     assert response.status_code == 200, response.text
     return response
 
@@ -110,21 +111,61 @@ def test_a_saved_analysis_comes_back_byte_for_byte(client: TestClient, posted):
 
 
 def test_the_same_article_keeps_its_permalink(client: TestClient, posted):
-    again = client.post("/v1/analyze", json={"text": ARTICLE})
+    again = client.post("/v1/analyze", json={"text": ARTICLE, "save": True})
     assert again.headers["analysis-id"] == posted.headers["analysis-id"]
     assert again.content == posted.content
 
 
-def test_save_false_stores_nothing(client: TestClient):
-    store = client.app.state.web.store
-    count = select(func.count()).select_from(models.ArticleRow)
-    with store.session() as session:
-        before = session.scalar(count)
-    response = client.post("/v1/analyze", json={"text": ARTICLE + "\nOnce more.", "save": False})
+def stored_rows(client: TestClient) -> tuple[int, int]:
+    """How many articles and spans the app's store holds."""
+    with client.app.state.web.store.session() as session:
+        return (
+            session.scalar(select(func.count()).select_from(models.ArticleRow)) or 0,
+            session.scalar(select(func.count()).select_from(models.SpanRow)) or 0,
+        )
+
+
+@pytest.mark.parametrize("body", [{}, {"save": False}], ids=["by-default", "save-false"])
+def test_nothing_is_stored_unless_asked(client: TestClient, body: dict):
+    before = stored_rows(client)
+    response = client.post("/v1/analyze", json={"text": ARTICLE + "\nOnce more.", **body})
     assert response.status_code == 200
-    assert "analysis-id" not in response.headers
-    with store.session() as session:
-        assert session.scalar(count) == before
+    assert "analysis-id" not in response.headers and "content-location" not in response.headers
+    upload = client.post("/v1/analyze/file", files={"file": ("a.txt", ARTICLE.encode())})
+    assert upload.status_code == 200 and "analysis-id" not in upload.headers
+    assert stored_rows(client) == before
+
+
+def test_an_analysis_not_kept_has_a_page_that_opens_once(client: TestClient):
+    response = client.post("/v1/analyze", json={"text": HOSTILE})
+    page = re.fullmatch(
+        r'<(/r/[A-Za-z0-9_-]{20,})>; rel="alternate"; type="text/html"', (response.headers["link"])
+    )
+    assert page is not None
+    first = client.get(page.group(1))
+    assert first.status_code == 200 and "Not kept" in first.text
+    assert first.headers["cache-control"] == "no-store"
+    assert first.headers["content-security-policy"] == REPORT_CSP
+    assert "&lt;script&gt;window.__xss=1&lt;/script&gt;" in first.text
+    assert "<script>window.__xss=1</script>" not in first.text
+    downloads = re.findall(r'href="data:application/json;base64,([^"]+)"', first.text)
+    assert json.loads(base64.b64decode(downloads[0])) == response.json()
+    again = client.get(page.group(1))
+    assert again.status_code == 404 and "This report was not kept" in again.text
+
+
+def test_a_kept_analysis_can_be_deleted(client: TestClient):
+    before = stored_rows(client)
+    kept = client.post("/v1/analyze", json={"text": ARTICLE + "\nDelete me.", "save": True})
+    key = kept.headers["analysis-id"]
+    assert stored_rows(client)[0] == before[0] + 1
+    deleted = client.delete(f"/v1/analyses/{key}")
+    assert deleted.status_code == 204 and deleted.content == b""
+    assert stored_rows(client) == before  # the article, its analysis and its spans
+    assert error_of(client.get(f"/v1/analyses/{key}")) == (404, "not_found")
+    assert client.get(f"/a/{key}").status_code == 404
+    assert error_of(client.delete(f"/v1/analyses/{key}")) == (404, "not_found")
+    assert error_of(client.delete("/v1/analyses/" + "0" * 64)) == (404, "not_found")
 
 
 @pytest.mark.parametrize(
@@ -195,6 +236,8 @@ def test_unknown_ids_are_not_found(client: TestClient):
         ({"url": "http://169.254.169.254/latest/meta-data/"}, 403, "private_address"),
         ({"url": "http://10.0.0.1/"}, 403, "private_address"),
         ({"url": "http://[::ffff:127.0.0.1]/"}, 403, "private_address"),
+        ({"text": "They are traitors.\x00 Hidden"}, 422, "unreadable"),
+        ({"text": "Headline\n\n" + "x" * 200_000}, 422, "unreadable"),
     ],
 )
 def test_bad_requests_get_json_errors_with_stable_codes(client: TestClient, body, status, code):
@@ -211,6 +254,60 @@ def test_malformed_json_is_an_invalid_request(client: TestClient):
     response = client.post("/v1/analyze", content=b"{nope", headers=JSON)
     assert error_of(response) == (422, "invalid_request")
     assert "not valid JSON" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "said"),
+    [
+        (
+            json.dumps({"text": ARTICLE}),
+            {"content-type": "text/plain"},
+            "Content-Type: application/json",
+        ),
+        ("[" * 100_000 + "]" * 100_000, JSON, "nested too deeply"),
+        ('{"text": "Café"}'.encode("latin-1"), JSON, "not UTF-8"),
+    ],
+    ids=["text-plain", "deep", "latin-1"],
+)
+def test_bodies_the_api_cannot_read_are_told_the_true_reason(
+    client: TestClient, body, headers: dict, said: str
+):
+    response = client.post("/v1/analyze", content=body, headers=headers)
+    assert error_of(response) == (422, "invalid_request")
+    assert said in response.json()["message"]
+
+
+def test_nul_is_refused_in_api_text_as_in_a_file(client: TestClient):
+    for response in (
+        client.post("/v1/analyze", json={"text": "They are traitors.\x00\n"}),
+        client.post("/v1/analyze/file", files={"file": ("a.txt", b"They are traitors.\x00\n")}),
+    ):
+        assert error_of(response) == (422, "unreadable")
+        assert "binary" in response.json()["message"]
+
+
+def test_a_run_without_spaces_is_never_highlighted(client: TestClient):
+    run = "Zm9v" * 100  # 400 characters of base64, inside an article
+    text = f"{ARTICLE}\n\nThe vile traitors left this {run} behind.\n\n{ARTICLE}\n"
+    response = client.post("/v1/analyze", json={"text": text, "min_confidence": 0})
+    assert response.status_code == 200
+    start = text.index(run)
+    spans = response.json()["spans"]
+    assert spans and not [s for s in spans if s["start"] < start + len(run) and start < s["end"]]
+
+
+def test_damaged_utf8_in_an_upload_stays_utf8_and_is_counted(client: TestClient):
+    data = b"Caf\xc3\xa9 ok then \xff\xfe\xc3 broken bytes. The traitors destroy our nation.\n"
+    response = client.post("/v1/analyze/file", files={"file": ("b.txt", data, "text/plain")})
+    assert response.status_code == 200, response.text
+    document = response.json()
+    validate(document)
+    assert document["text"].startswith("Café ok then \ufffd\ufffd\ufffd broken")
+    assert document["decoding"] == {"encoding": "utf-8", "replaced_bytes": 3}
+    kept = client.post("/v1/analyze/file", files={"file": ("b.txt", data)}, data={"save": "true"})
+    key = kept.headers["analysis-id"]
+    assert client.get(f"/v1/analyses/{key}").json()["decoding"]["replaced_bytes"] == 3
+    assert "3 bytes of the file were not valid utf-8" in client.get(f"/a/{key}").text
 
 
 def test_a_declared_body_over_the_limit_is_refused_unread(client: TestClient):
@@ -295,7 +392,7 @@ def test_url_analysis_refuses_loopback_unless_allowed(
     assert error_of(client.post("/v1/analyze", json={"url": url})) == (403, "private_address")
     web = client.app.state.web
     monkeypatch.setattr(web, "settings", replace(web.settings, allow_private=True))
-    response = client.post("/v1/analyze", json={"url": url})
+    response = client.post("/v1/analyze", json={"url": url, "save": True})
     assert response.status_code == 200, response.text
     document = response.json()
     assert document["url"] == url and document["title"] == TITLE
@@ -360,6 +457,17 @@ def test_security_headers_everywhere(client: TestClient):
 # --- pages ------------------------------------------------------------------------------------
 
 
+def test_start_page_offers_keeping_off_by_default_and_says_what_is_stored(client: TestClient):
+    page = client.get("/").text
+    assert re.search(r'<input type="checkbox" id="keep"(?![^>]*checked)', page)
+    assert "Keep a shareable" in page and 'data-ask-token="false"' in page
+    privacy = re.search(r'<p class="privacy[^"]*" id="privacy">(.*?)</p>', page, re.DOTALL)
+    assert privacy is not None
+    said = " ".join(privacy.group(1).split())
+    assert said.startswith("Nothing you analyse is stored unless you tick")
+    assert "until someone deletes it" in said
+
+
 def test_start_page_has_labelled_controls_and_no_inline_script(client: TestClient):
     response = client.get("/")
     assert response.status_code == 200
@@ -373,7 +481,7 @@ def test_start_page_has_labelled_controls_and_no_inline_script(client: TestClien
 
 
 def test_report_page_escapes_the_article(client: TestClient):
-    response = client.post("/v1/analyze", json={"text": HOSTILE})
+    response = client.post("/v1/analyze", json={"text": HOSTILE, "save": True})
     key = response.headers["analysis-id"]
     page = client.get(f"/a/{key}")
     assert page.status_code == 200

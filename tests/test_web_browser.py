@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
 pytestmark = pytest.mark.slow
+KEPT = re.compile(r"/a/[A-Za-z0-9_-]{20}$")  # a kept analysis' permalink
+HELD = re.compile(r"/r/[A-Za-z0-9_-]{20,}$")  # the one-time page of one not kept
 
 
 @pytest.fixture(scope="module")
@@ -46,15 +48,22 @@ class Session:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         self.page.goto(base + "/")
 
-    def analyze(self, text: str) -> None:
+    def analyze(self, text: str, keep: bool = True) -> None:
         self.page.get_by_label("Article text").fill(text)
+        self.page.get_by_label("Keep a shareable link").set_checked(keep)
         self.page.get_by_role("button", name="Analyze").click()
-        self.page.wait_for_url(re.compile(r"/a/[A-Za-z0-9_-]{20}$"), timeout=60_000)
+        self.page.wait_for_url(KEPT if keep else HELD, timeout=60_000)
         self.page.locator("mark.hl").first.wait_for(timeout=10_000)
 
     def assert_clean(self) -> None:
         assert self.errors == []
         assert self.page.evaluate("typeof window.__xss") == "undefined"
+
+    def assert_clean_but_the_404(self) -> None:
+        """Clean, but for the 404 that Chromium logs for a page that is gone."""
+        assert all("404" in error for error in self.errors), self.errors
+        self.errors.clear()
+        self.assert_clean()
 
     def close(self) -> None:
         self.context.close()
@@ -89,7 +98,7 @@ def test_paste_analyze_and_read_an_explanation(session: Session):
     screenshot(page, "web-progress.png")
     page.wait_for_timeout(200)  # let the route handler take the request
     held[0].continue_()
-    page.wait_for_url(re.compile(r"/a/[A-Za-z0-9_-]{20}$"), timeout=60_000)
+    page.wait_for_url(HELD, timeout=60_000)
     marks = page.locator("mark.hl")
     marks.first.wait_for(timeout=10_000)
     assert marks.count() >= 5
@@ -133,7 +142,7 @@ def test_keyboard_only(session: Session):
     assert page.evaluate("document.activeElement.id") == "text"
     page.keyboard.insert_text(ARTICLE)
     page.keyboard.press("Control+Enter")
-    page.wait_for_url(re.compile(r"/a/"), timeout=60_000)
+    page.wait_for_url(HELD, timeout=60_000)
     mark = page.locator("mark.hl").first
     mark.focus()
     page.keyboard.press("Enter")
@@ -197,6 +206,22 @@ def test_the_threshold_control_goes_with_the_request(session: Session):
     page.get_by_label("Article text").fill(example_text())
     page.get_by_label("Show").select_option("0.3")
     page.get_by_role("button", name="Analyze").click()
-    page.wait_for_url(re.compile(r"/a/[A-Za-z0-9_-]{20}$"), timeout=60_000)
+    page.wait_for_url(HELD, timeout=60_000)
     assert sent and sent[0]["min_confidence"] == 0.3
     session.assert_clean()
+
+
+def test_a_draft_is_not_kept_unless_asked_and_its_report_opens_once(session: Session):
+    page = session.page
+    keep = page.get_by_label("Keep a shareable link")
+    assert not keep.is_checked()
+    assert "Nothing you analyse is stored unless" in page.locator("#privacy").inner_text()
+    session.analyze(ARTICLE, keep=False)
+    assert "Not kept" in page.get_by_role("navigation", name="propwatch").inner_text()
+    assert page.get_by_label("Permalink").count() == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download JSON").click()
+    assert json.loads(Path(download.value.path()).read_text())["text"] == ARTICLE
+    page.reload()
+    assert page.get_by_role("heading", name="This report was not kept").is_visible()
+    session.assert_clean_but_the_404()

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from propwatch.cli.common import DbOption, ModelOption, app
 from propwatch.errors import BadInput
-from propwatch.web.settings import DEFAULT_QUEUE, DEFAULT_WORKERS, Settings
+from propwatch.web.settings import DEFAULT_QUEUE, DEFAULT_RATE_LIMIT, DEFAULT_WORKERS, Settings
+
+TOKEN_VARIABLE = "PROPWATCH_TOKEN"
+MIN_TOKEN_CHARS = 16
+MAKE_TOKEN = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
 
 
 @app.command()
@@ -32,13 +38,48 @@ def serve(
         bool,
         typer.Option(help="Let URL analysis fetch loopback, private and link-local addresses."),
     ] = False,
+    token_file: Annotated[
+        Path | None,
+        typer.Option(
+            help=f"File holding the access token every API call must carry (else "
+            f"{TOKEN_VARIABLE}); needed off loopback.",
+            show_default=False,
+        ),
+    ] = None,
+    no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--no-auth", help="Serve off loopback without a token (a proxy in front checks)."
+        ),
+    ] = False,
+    keep_days: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Delete kept analyses after this many days (default: keep them).",
+            show_default=False,
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        int,
+        typer.Option(min=0, help="Analyses a minute per client address (0: no limit)."),
+    ] = DEFAULT_RATE_LIMIT,
 ) -> None:
-    """Start the web app (/) and the HTTP API (/v1, docs at /docs); saved analyses go to --db."""
+    """Start the web app (/) and the HTTP API (/v1, docs at /docs); kept analyses go to --db."""
     import uvicorn
 
+    from propwatch.store import open_store
     from propwatch.store.database import display_url, normalise_url
     from propwatch.web.app import create_app
 
+    token = None if no_auth else access_token(token_file, os.environ.get(TOKEN_VARIABLE))
+    if token is None and not no_auth and not _is_loopback(host):
+        raise BadInput(
+            f"--host {host} opens the server to the network: set {TOKEN_VARIABLE} or give "
+            "--token-file (a long random secret), or add --no-auth if a proxy in front checks "
+            "who comes in"
+        )
+    open_store(db).close()  # a store that is not ours stops here, before the model loads
     listener = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(
@@ -47,15 +88,50 @@ def serve(
         f"{display_url(normalise_url(db))}",
         err=True,
     )
-    if not _is_loopback(host):
+    if token is not None:
+        typer.echo("propwatch: API calls and pages need the access token", err=True)
+    elif not _is_loopback(host):
         typer.echo(
-            "propwatch: not on loopback: anyone who can reach this host can use it", err=True
+            "propwatch: not on loopback and no token: anyone who can reach this host can use it",
+            err=True,
         )
     settings = Settings(
-        db_url=db, model=model, allow_private=allow_private, workers=workers, queue=queue
+        db_url=db,
+        model=model,
+        allow_private=allow_private,
+        workers=workers,
+        queue=queue,
+        token=token,
+        keep_days=keep_days,
+        rate_limit=rate_limit,
     )
     config = uvicorn.Config(create_app(settings), log_level="info", timeout_graceful_shutdown=10)
     uvicorn.Server(config).run(sockets=[listener])
+
+
+def access_token(token_file: Path | None, variable: str | None) -> str | None:
+    """The access token: the first line of `token_file`, else the environment's; None if none."""
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip().split("\n", 1)[0].strip()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or "not UTF-8 text"
+            raise BadInput(f"cannot read the token file {token_file}: {reason}") from None
+        where = str(token_file)
+    elif variable:
+        token, where = variable.strip(), TOKEN_VARIABLE
+    else:
+        return None
+    if (
+        len(token) < MIN_TOKEN_CHARS
+        or not (token.isascii() and token.isprintable())
+        or (" " in token)
+    ):
+        raise BadInput(
+            f"the token in {where} must be at least {MIN_TOKEN_CHARS} printable ASCII characters "
+            f"without spaces; make one with {MAKE_TOKEN}"
+        )
+    return token
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -2,6 +2,8 @@
 
 `app` builds the app (`create_app(Settings(...))`); `api` holds the /v1 routes for programs,
 `pages` the pages for people, `pool` the bounded pool of model worker processes, `saved` the
-permalinks kept in the store, `errors` the JSON errors and their stable codes, and `command` the
-`propwatch serve` command.
+analyses kept in the store (permalinks, deletion, --keep-days), `held` the reports of those not
+kept (in memory, opened once), `auth` the access token and the page's session cookie, `limits`
+the per-client rate limits, `errors` the JSON errors and their stable codes, and `local` a
+server on a free loopback port for tests and benchmarks.
 """

@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from starlette.concurrency import run_in_threadpool
@@ -14,13 +14,21 @@ from starlette.concurrency import run_in_threadpool
 from propwatch.analysis import Analysis
 from propwatch.article import MAX_ARTICLE_CHARS, check_length
 from propwatch.errors import BadInput, BadUrl, EmptyInput
-from propwatch.ingest import ingest_bytes, sources, without_boilerplate
+from propwatch.ingest import (
+    IngestedText,
+    check_text,
+    ingest,
+    ingest_bytes,
+    sources,
+    without_boilerplate,
+)
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
 from propwatch.render.json_output import render_json
 from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
 from propwatch.web import saved
+from propwatch.web.auth import COOKIE, COOKIE_SECONDS, client_of, session_value
 from propwatch.web.errors import NotFound, responses
 from propwatch.web.state import Web, current
 
@@ -79,8 +87,11 @@ class AnalyzeRequest(BaseModel):
         ),
     ] = None
     save: bool = Field(
-        True,
-        description="Keep the analysis, for GET /v1/analyses/{id} and a permalink.",
+        False,
+        description=(
+            "Keep the article and its analysis in the server's store, for GET /v1/analyses/{id}, "
+            "a permalink and DELETE. Off unless asked: a draft sent for analysis is not stored."
+        ),
     )
     min_confidence: float | None = Field(
         None,
@@ -145,7 +156,16 @@ _ANALYSIS = {
     },
 }
 _REPORT = {"description": "The self-contained HTML report.", "content": {"text/html": {}}}
-_ANALYSE_ERRORS = ("invalid_request", "empty_text", "too_large", "busy", "store_failed")
+_ANALYSE_ERRORS = ("invalid_request", "empty_text", "unreadable", "too_large", "busy")
+_ACCESS_ERRORS = ("unauthorized", "rate_limited")
+
+
+def rate_limited(request: Request, web: Annotated[Web, Depends(current)]) -> None:
+    """Count an analysis against its client's rate limit (429 past it)."""
+    web.limit.check(client_of(request.scope))
+
+
+Limited = Depends(rate_limited)
 
 
 @router.post(
@@ -154,30 +174,40 @@ _ANALYSE_ERRORS = ("invalid_request", "empty_text", "too_large", "busy", "store_
     response_class=Response,
     responses={
         200: _ANALYSIS,
-        **responses(*_ANALYSE_ERRORS, "unreadable", "bad_url", "private_address", "fetch_failed"),
+        **responses(
+            *_ANALYSE_ERRORS,
+            *_ACCESS_ERRORS,
+            "store_failed",
+            "bad_url",
+            "private_address",
+            "fetch_failed",
+        ),
     },
+    dependencies=[Limited],
 )
 async def analyze(body: AnalyzeRequest, web: Annotated[Web, Depends(current)]) -> Response:
     if body.url is not None:
-        text, url, title = await run_in_threadpool(fetch, body.url, web.settings.allow_private)
+        got = await run_in_threadpool(fetch, body.url, web.settings.allow_private)
     else:
-        text, url, title = body.text or "", None, None
-        if body.clean:
-            text = without_boilerplate(text)
-    analysis = await web.pool.analyze(checked(text), url, body.min_confidence)
-    return await analysis_response(web, analysis, title, body.save)
+        text = body.text or ""
+        got = IngestedText(
+            without_boilerplate(text) if body.clean else text, None, None, "text", (), ()
+        )
+    analysis = await web.pool.analyze(checked(got.text), got.url, body.min_confidence, got.decoding)
+    return await analysis_response(web, analysis, got.title, body.save)
 
 
 @router.post(
     "/v1/analyze/file",
     summary="Analyse one uploaded article file (.txt or .html)",
     response_class=Response,
-    responses={200: _ANALYSIS, **responses(*_ANALYSE_ERRORS, "unreadable")},
+    responses={200: _ANALYSIS, **responses(*_ANALYSE_ERRORS, *_ACCESS_ERRORS, "store_failed")},
+    dependencies=[Limited],
 )
 async def analyze_file(
     web: Annotated[Web, Depends(current)],
     file: Annotated[UploadFile, File(description="A .txt or .html article, up to 10 MB.")],
-    save: Annotated[bool, Form(description="Keep the analysis (see /v1/analyze).")] = True,
+    save: Annotated[bool, Form(description="Keep the analysis (see /v1/analyze).")] = False,
     min_confidence: Annotated[
         float | None,
         Form(ge=0.0, le=1.0, description="Spans from this confidence up (see /v1/analyze)."),
@@ -186,7 +216,7 @@ async def analyze_file(
     data = await file.read(sources.MAX_BYTES + 1)
     name = PurePath(file.filename or "upload").name[:MAX_NAME_CHARS] or "upload"
     got = await run_in_threadpool(ingest_bytes, data, content_type=file.content_type, name=name)
-    analysis = await web.pool.analyze(checked(got.text), None, min_confidence)
+    analysis = await web.pool.analyze(checked(got.text), None, min_confidence, got.decoding)
     return await analysis_response(web, analysis, got.title, save)
 
 
@@ -194,7 +224,7 @@ async def analyze_file(
     "/v1/analyses/{analysis_id}",
     summary="A stored analysis",
     response_class=Response,
-    responses={200: _ANALYSIS, **responses("not_found")},
+    responses={200: _ANALYSIS, **responses("not_found", *_ACCESS_ERRORS)},
 )
 async def get_analysis(analysis_id: str, web: Annotated[Web, Depends(current)]) -> Response:
     analysis = await stored(web, analysis_id)
@@ -205,14 +235,52 @@ async def get_analysis(analysis_id: str, web: Annotated[Web, Depends(current)]) 
     "/v1/analyses/{analysis_id}/report",
     summary="A stored analysis as the self-contained HTML report",
     response_class=Response,  # the errors are JSON; _REPORT says the report is HTML
-    responses={200: _REPORT, **responses("not_found")},
+    responses={200: _REPORT, **responses("not_found", *_ACCESS_ERRORS)},
 )
 async def get_report(analysis_id: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     analysis = await stored(web, analysis_id)
     return HTMLResponse(render_html(analysis), headers={"Content-Security-Policy": REPORT_CSP})
 
 
-@router.get("/v1/techniques", summary="The 14 techniques the model knows")
+@router.delete(
+    "/v1/analyses/{analysis_id}",
+    summary="Delete a stored analysis: its article, analysis and spans",
+    status_code=204,
+    response_class=Response,
+    responses=responses("not_found", "store_failed", *_ACCESS_ERRORS),
+)
+async def delete_analysis(analysis_id: str, web: Annotated[Web, Depends(current)]) -> Response:
+    if not await run_in_threadpool(saved.delete, web.store, analysis_id):
+        raise NotFound(f"no stored analysis has the id {analysis_id[:40]!r}")
+    return Response(status_code=204)
+
+
+@router.post(
+    "/v1/session",
+    summary="Trade the access token (Bearer) for a session cookie, as the start page does",
+    status_code=204,
+    response_class=Response,
+    responses=responses(*_ACCESS_ERRORS),
+)
+async def start_session(request: Request, web: Annotated[Web, Depends(current)]) -> Response:
+    response = Response(status_code=204)
+    if web.settings.token is not None:  # the token was checked on the way in
+        response.set_cookie(
+            COOKIE,
+            session_value(web.settings.token),
+            max_age=COOKIE_SECONDS,
+            httponly=True,
+            samesite="strict",
+            secure=request.url.scheme == "https",
+        )
+    return response
+
+
+@router.get(
+    "/v1/techniques",
+    summary="The 14 techniques the model knows",
+    responses=responses(*_ACCESS_ERRORS),
+)
 async def techniques() -> list[TechniqueOut]:
     return [TechniqueOut(**dataclasses.asdict(t)) for t in TECHNIQUES]
 
@@ -242,22 +310,20 @@ def checked(text: str) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise BadInput("the text holds unpaired surrogates; send valid Unicode text") from None
-    return text
+    return check_text(text)  # the rules a file meets: text, not binary; prose, not data
 
 
-def fetch(url: str, allow_private: bool) -> tuple[str, str | None, str | None]:
-    """The text, final URL and title of the article page at `url`."""
+def fetch(url: str, allow_private: bool) -> IngestedText:
+    """The article page at `url`: its text, final URL, title and how its bytes were read."""
     if not sources.is_url(url):
         raise BadUrl("give the page's full address, starting with https://")
-    payload = sources.fetch(url, allow_private=allow_private)
-    got = ingest_bytes(payload.data, content_type=payload.content_type, name=payload.name)
-    return got.text, payload.url, got.title
+    return ingest(url, allow_private=allow_private)
 
 
 async def analysis_response(
     web: Web, analysis: Analysis, title: str | None, save: bool
 ) -> Response:
-    headers: dict[str, str] = {}
+    """The analysis as JSON; kept (a permalink) or held for its page to be opened once."""
     if save:
         key = await run_in_threadpool(saved.save, web.store, analysis, title)
         headers = {
@@ -265,6 +331,9 @@ async def analysis_response(
             "Content-Location": f"/v1/analyses/{key}",
             "Link": f'</a/{key}>; rel="alternate"; type="text/html"',
         }
+    else:
+        page = f"/r/{web.held.put(analysis)}"
+        headers = {"Link": f'<{page}>; rel="alternate"; type="text/html"'}
     return Response(render_json(analysis), media_type="application/json", headers=headers)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,9 +15,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from propwatch.schema import load_schema
-from propwatch.store import open_store
+from propwatch.store import Store, open_store
 from propwatch.version import __version__
-from propwatch.web import api, errors, pages, reports
+from propwatch.web import api, errors, pages, reports, saved
+from propwatch.web.auth import TokenAuth
+from propwatch.web.held import Held
+from propwatch.web.limits import RateLimit
 from propwatch.web.middleware import BodyLimit, SecurityHeaders
 from propwatch.web.pool import InferencePool
 from propwatch.web.settings import Settings
@@ -30,22 +34,27 @@ Find propaganda and persuasion techniques in news articles.
 `POST /v1/analyze` takes `{"text": ...}` or `{"url": ...}` and answers with the analysis in the
 versioned JSON schema of `propwatch analyze --format json`: every span with its character
 offsets, technique, confidence and voice; a score per sentence; sections; a summary.
-Saved analyses (the default) are at `GET /v1/analyses/{id}` and, for people, at `/a/{id}`.
+Nothing is stored unless asked (`"save": true`); kept analyses are at `GET /v1/analyses/{id}`
+and, for people, at `/a/{id}`, until `DELETE /v1/analyses/{id}` (or the server's `--keep-days`).
 
+When the server has an access token, every call under /v1 carries `Authorization: Bearer TOKEN`.
 Errors are JSON `{"code": ..., "message": ...}` with a stable `code`. When every model worker is
-busy and the queue is full the answer is 503 `busy` with `Retry-After`.
+busy and the queue is full the answer is 503 `busy`, past a client's rate limit 429
+`rate_limited`, both with `Retry-After`.
 """
 ANALYSIS_COMPONENT = "Analysis"
+FORGET_EVERY_SECONDS = 3600.0  # how often --keep-days deletes what has grown too old
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app; the store opens and the model workers start when it starts serving."""
     settings = settings or Settings()
+    limit = RateLimit(settings.rate_limit)
     app = FastAPI(
         title="propwatch",
         version=__version__,
         description=DESCRIPTION,
-        lifespan=_lifespan(settings),
+        lifespan=_lifespan(settings, limit),
         docs_url=None,
         redoc_url=None,
     )
@@ -57,25 +66,49 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_docs(app)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limits=api.BODY_LIMITS, default=api.MAX_OTHER_BYTES)
+    app.add_middleware(TokenAuth, token=settings.token, limit=limit)  # before reading a body
     app.add_middleware(SecurityHeaders)
     return app
 
 
-def _lifespan(settings: Settings) -> Callable[[FastAPI], Any]:
+def _lifespan(settings: Settings, limit: RateLimit) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(open_store, settings.db_url)
         pool = InferencePool(settings.workers, settings.queue, settings.model)
+        forgetting = None
         try:
+            if settings.keep_days is not None:
+                await run_in_threadpool(_forget_old, store, settings.keep_days)
+                forgetting = asyncio.create_task(_keep_forgetting(store, settings.keep_days))
             log.info("starting %d model worker(s)", settings.workers)
             await run_in_threadpool(pool.start)
-            app.state.web = Web(settings, store, pool)
+            app.state.web = Web(settings, store, pool, limit, Held())
             yield
         finally:
+            if forgetting is not None:
+                forgetting.cancel()
             await run_in_threadpool(pool.close)
             store.close()
 
     return lifespan
+
+
+async def _keep_forgetting(store: Store, days: int) -> None:
+    while True:
+        await asyncio.sleep(FORGET_EVERY_SECONDS)
+        await run_in_threadpool(_forget_old, store, days)
+
+
+def _forget_old(store: Store, days: int) -> None:
+    """Delete the kept analyses older than `days`; a failure is logged, and tried next time."""
+    try:
+        gone = saved.forget_older(store, days)
+    except Exception:
+        log.exception("could not delete the analyses kept over %d days", days)
+        return
+    if gone:
+        log.info("deleted %d analyses kept over %d days", gone, days)
 
 
 def _install_docs(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from propwatch.errors import (
     BadInput,
@@ -28,6 +29,7 @@ from propwatch.errors import (
     UnsafeUrl,
     by_kind,
 )
+from propwatch.web.limits import RateLimited
 from propwatch.web.pool import Busy
 
 log = logging.getLogger("propwatch.web")
@@ -38,10 +40,12 @@ CODES: dict[str, tuple[int, str]] = {
     "empty_text": (422, "there is no article text to analyse"),
     "unreadable": (422, "the file or page is not text propwatch can read"),
     "bad_url": (422, "the URL is not an http(s) URL propwatch can fetch"),
+    "unauthorized": (401, "the server needs its access token: Authorization: Bearer TOKEN"),
     "private_address": (403, "the URL points to a loopback, private or link-local address"),
     "not_found": (404, "no such analysis or page"),
     "method_not_allowed": (405, "the path does not take this HTTP method"),
     "too_large": (413, "the request body, file or text is over the limit"),
+    "rate_limited": (429, "too many requests from this client: retry after Retry-After seconds"),
     "fetch_failed": (502, "the URL could not be fetched"),
     "busy": (503, "every worker is busy and the queue is full: retry after Retry-After seconds"),
     "store_failed": (503, "the analysis could not be stored"),
@@ -65,6 +69,7 @@ API_ERRORS: dict[type[Exception], str] = {
     NotFound: "not_found",
     FetchFailed: "fetch_failed",
     Busy: "busy",
+    RateLimited: "rate_limited",
     StoreError: "store_failed",
     PropwatchError: "internal_error",
 }
@@ -100,10 +105,10 @@ def responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         status = CODES[code][0]
         entry = out.setdefault(status, {"model": ErrorBody, "description": ""})
         entry["description"] += f"{'; ' if entry['description'] else ''}`{code}`: {CODES[code][1]}"
-    if "busy" in codes:
-        out[503]["headers"] = {
-            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}
-        }
+    retry = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+    for code in ("busy", "rate_limited"):
+        if code in codes:
+            out[CODES[code][0]]["headers"] = retry
     return out
 
 
@@ -112,10 +117,16 @@ def error_response(code: str, message: str, headers: dict[str, str] | None = Non
     return JSONResponse(body, status_code=CODES[code][0], headers=headers)
 
 
-def _validation_message(error: RequestValidationError) -> str:
+def _validation_message(request: Request, error: RequestValidationError) -> str:
     first = error.errors()[0] if error.errors() else {}
     if first.get("type") == "json_invalid":
         return 'the request body is not valid JSON; send an object such as {"text": "..."}'
+    if tuple(first.get("loc", ())) == ("body",) and not _is_json(request):
+        kind = request.headers.get("content-type") or "no Content-Type"
+        return (
+            f"the request body was sent as {kind[:60]}; send JSON with the header "
+            "Content-Type: application/json"
+        )
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
     message = " ".join(str(first.get("msg", "invalid request")).split())
     message = message.removeprefix("Value error, ")
@@ -131,26 +142,52 @@ async def _known(request: Request, error: Exception) -> JSONResponse:
     return error_response(code, str(error), headers)
 
 
-async def _invalid(_request: Request, error: Exception) -> JSONResponse:
+def _is_json(request: Request) -> bool:
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return kind == "application/json" or kind.endswith("+json")
+
+
+async def _invalid(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    return error_response("invalid_request", _validation_message(error))
+    return error_response("invalid_request", _validation_message(request, error))
 
 
 async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     code = _BY_STATUS.get(error.status_code, "invalid_request")
-    return error_response(code, _http_message(request, error), dict(error.headers or {}))
+    headers = dict(error.headers or {})
+    if error.status_code == 405:
+        headers["Allow"] = _allowed(request)
+    return error_response(code, _http_message(request, error), headers)
+
+
+def _allowed(request: Request) -> str:
+    """The methods of every route at the path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
 
 
 def _http_message(request: Request, error: HTTPException) -> str:
     """Starlette's terse details ("Not Found") as messages that say what to do."""
     if error.status_code == 400:
-        return "the request body could not be read; send JSON in UTF-8"
+        return _unparsed_body_message(error.__cause__)
     if error.status_code == 404:
         return f"there is nothing at {request.url.path}; see /docs for the API"
     if error.status_code == 405:
         return f"{request.url.path} does not take {request.method}; see /docs for the API"
     return error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+
+
+def _unparsed_body_message(cause: BaseException | None) -> str:
+    """Why FastAPI could not parse a body, from the exception it wrapped."""
+    if isinstance(cause, RecursionError):
+        return 'the JSON is nested too deeply to read; send a flat object such as {"text": "..."}'
+    if isinstance(cause, UnicodeDecodeError):
+        return "the request body is not UTF-8; send JSON encoded in UTF-8"
+    return "the request body could not be read; send JSON in UTF-8"
 
 
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:

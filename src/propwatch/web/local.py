@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import IO
 
@@ -27,14 +28,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_server(*args: str, timeout: float = 180.0) -> Iterator[str]:
-    """Start `propwatch serve *args` on 127.0.0.1, wait until it is healthy, yield its base URL,
-    and stop it (SIGTERM, then SIGKILL after 30 s) on the way out."""
+def local_server(
+    *args: str, timeout: float = 180.0, env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Start `propwatch serve *args` on 127.0.0.1 (with `env` added to the environment), wait
+    until it is healthy, yield its base URL, and stop it (SIGTERM, then SIGKILL after 30 s) on
+    the way out."""
     port = free_port()
     command = [sys.executable, "-c", START, "serve", "--port", str(port), *args]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         base = f"http://127.0.0.1:{port}"
         try:

@@ -1,12 +1,16 @@
-"""The pages for people: the start page (`/`) and a stored analysis' report (`/a/{id}`).
+"""The pages for people: the start page (`/`), a kept analysis' report (`/a/{id}`) and the
+report of one that was not kept (`/r/{ticket}`, once).
 
-A stored analysis is shown as the HTML report itself (`propwatch.render.html`, the same page the
-CLI writes), with a bar on top for a new analysis, the permalink and the downloads. The report's
-Content-Security-Policy stays in force: only its own script runs, whatever the article holds.
+An analysis is shown as the HTML report itself (`propwatch.render.html`, the same page the CLI
+writes), with a bar on top: a new analysis, then the permalink and the downloads for a kept one;
+for one not kept, a note saying so and the downloads as data: links (nothing to fetch again). The
+report's Content-Security-Policy stays in force: only its own script runs, whatever the article
+holds.
 """
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from functools import cache
@@ -18,13 +22,16 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from propwatch.analysis import Analysis
 from propwatch.article import MAX_ARTICLE_CHARS
 from propwatch.ingest import sources
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import SHORT_LABELS, render_html
+from propwatch.render.json_output import render_json
 from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
 from propwatch.web import saved
+from propwatch.web.auth import authorised
 from propwatch.web.state import Web, current
 
 INDEX_CSP = (
@@ -46,7 +53,7 @@ def _e(value: object) -> str:
 
 
 @cache
-def index_page(model: str) -> str:
+def index_page(model: str, keep_days: int | None, ask_token: bool) -> str:
     techniques = "".join(
         f"<li><span class='chip t-{t.id}'>{_e(SHORT_LABELS.get(t.id, t.display_name))}</span>"
         f"<h3>{_e(t.display_name)}</h3><p>{_e(t.definition)}</p></li>"
@@ -62,7 +69,16 @@ def index_page(model: str) -> str:
         max_mb=f"{sources.MAX_BYTES / 2**20:g}",
         version=_e(__version__),
         model=_e(model),
+        keep_days=_e(kept_for(keep_days)),
+        ask_token="true" if ask_token else "false",
     )
+
+
+def kept_for(keep_days: int | None) -> str:
+    """How long this server keeps what people ask it to keep, as the pages say it."""
+    if keep_days is None:
+        return "until someone deletes it"
+    return f"for {keep_days} day{'s' if keep_days != 1 else ''}, or until someone deletes it"
 
 
 def sample_article() -> str:
@@ -71,11 +87,39 @@ def sample_article() -> str:
     return f"Sample: fourteen ways to sway a reader\n\n{body}\n"
 
 
-def report_page(document: str, key: str, permalink: str) -> str:
-    """The report with the bar for the web app put in after the skip link."""
-    bar = Template(_asset("templates", "appbar.html")).substitute(
-        key=_e(key), permalink=_e(permalink)
+def kept_bar(key: str, permalink: str, keep_days: int | None, analysis: Analysis) -> str:
+    """The bar of a kept analysis: permalink, how long it is kept, downloads."""
+    return Template(_asset("templates", "appbar.html")).substitute(
+        key=_e(key),
+        permalink=_e(permalink),
+        kept=_e(kept_for(keep_days)),
+        note=decoding_note(analysis),
     )
+
+
+def held_bar(analysis: Analysis, report: str) -> str:
+    """The bar of an analysis not kept: says so; the downloads carry their content."""
+    return Template(_asset("templates", "heldbar.html")).substitute(
+        json=base64.b64encode(render_json(analysis).encode()).decode("ascii"),
+        report=base64.b64encode(report.encode()).decode("ascii"),
+        note=decoding_note(analysis),
+    )
+
+
+def decoding_note(analysis: Analysis) -> str:
+    """A line in the bar when bytes of the file or page could not be read."""
+    decoding = analysis.decoding
+    if decoding is None or not decoding.replaced_bytes:
+        return ""
+    count = f"{decoding.replaced_bytes:,} byte{'s' if decoding.replaced_bytes != 1 else ''}"
+    return (
+        f"<p class='pw-note' role='note'>{count} of the file were not valid "
+        f"{_e(decoding.encoding)} and show as \ufffd.</p>"
+    )
+
+
+def report_page(document: str, bar: str) -> str:
+    """The report with the bar for the web app put in after the skip link."""
     style = f"<style>{_asset('static', 'appbar.css')}</style></head>"
     document = document.replace("</head>", style, 1)
     body = _BODY.search(document)
@@ -85,8 +129,11 @@ def report_page(document: str, key: str, permalink: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def index(web: Annotated[Web, Depends(current)]) -> HTMLResponse:
-    return HTMLResponse(index_page(web.pool.model), headers={"Content-Security-Policy": INDEX_CSP})
+async def index(request: Request, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+    token = web.settings.token
+    ask_token = token is not None and not authorised(request, token)
+    page = index_page(web.pool.model, web.settings.keep_days, ask_token)
+    return HTMLResponse(page, headers={"Content-Security-Policy": INDEX_CSP})
 
 
 @router.get("/a/{key}", response_class=HTMLResponse)
@@ -98,8 +145,37 @@ async def stored_report(
         return HTMLResponse(
             missing_page(key), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    page = report_page(render_html(analysis), key, f"{request.base_url}a/{key}")
+    bar = kept_bar(key, f"{request.base_url}a/{key}", web.settings.keep_days, analysis)
+    page = report_page(render_html(analysis), bar)
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/r/{ticket}", response_class=HTMLResponse)
+async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+    analysis = web.held.pop(ticket)
+    if analysis is None:
+        return HTMLResponse(
+            gone_page(), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
+        )
+    report = render_html(analysis)
+    page = report_page(report, held_bar(analysis, report))
+    # Not kept: the browser may not keep it either (no cache, no back-forward copy on disk).
+    headers = {"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"}
+    return HTMLResponse(page, headers=headers)
+
+
+def gone_page() -> str:
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>Report not kept — propwatch</title>"
+        "<link rel='stylesheet' href='/static/app.css'></head><body><main class='hero'>"
+        "<h1>This report was not kept</h1>"
+        "<p class='lead'>A report that you did not ask to keep opens once and is then "
+        "forgotten: nothing of it is stored on this server. Analyse the article again, and tick "
+        "<q>Keep a shareable link</q> for a link that lasts.</p>"
+        "<p><a href='/'>Start a new analysis</a></p></main></body></html>"
+    )
 
 
 def missing_page(key: str) -> str:

@@ -25,6 +25,7 @@ from propwatch.pipeline import start_worker, worker_pipeline
 
 if TYPE_CHECKING:
     from propwatch.analysis import Analysis
+    from propwatch.ingest import Decoding
 
 T = TypeVar("T")
 
@@ -52,9 +53,14 @@ def _start_worker(model: Path | None, threads: int) -> None:
     worker_pipeline().analyse(WARM_UP)  # runs spaCy and the model once: the first request is fast
 
 
-def analyse(text: str, url: str | None, min_confidence: float | None = None) -> Analysis:
+def analyse(
+    text: str,
+    url: str | None,
+    min_confidence: float | None = None,
+    decoding: Decoding | None = None,
+) -> Analysis:
     """What `propwatch.analyze` does, with this worker's pipeline."""
-    return worker_pipeline().analyse(text, url, min_confidence)
+    return worker_pipeline().analyse(text, url, min_confidence, decoding)
 
 
 def model_name() -> str:
@@ -142,9 +148,13 @@ class InferencePool:
             ) from None
 
     async def analyze(
-        self, text: str, url: str | None, min_confidence: float | None = None
+        self,
+        text: str,
+        url: str | None,
+        min_confidence: float | None = None,
+        decoding: Decoding | None = None,
     ) -> Analysis:
-        return await self.run(analyse, text, url, min_confidence)
+        return await self.run(analyse, text, url, min_confidence, decoding)
 
     def _replace(self, broken: ProcessPoolExecutor) -> None:
         with self._lock:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime as dt
 import hashlib
 import re
 from typing import Any
@@ -26,10 +27,12 @@ from propwatch.analysis import (
     section_index,
 )
 from propwatch.errors import StoreError
+from propwatch.ingest import Decoding
 from propwatch.store import ArticleMeta, Store, models
 from propwatch.structure.types import Attribution
 
 KEY = re.compile(r"[A-Za-z0-9_-]{20}")
+LOCATION = "web:"  # the location prefix of kept analyses, apart from a batch run's articles
 
 
 def key_of(analysis: Analysis) -> str:
@@ -47,7 +50,7 @@ def save(store: Store, analysis: Analysis, title: str | None = None) -> str:
     """Keep `analysis` (once: saving it again is a no-op) and return its permalink key."""
     key = key_of(analysis)
     meta = ArticleMeta(
-        content_hash=key, record_id=key, location=f"web:{key}", url=analysis.url, title=title
+        content_hash=key, record_id=key, location=f"{LOCATION}{key}", url=analysis.url, title=title
     )
     try:
         store.save_analysis(meta, analysis)
@@ -76,6 +79,23 @@ def load(store: Store, key: str) -> Analysis | None:
             .order_by(models.SpanRow.id)
         )
         return rebuild(row.article.text, row.details, list(spans))
+
+
+def delete(store: Store, key: str) -> bool:
+    """Delete the analysis kept under `key` (its article, analyses and spans); False if none."""
+    if not KEY.fullmatch(key):
+        return False
+    try:
+        return store.delete_article(key)
+    except SQLAlchemyError as error:
+        raise StoreError(f"could not delete the analysis: {type(error).__name__}") from None
+
+
+def forget_older(store: Store, days: int) -> int:
+    """Delete the analyses kept more than `days` days ago; how many went. Batch runs' articles
+    in the same store are never touched."""
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+    return store.delete_older(LOCATION, cutoff)
 
 
 def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> Analysis:
@@ -108,6 +128,7 @@ def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> 
         sections=sections,
         attributions=tuple(Attribution(**a) for a in details["attributions"]),
         summary=Summary(**details["summary"]),
+        decoding=Decoding(**details["decoding"]) if details.get("decoding") else None,
     )
 
 

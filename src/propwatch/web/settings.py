@@ -9,6 +9,7 @@ from pathlib import Path
 # One worker per core, up to two: each holds a model (about 0.5 GB with spaCy).
 DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 DEFAULT_QUEUE = 16
+DEFAULT_RATE_LIMIT = 60  # analyses a minute per client: one a second, far above a person's pace
 
 
 @dataclass(frozen=True)
@@ -18,3 +19,6 @@ class Settings:
     allow_private: bool = False  # let URL analysis reach loopback and private networks
     workers: int = DEFAULT_WORKERS
     queue: int = DEFAULT_QUEUE  # analyses that may wait for a worker before 503s begin
+    token: str | None = None  # the access token every API call must carry; None: no check
+    keep_days: int | None = None  # delete kept analyses after this many days; None: keep them
+    rate_limit: int = DEFAULT_RATE_LIMIT  # analyses a minute per client address; 0: no limit

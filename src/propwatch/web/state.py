@@ -1,4 +1,4 @@
-"""What the running app holds: its settings, the store and the inference pool."""
+"""What the running app holds: settings, store, inference pool, rate limit, held reports."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from propwatch.store import Store
+from propwatch.web.held import Held
+from propwatch.web.limits import RateLimit
 from propwatch.web.pool import InferencePool
 from propwatch.web.settings import Settings
 
@@ -16,6 +18,8 @@ class Web:
     settings: Settings
     store: Store
     pool: InferencePool
+    limit: RateLimit  # analyses per client, and failed token checks
+    held: Held  # reports of analyses that were not kept, until opened
 
 
 def current(request: Request) -> Web:

@@ -8,6 +8,9 @@
   var url = document.getElementById("url");
   var file = document.getElementById("file");
   var threshold = document.getElementById("min-confidence");
+  var keep = document.getElementById("keep");
+  var tokenPane = document.getElementById("token-pane");
+  var token = document.getElementById("token");
   var count = document.getElementById("count");
   var progress = document.getElementById("progress");
   var stage = document.getElementById("stage");
@@ -53,9 +56,10 @@
     }, 100);
   }
 
-  // The chosen display threshold, when not the model's own.
+  // The chosen display threshold, when not the model's own; kept only when asked.
   function withThreshold(body) {
     if (threshold.value !== "") body.min_confidence = Number(threshold.value);
+    body.save = keep.checked;
     return body;
   }
 
@@ -87,8 +91,42 @@
     var data = new FormData();
     data.append("file", file.files[0]);
     if (threshold.value !== "") data.append("min_confidence", threshold.value);
+    data.append("save", keep.checked ? "true" : "false");
     return { path: "/v1/analyze/file", body: data, json: false,
       label: "Reading the file and finding techniques…" };
+  }
+
+  // --- the access token: asked for once, traded for a session cookie -------------------------
+
+  function askToken(message) {
+    tokenPane.hidden = false;
+    token.focus();
+    if (message) fail(message);
+  }
+
+  // Resolves true when the browser may go on: no token asked for, or the server took it.
+  function signIn() {
+    if (tokenPane.hidden) return Promise.resolve(true);
+    if (!token.value.trim()) {
+      askToken("Enter the access token of this server first.");
+      return Promise.resolve(false);
+    }
+    return fetch("/v1/session", { method: "POST",
+      headers: { "Authorization": "Bearer " + token.value.trim() } })
+      .then(function (response) {
+        if (response.ok) {
+          token.value = "";
+          tokenPane.hidden = true;
+          return true;
+        }
+        askToken(response.status === 429 ?
+          "Too many wrong tokens; wait a minute and try again." :
+          "That access token is not right; ask whoever runs this server.");
+        return false;
+      }, function () {
+        fail("Could not reach the propwatch server. Is it still running?");
+        return false;
+      });
   }
 
   function send(job, tries) {
@@ -97,6 +135,7 @@
     return fetch(job.path, { method: "POST", headers: headers, body: job.body })
       .then(function (response) {
         if (response.ok) return opened(response);
+        if (response.status === 401) return askToken("Enter the access token of this server.");
         var wait = Number(response.headers.get("Retry-After") || 0);
         if (response.status === 503 && wait && tries < MAX_TRIES) {
           stage.textContent = "The server is busy; trying again in " + wait + " s…";
@@ -115,11 +154,13 @@
       });
   }
 
+  // The report's page: the permalink of a kept analysis, else the one-time page of Link.
   function opened(response) {
     var id = response.headers.get("Analysis-Id");
-    if (!id) return fail("The analysis worked but was not stored, so it has no page.");
+    var held = /<(\/r\/[A-Za-z0-9_-]+)>/.exec(response.headers.get("Link") || "");
+    if (!id && !held) return fail("The analysis worked but the server gave it no page.");
     stage.textContent = "Done: opening the report…";
-    window.location.assign("/a/" + encodeURIComponent(id));
+    window.location.assign(id ? "/a/" + encodeURIComponent(id) : held[1]);
   }
 
   function capitalise(message) { return message.charAt(0).toUpperCase() + message.slice(1); }
@@ -130,7 +171,7 @@
     var job = request();
     if (typeof job === "string") return fail(job);
     busy(true, job.label);
-    send(job, 1);
+    signIn().then(function (go) { if (go) send(job, 1); });
   });
   form.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -151,4 +192,5 @@
   window.addEventListener("pageshow", function () { busy(false); showPane(); countChars(); });
   showPane();
   countChars();
+  if (form.getAttribute("data-ask-token") === "true") tokenPane.hidden = false;
 })();

@@ -1,0 +1,61 @@
+"""Analyses that were not kept: held in memory until a browser opens their report, once.
+
+The page shows every analysis as a report; when the person did not ask to keep it, the report
+is held here under a random ticket, `/r/{ticket}` shows it once and forgets it. Nothing of it is
+written to disk, nothing is held longer than `TTL_SECONDS`, and at most `SIZE` analyses are held
+at a time (the oldest go first), so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
+from propwatch.analysis import Analysis
+
+SIZE = 16
+TTL_SECONDS = 60.0
+
+
+class Held:
+    def __init__(
+        self,
+        size: int = SIZE,
+        ttl: float = TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.size = size
+        self.ttl = ttl
+        self.clock = clock
+        self._items: OrderedDict[str, tuple[float, Analysis]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def put(self, analysis: Analysis) -> str:
+        """Hold `analysis`; the ticket that opens its report once."""
+        ticket = secrets.token_urlsafe(18)
+        with self._lock:
+            self._expire()
+            self._items[ticket] = (self.clock() + self.ttl, analysis)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return ticket
+
+    def pop(self, ticket: str) -> Analysis | None:
+        """The analysis held under `ticket`, forgotten as it is given; None when gone."""
+        with self._lock:
+            self._expire()
+            item = self._items.pop(ticket, None)
+        return item[1] if item else None
+
+    def __len__(self) -> int:
+        with self._lock:
+            self._expire()
+            return len(self._items)
+
+    def _expire(self) -> None:
+        now = self.clock()
+        while self._items and next(iter(self._items.values()))[0] <= now:
+            self._items.popitem(last=False)

@@ -32,6 +32,7 @@ from propwatch.render.json_output import render_json
 from propwatch.schema import load_schema, validate
 from propwatch.structure.types import Attribution
 from propwatch.techniques import TECHNIQUE_NAMES, TECHNIQUES, by_id
+from terminal_palettes import NEUTRAL, PALETTES, coloured_runs, contrast
 
 EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "syria-at-tanf.txt"
 
@@ -482,6 +483,47 @@ def test_with_colour_each_tag_carries_its_confidence():
     out = terminal_output(hand_analysis(), force_terminal=True, color_system="truecolor")
     assert "\x1b[" in out and "⟦" not in out
     assert "[black_and_white_fallacy 0.62]" in out
+
+
+def every_technique() -> Analysis:
+    """One span of each of the 14 techniques, on a line of its own."""
+    text = "".join(f"Here the {t.id} fragment sits.\n" for t in TECHNIQUES)
+    return hand_analysis(text, [(t.id, 0, t.id, 0.5, "outlet", None) for t in TECHNIQUES])
+
+
+@pytest.mark.parametrize("system", ["standard", "windows"])
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+def test_sixteen_colour_highlights_read_on_light_and_dark_terminals(system: str, palette: str):
+    out = terminal_output(every_technique(), force_terminal=True, color_system=system)
+    runs = coloured_runs(out)
+    highlighted = {text for text, _, _ in runs}
+    assert {t.id for t in TECHNIQUES} <= highlighted  # each span and its legend row
+    for text, ink, background in runs:
+        assert isinstance(ink, int) and isinstance(background, int), text
+        assert background not in NEUTRAL, f"{text!r} on ANSI {background}"
+        ratio = contrast(PALETTES[palette][ink], PALETTES[palette][background])
+        assert ratio >= 4.5, f"{palette}: {text!r} ANSI {ink} on {background}: {ratio:.2f}"
+
+
+@pytest.mark.parametrize("system", ["256", "truecolor"])
+def test_colour_terminal_highlights_keep_their_contrast(system: str):
+    out = terminal_output(every_technique(), force_terminal=True, color_system=system)
+    runs = coloured_runs(out)
+    assert {t.id for t in TECHNIQUES} <= {text for text, _, _ in runs}
+    for text, ink, background in runs:
+        assert isinstance(ink, str) and isinstance(background, str), text
+        assert contrast(ink, background) >= 4.5, f"{text!r}: {ink} on {background}"
+
+
+def test_a_technique_has_one_colour_in_the_terminal_and_the_report():
+    out = terminal_output(every_technique(), force_terminal=True, color_system="truecolor")
+    css = re.findall(
+        r"\.t-([a-z_]+)\{background-color:(#[0-9A-F]{6});color:(#[0-9A-F]{6})\}",
+        render_html(every_technique()),
+    )
+    report = {t: (bg, ink) for t, bg, ink in css[: len(TECHNIQUES)]}  # the light theme's rules
+    spans = {text: (background, ink) for text, ink, background in coloured_runs(out)}
+    assert {t: spans[t] for t in report} == report
 
 
 def test_less_sure_highlights_are_paler():

@@ -9,10 +9,12 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.color import ANSI_COLOR_NAMES
 
 from propwatch import techniques
 from propwatch.errors import PropwatchError
 from propwatch.techniques import TECHNIQUE_NAMES, TECHNIQUES, Technique, by_id, by_name, lookup
+from terminal_palettes import NEUTRAL, PALETTES, contrast
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 OFFICIAL_NAMES_FILE = SHARED / "data" / "ptc" / "propaganda-techniques-names-semeval2020task11.txt"
@@ -447,3 +449,45 @@ def test_colours_stay_apart_with_colour_vision_deficiency(vision: str) -> None:
         distance = _distance(a.color, b.color, vision)
         floor = 7.0 if a.name in COMMON and b.name in COMMON else 2.5
         assert distance >= floor, f"{vision}: {a.id} and {b.id} only dE2000 {distance:.1f} apart"
+
+
+# --- the palette in both page themes and on 16-colour terminals ---------------------------------
+
+DARK_CARD = "#1D2127"  # the report's dark-theme card, behind the article (report.css)
+
+
+def test_palette_contrast_helper_is_wcag() -> None:
+    for a, b in itertools.combinations(["#000000", "#FFFFFF", "#777777", "#EE8866"], 2):
+        assert techniques.contrast(a, b) == pytest.approx(_contrast(a, b))
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=lambda t: t.id)
+def test_highlight_text_is_readable_in_both_themes(technique: Technique, theme: str) -> None:
+    background = technique.color if theme == "light" else technique.dark
+    ink = techniques.ink_on(background)
+    assert _contrast(ink, background) >= 4.5, f"{technique.id} {theme}: {ink} on {background}"
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES, ids=lambda t: t.id)
+def test_dark_highlights_stand_out_from_the_dark_page(technique: Technique) -> None:
+    assert re.fullmatch(r"#[0-9A-F]{6}", technique.dark)
+    assert _distance(technique.dark, DARK_CARD) >= 15.0
+
+
+def test_dark_highlights_are_pairwise_distinct() -> None:
+    for a, b in itertools.combinations(TECHNIQUES, 2):
+        distance = _distance(a.dark, b.dark)
+        assert distance >= 6.0, f"{a.id} {a.dark} and {b.id} {b.dark}: dE2000 {distance:.1f}"
+
+
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+def test_sixteen_colour_fallback_reads_in_common_terminal_themes(palette: str) -> None:
+    colours = PALETTES[palette]
+    for technique in TECHNIQUES:
+        background = ANSI_COLOR_NAMES[technique.ansi]
+        ink = ANSI_COLOR_NAMES[techniques.ANSI_INK[technique.ansi]]
+        # never black, white or grey: one of those is the terminal's own background
+        assert background not in NEUTRAL, f"{technique.id}: {technique.ansi}"
+        ratio = contrast(colours[ink], colours[background])
+        assert ratio >= 4.5, f"{palette}: {technique.id} {ratio:.2f}"

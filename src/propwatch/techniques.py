@@ -4,14 +4,24 @@
 `TECHNIQUES` holds one `Technique` per label, in the same order. Look a technique up with
 `by_name` (exact PTC label), `by_id` (stable slug) or `lookup` (either, case-insensitive).
 
-Colours come from Paul Tol's qualitative colour schemes for colour-blind readers
-(https://personal.sron.nl/~pault/, "light" and "pale" schemes): the nine "light" colours plus
-the five non-grey "pale" colours, exactly 14. Both schemes are meant as backgrounds behind dark
-text; every colour has WCAG contrast >= 7 against #111111. The eight classes with the most
-training spans get the more saturated "light" colours, chosen so that the pairs that are hardest
-to tell apart under simulated colour-vision deficiency fall on rarely seen classes. With 14
-colours no palette is fully separable for every reader, so a colour must never be the only cue:
-show the technique's name too.
+The palette: the one set of highlight colours that the terminal, the HTML report and the web
+page use. Each technique has three backgrounds, and every highlight sets its text colour too
+(`ink_on`: #111111 or #F2F2F2, whichever contrasts more), so it reads the same on a light or a
+dark page or terminal:
+
+- `color`, for light pages and true- or 256-colour terminals: Paul Tol's qualitative schemes for
+  colour-blind readers (https://personal.sron.nl/~pault/, "light" and "pale"): the nine "light"
+  colours plus the five "pale" ones, exactly 14, all with contrast >= 7 against #111111. The eight
+  classes with the most training spans get the more saturated "light" colours, chosen so that the
+  pairs hardest to tell apart under simulated colour-vision deficiency fall on rare classes.
+- `dark`, for dark pages: the same hue, darkened until #F2F2F2 text has contrast >= 6.
+- `ansi`, for 16-colour terminals, where each terminal theme chooses its own shades: one of the
+  six backgrounds whose text (`ANSI_INK`) keeps contrast >= 4.5 in the xterm, VGA, Windows
+  Campbell and GNOME Tango palettes. Greys, black and white are never used: one of them is always
+  the terminal's own background.
+
+With 14 colours no palette is fully separable for every reader, so a colour must never be the
+only cue: show the technique's name too.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from dataclasses import dataclass
 from propwatch.errors import PropwatchError
 
 __all__ = [
+    "ANSI_INK",
     "SEMEVAL2023_NAMES",
     "TECHNIQUES",
     "TECHNIQUE_NAMES",
@@ -30,6 +41,8 @@ __all__ = [
     "UnknownTechniqueError",
     "by_id",
     "by_name",
+    "contrast",
+    "ink_on",
     "lookup",
 ]
 
@@ -97,7 +110,11 @@ class Technique:
     semeval2023: tuple[str, ...]
     """The SemEval-2023 Task 3 techniques this class corresponds to."""
     color: str
-    """Background colour for highlighting spans, ``#RRGGBB``."""
+    """Highlight background on light pages and colour terminals, ``#RRGGBB``."""
+    dark: str
+    """Highlight background on dark pages, ``#RRGGBB``."""
+    ansi: str
+    """Highlight background on 16-colour terminals: a key of `ANSI_INK`."""
 
 
 TECHNIQUES: tuple[Technique, ...] = (
@@ -117,6 +134,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         semeval2023=("Appeal_to_Authority",),
         color="#CCEEFF",  # Tol pale cyan
+        dark="#0B0B50",
+        ansi="bright_cyan",
     ),
     Technique(
         name="Appeal_to_fear-prejudice",
@@ -133,6 +152,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         semeval2023=("Appeal_to_Fear-Prejudice",),
         color="#EE8866",  # Tol light orange
+        dark="#953F23",
+        ansi="red",
     ),
     Technique(
         name="Bandwagon,Reductio_ad_hitlerum",
@@ -149,6 +170,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         semeval2023=("Appeal_to_Popularity", "Guilt_by_Association"),
         color="#FFCCCC",  # Tol pale red
+        dark="#A92828",
+        ansi="red",
     ),
     Technique(
         name="Black-and-White_Fallacy",
@@ -162,6 +185,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Either we close the border tomorrow or we give up on having a country at all.",
         semeval2023=("False_Dilemma-No_Choice",),
         color="#EEEEBB",  # Tol pale yellow
+        dark="#423D24",
+        ansi="bright_yellow",
     ),
     Technique(
         name="Causal_Oversimplification",
@@ -175,6 +200,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Rents doubled for one reason only: the new mayor took office in March.",
         semeval2023=("Causal_Oversimplification",),
         color="#BBCC33",  # Tol light pear
+        dark="#465F14",
+        ansi="bright_green",
     ),
     Technique(
         name="Doubt",
@@ -188,6 +215,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Can we really trust a health agency that keeps changing its advice every month?",
         semeval2023=("Doubt",),
         color="#FFAABB",  # Tol light pink
+        dark="#A92842",
+        ansi="magenta",
     ),
     Technique(
         name="Exaggeration,Minimisation",
@@ -201,6 +230,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="The minister called the flooding of 300 homes a bit of water in a few basements.",
         semeval2023=("Exaggeration-Minimisation",),
         color="#99DDFF",  # Tol light cyan
+        dark="#1E5F80",
+        ansi="bright_cyan",
     ),
     Technique(
         name="Flag-Waving",
@@ -214,6 +245,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Any true patriot will back this budget: our nation's honour depends on it.",
         semeval2023=("Flag_Waving",),
         color="#44BB99",  # Tol light mint
+        dark="#256553",
+        ansi="bright_green",
     ),
     Technique(
         name="Loaded_Language",
@@ -227,6 +260,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="The council's reckless scheme will bulldoze the beating heart of our old town.",
         semeval2023=("Loaded_Language",),
         color="#EEDD88",  # Tol light yellow
+        dark="#675A18",
+        ansi="bright_yellow",
     ),
     Technique(
         name="Name_Calling,Labeling",
@@ -240,6 +275,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Senator Doe, darling of the coffee-shop radicals, voted against the bill again.",
         semeval2023=("Name_Calling-Labeling",),
         color="#77AADD",  # Tol light blue
+        dark="#255C93",
+        ansi="blue",
     ),
     Technique(
         name="Repetition",
@@ -256,6 +293,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         semeval2023=("Repetition",),
         color="#AAAA00",  # Tol light olive
+        dark="#492512",
+        ansi="bright_yellow",
     ),
     Technique(
         name="Slogans",
@@ -269,6 +308,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Clean streets, safe streets: vote yes on Measure 4!",
         semeval2023=("Slogans",),
         color="#DDDDDD",  # Tol pale grey
+        dark="#595959",
+        ansi="magenta",
     ),
     Technique(
         name="Thought-terminating_Cliches",
@@ -282,6 +323,8 @@ TECHNIQUES: tuple[Technique, ...] = (
         example="Some will question the decision, but rules are rules and that is the end of it.",
         semeval2023=("Conversation_Killer",),
         color="#CCDDAA",  # Tol pale green
+        dark="#425634",
+        ansi="bright_green",
     ),
     Technique(
         name="Whataboutism,Straw_Men,Red_Herring",
@@ -299,8 +342,40 @@ TECHNIQUES: tuple[Technique, ...] = (
         ),
         semeval2023=("Whataboutism", "Straw_Man", "Red_Herring"),
         color="#BBCCEE",  # Tol pale blue
+        dark="#5A4FA0",
+        ansi="blue",
     ),
 )
+
+
+# The text colour on each 16-colour background (Rich colour names)
+ANSI_INK: dict[str, str] = {
+    "red": "bright_white",
+    "blue": "bright_white",
+    "magenta": "bright_white",
+    "bright_green": "black",
+    "bright_yellow": "black",
+    "bright_cyan": "black",
+}
+DARK_INK, LIGHT_INK = "#111111", "#F2F2F2"
+
+
+def luminance(color: str) -> float:
+    """WCAG 2 relative luminance of ``#RRGGBB``."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two ``#RRGGBB`` colours, 1 to 21."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink_on(background: str) -> str:
+    """The text colour for a highlight on `background`: the darker or the lighter ink."""
+    return max((DARK_INK, LIGHT_INK), key=lambda ink: contrast(ink, background))
 
 
 class UnknownTechniqueError(PropwatchError, LookupError):

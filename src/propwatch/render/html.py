@@ -28,7 +28,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from propwatch.article import per_1000_words
-from propwatch.techniques import TECHNIQUES, Technique, by_id
+from propwatch.techniques import TECHNIQUES, Technique, by_id, ink_on
 from propwatch.version import __version__
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from propwatch.analysis import Analysis, SpanResult
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "technique_css"]
 
 # Short words for the in-text labels; the full display name is in the panel and the legend.
 SHORT_LABELS = {
@@ -94,7 +94,7 @@ def render_html(analysis: Analysis) -> str:
         f"<meta name='generator' content='propwatch {_e(__version__)}'>"
         "<link rel='icon' href='data:,'>"
         f"<title>{_e(title)} — propwatch report</title>"
-        f"<style>{CSS}{_technique_css()}</style></head>"
+        f"<style>{CSS}{technique_css()}</style></head>"
         f"<body><a class='skip' href='#article'>Skip to the article</a>{body}</body></html>\n"
     )
 
@@ -136,8 +136,15 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def _technique_css() -> str:
-    return "".join(f".t-{t.id}{{background-color:{t.color}}}" for t in TECHNIQUES)
+def technique_css() -> str:
+    """The palette as CSS: each technique's background and ink, and their dark-theme forms."""
+    light = "".join(
+        f".t-{t.id}{{background-color:{t.color};color:{ink_on(t.color)}}}" for t in TECHNIQUES
+    )
+    dark = "".join(
+        f".t-{t.id}{{background-color:{t.dark};color:{ink_on(t.dark)}}}" for t in TECHNIQUES
+    )
+    return f"{light}@media (prefers-color-scheme:dark){{{dark}}}"
 
 
 # --- header and summary ------------------------------------------------------------------------
@@ -534,9 +541,9 @@ def _legend(analysis: Analysis) -> str:
         "<section class='legend' aria-labelledby='h-legend'>"
         f"<h2 id='h-legend'>Legend: the {len(TECHNIQUES)} techniques</h2>"
         "<p class='note'>A highlight takes the colour of its most confident technique; "
-        "<span class='hl multi demo t-loaded_language'>a dark underline</span> means several "
-        "techniques overlap there, and <span class='rep demo'>a dotted underline</span> marks "
-        "reported speech.</p>"
+        "<span class='hl multi demo t-loaded_language'>an underline inside a highlight</span> "
+        "means several techniques overlap there, and "
+        "<span class='rep demo'>a dotted underline</span> marks reported speech.</p>"
         f"{f'<dl>{found}</dl>' if found else ''}{more}</section>"
     )
 

@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+from rich.color import Color, ColorSystem
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from propwatch.analysis import Analysis, SpanResult
-from propwatch.techniques import by_id
+from propwatch.techniques import ANSI_INK, by_id, ink_on
 
 TOP_SENTENCES = 5
+SIXTEEN_COLOURS = frozenset({"standard", "windows"})  # Console.color_system names
 
 
-def highlighted_text(analysis: Analysis) -> Text:
+def technique_style(technique_id: str, color_system: str | None) -> str:
+    """The palette's highlight for a technique: background and text colour, both set, so that
+    it reads on light and dark terminals. 16-colour terminals get the technique's `ansi`
+    fallback; 256-colour ones its colour rounded to their palette, with the ink chosen for
+    that. (Each system gets its own style string: Rich caches a style's codes for the colour
+    system it first renders in.)"""
+    technique = by_id(technique_id)
+    if color_system in SIXTEEN_COLOURS:
+        return f"{ANSI_INK[technique.ansi]} on {technique.ansi}"
+    if color_system == "256":
+        background = Color.parse(technique.color).downgrade(ColorSystem.EIGHT_BIT)
+        ink = Color.parse(ink_on(background.get_truecolor().hex)).downgrade(ColorSystem.EIGHT_BIT)
+        return f"color({ink.number}) on color({background.number})"
+    return f"{ink_on(technique.color)} on {technique.color}"
+
+
+def highlighted_text(analysis: Analysis, color_system: str | None = "truecolor") -> Text:
     """The article with every span in its technique's colour, and a tag after it with its
     technique and confidence."""
     text = Text(analysis.text)
     tags: dict[int, list[str]] = {}
     for span in analysis.spans:
-        text.stylize(f"#111111 on {by_id(span.technique_id).color}", span.start, span.end)
+        text.stylize(technique_style(span.technique_id, color_system), span.start, span.end)
         tags.setdefault(span.end, []).append(f"{span.technique_id} {span.confidence:.2f}")
     ends = sorted(tags)
     tagged = Text()
@@ -68,7 +86,7 @@ def _note(number: int, span: SpanResult) -> str:
     return f"\n   {_number(number)} {name}, confidence {span.confidence:.2f}: “{fragment}”"
 
 
-def legend(analysis: Analysis) -> Table:
+def legend(analysis: Analysis, color_system: str | None = "truecolor") -> Table:
     table = Table(title="Techniques found", title_justify="left")
     table.add_column("technique")
     table.add_column("spans", justify="right")
@@ -77,7 +95,8 @@ def legend(analysis: Analysis) -> Table:
     for technique_id, count in counts:
         if count:
             technique = by_id(technique_id)
-            name = Text(f" {technique.display_name} ", style=f"#111111 on {technique.color}")
+            style = technique_style(technique_id, color_system)
+            name = Text(f" {technique.display_name} ", style=style)
             table.add_row(name, str(count), technique.definition)
     return table
 
@@ -115,7 +134,7 @@ def render(analysis: Analysis, console: Console) -> None:
     if console.color_system is None:  # piped, NO_COLOR or a dumb terminal
         console.print(marked_text(analysis), markup=False, highlight=False)
     else:
-        console.print(highlighted_text(analysis))
+        console.print(highlighted_text(analysis, console.color_system))
     console.print()
     console.print(
         Group(
@@ -125,7 +144,7 @@ def render(analysis: Analysis, console: Console) -> None:
                 f"confidence {analysis.min_confidence:.2f} and up; model {analysis.model}",
                 style="bold",
             ),
-            legend(analysis),
+            legend(analysis, console.color_system),
             sections_and_voices(analysis),
             top_sentences(analysis),
         )

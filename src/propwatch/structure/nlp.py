@@ -17,13 +17,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from propwatch.errors import ModelMissing
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from thinc.types import Ints2d
 
     from propwatch.article import Article
 
@@ -151,6 +152,17 @@ def _cut(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _preset_sentences(doc: Doc, offset: int, starts: set[int]) -> None:
-    """Make spaCy's sentences the article's: a sentence starts exactly where one of them starts."""
-    for token in doc[1:]:
-        token.is_sent_start = offset + token.idx in starts and not token.is_space
+    """Make spaCy's sentences the article's: a sentence starts exactly where one of them starts.
+
+    Set as one array: `token.is_sent_start = ...` checks the doc's annotations on every call,
+    which cost about 0.03 s per article (9% of a batch worker's time) for the same result.
+    """
+    import numpy as np
+
+    cells = doc.to_array(["IDX", "IS_SPACE", "SENT_START"]).astype(np.int64)
+    known = np.fromiter(starts, np.int64, len(starts))
+    opens = np.isin(cells[:, 0] + offset, known) & (cells[:, 1] == 0)
+    values = np.where(opens, 1, -1)  # what the setter stores for True and False
+    values[0] = cells[0, 2]  # the first token stays as it is
+    # spaCy's arrays are uint64; -1 wraps to its maximum and back to -1 in the token
+    doc.from_array(["SENT_START"], cast("Ints2d", values.view(np.uint64).reshape(-1, 1)))

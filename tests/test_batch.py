@@ -364,3 +364,31 @@ def test_the_commands_name_the_stores_own_defaults():
         database.DEFAULT_URL,
         database.URL_VARIABLE,
     )
+
+
+# --- the progress bar ---------------------------------------------------------------------------
+
+
+def test_the_progress_bar_keeps_to_one_line_at_80_columns_with_the_time_left():
+    from io import StringIO
+
+    from rich.console import Console
+
+    from propwatch.batch.runner import RunReport
+    from propwatch.cli.batch import _progress
+
+    report = RunReport(stored=1234, failed=2, analysed=1236)
+    report.first_result = time.perf_counter() - 123.5  # 1,235 more results in 123.5 s: 10/s
+    progress = _progress()
+    task = progress.add_task("Analysing", total=10_000, report=report, failed="2 failed")
+    progress.update(task, completed=1236)
+    console = Console(width=80, record=True, file=StringIO())
+    console.print(progress.get_renderable())
+    shown = console.export_text().rstrip("\n")
+    assert "\n" not in shown, shown
+    assert "1236/10000" in shown and "10.0/s ETA 14:36" in shown and "2 failed" in shown
+
+
+def test_the_workers_option_shows_its_default():
+    result = CliRunner().invoke(app, ["batch", "--help"], env={"COLUMNS": "200"})
+    assert f"default: all cores, {os.cpu_count()} here" in result.stdout

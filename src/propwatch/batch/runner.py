@@ -165,6 +165,7 @@ class RunReport:
     analysed: int = 0  # results the engine returned, stored or failed
     failures: list[tuple[str, str]] = field(default_factory=list)  # the first few, for the user
     started: float = field(default_factory=time.perf_counter)
+    first_result: float | None = None  # when the engine returned its first result
     store_seconds: float = 0.0  # time the main process spent writing to the store
 
     @property
@@ -174,6 +175,13 @@ class RunReport:
     @property
     def seconds(self) -> float:
         return time.perf_counter() - self.started
+
+    @property
+    def rate(self) -> float | None:
+        """Results per second since the first one (the workers' start-up left out), once known."""
+        if self.first_result is None or self.analysed < 2:
+            return None
+        return (self.analysed - 1) / max(time.perf_counter() - self.first_result, 1e-9)
 
     def fail(self, location: str, reason: str) -> None:
         self.failed += 1
@@ -231,6 +239,8 @@ def run_batch(
 def _store_outcome(store: Store, report: RunReport, record: Record, outcome: Outcome) -> None:
     meta = record.meta
     report.analysed += 1
+    if report.first_result is None:
+        report.first_result = time.perf_counter()
     if isinstance(outcome, Failed):
         _fail(store, report, meta.location, meta.record_id, outcome.reason, meta.content_hash)
         return

@@ -14,7 +14,6 @@ from rich.progress import (
     ProgressColumn,
     Task,
     TextColumn,
-    TimeElapsedColumn,
 )
 from rich.text import Text
 
@@ -26,26 +25,33 @@ if TYPE_CHECKING:
 
 
 class RateColumn(ProgressColumn):
-    """Articles analysed per second and the time left at that rate (skipped ones are instant)."""
+    """Articles analysed per second since the first result (model loading left out) and the
+    time left at that rate; skipped records are instant and count as done."""
 
     def render(self, task: Task) -> Text:
         report: RunReport | None = task.fields.get("report")
-        if report is None or not report.analysed:
+        rate = report.rate if report is not None else None
+        if not rate:
             return Text("starting workers…", style="progress.remaining")
-        rate = report.analysed / report.seconds
-        left = (task.total or 0) - task.completed
-        eta = f"{int(left / rate // 60)}:{int(left / rate % 60):02d}" if rate else "?"
-        return Text(f"{rate:.2f} articles/s  ETA {eta}", style="progress.remaining")
+        left = int(((task.total or 0) - task.completed) / rate)
+        return Text(f"{rate:.1f}/s ETA {_clock(left)}", style="progress.remaining")
+
+
+def _clock(seconds: int) -> str:
+    """1:05 or 2:01:05."""
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
 
 
 def _progress() -> Progress:
+    # One line at 80 columns: "Analysing ━━━━━━━━━━━━━━━━━━━━ 1,234/10,000 4.2/s ETA 35:12 2 failed"
     return Progress(
         TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=20),
         MofNCompleteColumn(),
         RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("[dim]{task.fields[counts]}"),
+        TextColumn("[red]{task.fields[failed]}"),
         console=errors,
         transient=True,
     )
@@ -91,7 +97,7 @@ def batch(
             "--workers",
             "-w",
             min=1,
-            help="Worker processes (default: all cores).",
+            help=f"Worker processes (default: all cores, {os.cpu_count() or 1} here).",
             show_default=False,
         ),
     ] = None,
@@ -120,12 +126,11 @@ def batch(
         runner = _engine(engine, workers, model, ray_address, min_confidence)
         try:
             with _progress() as progress:
-                task = progress.add_task("Analysing", total=total, report=None, counts="")
+                task = progress.add_task("Analysing", total=total, report=None, failed="")
 
                 def show(report: RunReport) -> None:
-                    progress.update(
-                        task, completed=report.done, report=report, counts=_counts(report)
-                    )
+                    failed = f"{report.failed:,} failed" if report.failed else ""
+                    progress.update(task, completed=report.done, report=report, failed=failed)
 
                 run_batch(
                     inputs, store, runner, name, outlet=outlet, report=report, on_progress=show

@@ -32,6 +32,7 @@ from propwatch.techniques import TECHNIQUES
 from propwatch.web import saved
 from propwatch.web.api import MAX_JSON_BYTES, MAX_UPLOAD_BYTES
 from propwatch.web.app import create_app
+from propwatch.web.held import Held
 from propwatch.web.pool import WorkerDied
 from propwatch.web.settings import Settings
 from test_ingest import NEWS_PAGE
@@ -495,6 +496,21 @@ def test_report_page_escapes_the_article(client: TestClient):
     assert html.count("<script") == 2  # the report's data block and its own script
 
 
+def test_a_kept_analysis_can_be_deleted_from_its_page(client: TestClient):
+    kept = client.post("/v1/analyze", json={"text": ARTICLE + "\nFrom the page.", "save": True})
+    key = kept.headers["analysis-id"]
+    assert f'href="/a/{key}/delete"' in client.get(f"/a/{key}").text
+    asked = client.get(f"/a/{key}/delete")
+    assert asked.status_code == 200 and f"action='/a/{key}/delete'" in asked.text
+    assert "form-action 'self'" in asked.headers["content-security-policy"]
+    other_site = client.post(f"/a/{key}/delete", headers={"Sec-Fetch-Site": "cross-site"})
+    assert other_site.status_code == 403 and client.get(f"/a/{key}").status_code == 200
+    done = client.post(f"/a/{key}/delete", headers={"Sec-Fetch-Site": "same-origin"})
+    assert done.status_code == 200 and "gone from this server" in done.text
+    assert client.get(f"/a/{key}").status_code == 404
+    assert client.post(f"/a/{key}/delete").status_code == 404
+
+
 def test_a_missing_permalink_is_a_404_page(client: TestClient):
     response = client.get("/a/AAAAAAAAAAAAAAAAAAAA")
     assert response.status_code == 404 and "No analysis at this link" in response.text
@@ -546,3 +562,14 @@ def test_min_confidence_out_of_range_is_refused(client: TestClient):
     response = client.post("/v1/analyze", json={"text": ARTICLE, "min_confidence": 1.5})
     assert error_of(response)[0] == 422
     assert "min_confidence" in response.json()["message"]
+
+
+def test_reports_not_kept_are_held_briefly_and_few_at_a_time():
+    now = [0.0]
+    held = Held(size=2, ttl=60.0, clock=lambda: now[0])
+    first, second, third = (held.put(hand_analysis()) for _ in range(3))
+    assert held.pop(first) is None  # the oldest went when the third came
+    now[0] = 61.0
+    assert held.pop(second) is None and held.pop(third) is None  # a minute at most
+    ticket = held.put(hand_analysis())
+    assert held.pop(ticket) is not None and held.pop(ticket) is None  # once

@@ -50,11 +50,6 @@ class Held:
             item = self._items.pop(ticket, None)
         return item[1] if item else None
 
-    def __len__(self) -> int:
-        with self._lock:
-            self._expire()
-            return len(self._items)
-
     def _expire(self) -> None:
         now = self.clock()
         while self._items and next(iter(self._items.values()))[0] <= now:

@@ -150,6 +150,36 @@ async def stored_report(
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
 
 
+@router.get("/a/{key}/delete", response_class=HTMLResponse)
+async def confirm_delete(key: str) -> HTMLResponse:
+    """A page that asks before deleting (the report's own policy allows no form)."""
+    return HTMLResponse(
+        page("Delete this analysis?", DELETE_FORM.format(key=_e(key))),
+        headers={"Content-Security-Policy": INDEX_CSP},
+    )
+
+
+@router.post("/a/{key}/delete", response_class=HTMLResponse)
+async def delete(key: str, request: Request, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+    # Only from this server's own page: another site's form must not delete (the browser says).
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        body = "<p class='lead'>Delete from this server's own page.</p>"
+        return HTMLResponse(
+            page("Not deleted", body),
+            status_code=403,
+            headers={"Content-Security-Policy": INDEX_CSP},
+        )
+    if not await run_in_threadpool(saved.delete, web.store, key):
+        return HTMLResponse(
+            missing_page(key), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
+        )
+    body = (
+        "<p class='lead'>The article and its analysis are gone from this server; the link no "
+        "longer opens.</p><p><a href='/'>Start a new analysis</a></p>"
+    )
+    return HTMLResponse(page("Deleted", body), headers={"Content-Security-Policy": INDEX_CSP})
+
+
 @router.get("/r/{ticket}", response_class=HTMLResponse)
 async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     analysis = web.held.pop(ticket)
@@ -164,28 +194,38 @@ async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTM
     return HTMLResponse(page, headers=headers)
 
 
-def gone_page() -> str:
+DELETE_FORM = (
+    "<p class='lead'>This deletes the article and its analysis from this server for everyone: "
+    "the permalink stops working.</p><form method='post' action='/a/{key}/delete'>"
+    "<button type='submit' class='primary'>Delete</button> <a href='/a/{key}'>Keep it</a></form>"
+)
+
+
+def page(title: str, body: str) -> str:
+    """A small page in the start page's style."""
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>Report not kept — propwatch</title>"
+        f"<title>{_e(title)} — propwatch</title>"
         "<link rel='stylesheet' href='/static/app.css'></head><body><main class='hero'>"
-        "<h1>This report was not kept</h1>"
+        f"<h1>{_e(title)}</h1>{body}</main></body></html>"
+    )
+
+
+def gone_page() -> str:
+    return page(
+        "This report was not kept",
         "<p class='lead'>A report that you did not ask to keep opens once and is then "
         "forgotten: nothing of it is stored on this server. Analyse the article again, and tick "
         "<q>Keep a shareable link</q> for a link that lasts.</p>"
-        "<p><a href='/'>Start a new analysis</a></p></main></body></html>"
+        "<p><a href='/'>Start a new analysis</a></p>",
     )
 
 
 def missing_page(key: str) -> str:
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        "<title>No such analysis — propwatch</title>"
-        "<link rel='stylesheet' href='/static/app.css'></head><body><main class='hero'>"
-        "<h1>No analysis at this link</h1>"
+    return page(
+        "No analysis at this link",
         f"<p class='lead'>Nothing is stored under <code>{_e(key[:40])}</code> on this server. "
-        "The link may be mistyped, or the analysis was made on another server.</p>"
-        "<p><a href='/'>Start a new analysis</a></p></main></body></html>"
+        "The link may be mistyped, the analysis deleted, or made on another server.</p>"
+        "<p><a href='/'>Start a new analysis</a></p>",
     )

@@ -54,7 +54,7 @@ def test_example_article_analysis_is_json_serialisable():
     analysis = analyze(text)
     assert_span_contract(text, analysis.spans)
     data = json.loads(analysis.to_json())
-    assert data["schema_version"] == "1.2"
+    assert data["schema_version"] == "1.3"
     assert data["title"] == "Russian Ministry of Defense: US actions amount to war crime"
     assert len(data["sentences"]) == len(analysis.sentences) > 10
     assert sum(data["summary"]["by_technique"].values()) == len(data["spans"])
@@ -70,6 +70,22 @@ def test_every_span_shows_annotated_fragments_of_its_own_technique():
         own = set(evidence.texts[evidence.techniques == TECHNIQUE_NAMES.index(span.technique)])
         assert 1 <= len(span.examples) <= 3 and set(span.examples) <= own
         assert span.text.casefold() not in {e.casefold() for e in span.examples}
+
+
+@pytest.mark.skipif(not EXAMPLE.is_file(), reason="../shared/examples is not beside the repo")
+def test_every_span_names_the_words_that_weighed_most():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    analysis = analyze(text)
+    for span in analysis.spans:
+        assert 1 <= len(span.key_words) <= 3, span.text
+        assert list(span.key_words) == sorted(span.key_words, key=lambda w: w.start)
+        for word in span.key_words:
+            assert span.start <= word.start < word.end <= span.end
+            assert text[word.start : word.end] == word.text and word.text.isalnum()
+    phrase = next(s for s in analysis.spans if s.text.startswith("patchy alliance"))
+    assert "patchy" in {w.text for w in phrase.key_words}
+    data = json.loads(analysis.to_json())
+    assert data["spans"][0]["key_words"][0].keys() == {"start", "end", "text"}
 
 
 @pytest.mark.parametrize(

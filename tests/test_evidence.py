@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from propwatch.analysis import runner_up
-from propwatch.model.evidence import Evidence, project
+from propwatch.model.evidence import Evidence, key_words, project
 from propwatch.techniques import TECHNIQUE_NAMES
 
 
@@ -51,3 +51,20 @@ def test_a_runner_up_is_named_only_when_close():
     assert runner_up("Loaded_Language", tuple(probabilities)) == "name_calling"
     probabilities[TECHNIQUE_NAMES.index("Name_Calling,Labeling")] = 0.2
     assert runner_up("Loaded_Language", tuple(probabilities)) is None
+
+
+def test_the_words_that_weighed_most_are_whole_content_words_in_text_order():
+    text = "the treacherous warlords of the regime"
+    # word pieces: the / treacher ##ous / war ##lord (the decoded span ends before "s") / of ...
+    pieces = np.asarray([(0, 3), (4, 12), (12, 15), (16, 19), (19, 23), (25, 27), (28, 31)])
+    weights = np.asarray([0.99, 0.4, 0.8, 0.3, 0.7, 0.95, 0.9])
+    words = key_words(text, pieces, weights, (0, len(text)))
+    # "the" and "of" weigh most but are function words; "regime" has no piece in the span
+    assert [text[a:b] for a, b in words] == ["treacherous", "warlords"]
+
+
+def test_at_most_three_words_weigh_most():
+    text = "vile evil cruel wicked base"
+    pieces = np.asarray([(0, 4), (5, 9), (10, 15), (16, 22), (23, 27)])
+    words = key_words(text, pieces, np.asarray([0.1, 0.5, 0.2, 0.9, 0.8]), (0, len(text)))
+    assert [text[a:b] for a, b in words] == ["evil", "wicked", "base"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from conftest import ARTIFACTS
-from propwatch.analysis import Analysis
+from propwatch.analysis import Analysis, KeyWord
 from propwatch.render.html import render_html
 from test_render import EXAMPLE, hand_analysis, hostile_analysis
 
@@ -223,5 +223,80 @@ def test_on_a_phone_the_article_comes_right_after_the_key_figures(browser: Brows
         report.page.evaluate(top_of, selector) for selector in ("#article", ".stats", ".who")
     )
     assert stats < article < 800 < voices  # the voices and sources panels follow the article
+    report.assert_clean()
+    report.page.close()
+
+
+PAGE_BOXES = """el => Array.from(el.getClientRects()).map(r => (
+    {left: r.left + scrollX, top: r.top + scrollY, right: r.right + scrollX,
+     bottom: r.bottom + scrollY}))"""
+
+
+def overlaps(a: dict[str, float], b: dict[str, float]) -> bool:
+    across = a["left"] < b["right"] and b["left"] < a["right"]
+    return across and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def panel_box(page: Page) -> dict[str, float]:
+    (box,) = page.locator("#pw-panel").evaluate(PAGE_BOXES)
+    return box
+
+
+@pytest.mark.parametrize(
+    ("width", "where"),  # above the line; beside the article when the line is at the top
+    [(1280, "center"), (820, "center"), (1280, "start")],
+)
+def test_the_popup_never_covers_the_highlight_or_the_next_one(
+    browser: Browser, tmp_path: Path, width: int, where: str
+):
+    report = Report(browser, write(tmp_path, hand_analysis(), "popup.html"), width=width)
+    page = report.page
+    marks = page.locator("mark.hl")
+    assert marks.count() > 3
+    for i in range(marks.count() - 1):
+        mark, following = marks.nth(i), marks.nth(i + 1)
+        mark.evaluate(f"m => m.scrollIntoView({{block: '{where}'}})")
+        mark.focus()
+        page.keyboard.press("Enter")
+        assert page.locator("#pw-panel").is_visible()
+        panel = panel_box(page)
+        for box in mark.evaluate(PAGE_BOXES) + following.evaluate(PAGE_BOXES):
+            assert not overlaps(panel, box), f"pop-up of mark {i} covers {box}"
+        page.keyboard.press("Escape")
+    report.assert_clean()
+    report.page.close()
+
+
+def test_on_a_phone_the_sheet_leaves_the_highlight_in_view(browser: Browser, tmp_path: Path):
+    report = Report(browser, write(tmp_path, hand_analysis(), "phone.html"), width=390)
+    page = report.page
+    mark = page.locator("mark.hl").last
+    mark.evaluate("m => m.scrollIntoView({block: 'end'})")  # where the sheet will open
+    mark.focus()
+    page.keyboard.press("Enter")
+    panel = panel_box(page)
+    assert all(not overlaps(panel, box) for box in mark.evaluate(PAGE_BOXES))
+    report.assert_clean()
+    report.page.close()
+
+
+def test_the_popup_puts_the_words_that_weighed_most_in_bold(browser: Browser, tmp_path: Path):
+    analysis = hand_analysis()
+    spans = list(analysis.spans)
+    i = next(i for i, s in enumerate(spans) if s.text.startswith("Either we stop"))
+    words = [
+        KeyWord(spans[i].start + at, spans[i].start + at + len(word), word)
+        for word in ("stop", "forever")
+        for at in [spans[i].text.index(word)]
+    ]
+    spans[i] = replace(spans[i], key_words=tuple(words))
+    report = Report(browser, write(tmp_path, replace(analysis, spans=tuple(spans)), "kw.html"))
+    page = report.page
+    page.locator("mark.hl[data-techniques~='black_and_white_fallacy']").first.click()
+    panel = page.locator("#pw-panel")
+    assert panel.locator("strong.kw").all_inner_texts() == ["stop", "forever"]
+    assert "the words that weighed most for Black-and-white fallacy" in panel.inner_text()
+    quote = panel.locator(".quote").first.inner_text()
+    assert quote == f"\u201c{spans[i].text}\u201d"  # the bold words stay in their place
     report.assert_clean()
     report.page.close()

@@ -19,7 +19,16 @@ from propwatch.structure import Structure, voice_of
 from propwatch.structure.types import Attribution, Section
 from propwatch.techniques import TECHNIQUE_NAMES, by_name
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
+
+
+@dataclass(frozen=True)
+class KeyWord:
+    """A word of a span that weighed most for its technique (see model/evidence.py)."""
+
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,7 @@ class SpanResult:
     source: str | None  # who the reported words are attributed to
     runner_up: str | None = None  # id of the next likeliest technique, when nearly as likely
     examples: tuple[str, ...] = ()  # training fragments annotated with this technique, most alike
+    key_words: tuple[KeyWord, ...] = ()  # the words that weighed most, in text order
 
 
 @dataclass(frozen=True)
@@ -129,6 +139,7 @@ def build_spans(
                 source=source,
                 runner_up=runner_up(s.technique, s.technique_probabilities),
                 examples=s.examples,
+                key_words=tuple(KeyWord(a, b, article.text[a:b]) for a, b in s.key_words),
             )
         )
     return tuple(spans)

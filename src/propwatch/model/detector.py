@@ -14,7 +14,7 @@ import numpy as np
 
 from propwatch.model.calibration import Calibration
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
-from propwatch.model.evidence import Evidence
+from propwatch.model.evidence import Evidence, key_words
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
@@ -59,6 +59,8 @@ class Candidate:
     techniques: np.ndarray  # (techniques,) P(technique | propaganda)
     propaganda: float  # P(the span is propaganda at all), from the head's "none" class
     hidden_mean: np.ndarray  # (H,) the encoder's mean over the span: what evidence is found by
+    pieces: np.ndarray  # (n, 2) character offsets of the span's word pieces
+    piece_probabilities: np.ndarray  # (n, 1 + techniques) the token head's, for those pieces
 
     @property
     def score(self) -> float:
@@ -73,6 +75,7 @@ class DetectedSpan:
     confidence: float  # P(the span overlaps a gold span of this technique), calibrated
     technique_probabilities: tuple[float, ...]
     examples: tuple[str, ...] = ()  # training fragments annotated with this technique, most alike
+    key_words: tuple[tuple[int, int], ...] = ()  # offsets of the words that weighed most
 
 
 @dataclass(frozen=True)
@@ -289,10 +292,16 @@ class Detector:
         techniques, propaganda = self.classify(
             pooled, recurring(tokens.index, [(s.start, s.end) for s in raw])
         )
-        means = [mean_rows(segment.hidden, s.first_token, s.last_token) for s in raw]
         return [
-            Candidate(span, probs, float(p), mean)
-            for span, probs, p, mean in zip(raw, techniques, propaganda, means, strict=True)
+            Candidate(
+                s,
+                probs,
+                float(p),
+                mean_rows(segment.hidden, s.first_token, s.last_token),
+                offsets[s.first_token : s.last_token + 1],
+                segment.probabilities[s.first_token : s.last_token + 1],
+            )
+            for s, probs, p in zip(raw, techniques, propaganda, strict=True)
         ]
 
     def _spans_in(
@@ -323,6 +332,7 @@ class Detector:
                 float(confidence),
                 as_tuple,
                 self._examples(candidate, int(k), text),
+                self._key_words(candidate, int(k), text),
             )
             for k, confidence in zip(chosen, confidences, strict=True)
             if confidence >= floor
@@ -333,6 +343,15 @@ class Detector:
             return ()
         fragment = text[candidate.raw.start : candidate.raw.end]
         return self.evidence.nearest(candidate.hidden_mean, technique, fragment)
+
+    def _key_words(
+        self, candidate: Candidate, technique: int, text: str
+    ) -> tuple[tuple[int, int], ...]:
+        probabilities = candidate.piece_probabilities
+        # A token head with a column per technique weighs by it, else by "any technique"
+        column = 1 + technique if probabilities.shape[1] > 1 + technique else 0
+        span = (candidate.raw.start, candidate.raw.end)
+        return key_words(text, candidate.pieces, probabilities[:, column], span)
 
     def _piece_range(
         self, tokens: TokenizedArticle, start: int, end: int

@@ -1,5 +1,9 @@
 """Evidence for a highlight: fragments that annotators marked with the same technique.
 
+The words that weighed most: within a span, the words whose word pieces the token head gave the
+highest probability of the span's technique (read off outputs the detector has already, so it
+costs no encoder pass).
+
 A model folder may hold `evidence.npz`: every gold span of its training data as a short vector
 (the mean of the encoder's hidden states over the span, centred and projected on its main
 components), its technique and its text. A detected span's nearest neighbours among the gold
@@ -9,13 +13,18 @@ such a fragment counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from propwatch.model.decode import APOSTROPHE, FUNCTION_WORD_ENDS
+
 EVIDENCE_FILE = "evidence.npz"
 NEIGHBOURS = 3
+KEY_WORDS = 3
+_WORD = re.compile(rf"\w+(?:['{APOSTROPHE}]\w+)*")  # a possessive's apostrophe is not in it
 
 
 @dataclass(frozen=True)
@@ -73,3 +82,22 @@ def project(hidden_means: np.ndarray, mean: np.ndarray, components: np.ndarray) 
     projected = (hidden_means - mean) @ components
     norms = np.linalg.norm(projected, axis=-1, keepdims=True)
     return np.asarray(projected / np.maximum(norms, 1e-9), dtype=np.float32)
+
+
+def key_words(
+    text: str, pieces: np.ndarray, weights: np.ndarray, span: tuple[int, int]
+) -> tuple[tuple[int, int], ...]:
+    """(start, end) of the `KEY_WORDS` words of `span` that weighed most, in text order.
+
+    `pieces` (n, 2) are the character offsets of the span's word pieces and `weights` (n,) the
+    token head's probability of the span's technique for each; a word weighs as its heaviest
+    piece. Function words ("the", "of") never count: the head's probabilities run smoothly over
+    a phrase, and they say nothing about why it was marked.
+    """
+    scored = []
+    for match in _WORD.finditer(text, *span):
+        overlapping = (pieces[:, 0] < match.end()) & (pieces[:, 1] > match.start())
+        if match[0].lower() not in FUNCTION_WORD_ENDS and overlapping.any():
+            scored.append((float(weights[overlapping].max()), match.start(), match.end()))
+    heaviest = sorted(scored, key=lambda word: -word[0])[:KEY_WORDS]
+    return tuple(sorted((start, end) for _, start, end in heaviest))

@@ -589,6 +589,8 @@ def _data(analysis: Analysis) -> dict[str, Any]:
                 "text": s.text,
                 "runner_up": s.runner_up,
                 "examples": list(s.examples),
+                # offsets within the span's text, for the pop-up's quote
+                "key_words": [[w.start - s.start, w.end - s.start] for w in s.key_words],
             }
             for s in analysis.spans
         ],

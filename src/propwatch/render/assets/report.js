@@ -67,7 +67,11 @@
     head.appendChild(el("span", "item-name", technique.name));
     head.appendChild(el("span", "conf", percent(span.confidence) + " confident"));
     box.appendChild(head);
-    box.appendChild(el("blockquote", "quote", "\u201c" + span.text + "\u201d"));
+    box.appendChild(quote(span));
+    if (weighed(span)) {
+      box.appendChild(el("p", "key-head", "In bold: the words that weighed most for " +
+        technique.name + "."));
+    }
     box.appendChild(el("p", "def", technique.definition));
     if (span.examples && span.examples.length) {
       box.appendChild(el("p", "ex-head", "Annotators marked these as " + technique.name +
@@ -92,6 +96,25 @@
     return box;
   }
 
+  // The key words pick out part of the span; a span of only those words needs no bold
+  function weighed(span) {
+    var words = span.text.split(/\s+/).filter(Boolean).length;
+    return span.key_words && span.key_words.length && span.key_words.length < words;
+  }
+
+  // The span's text with its key words in bold, built from text nodes (never innerHTML)
+  function quote(span) {
+    var box = el("blockquote", "quote"), at = 0;
+    box.appendChild(document.createTextNode("\u201c"));
+    (weighed(span) ? span.key_words : []).forEach(function (word) {
+      box.appendChild(document.createTextNode(span.text.slice(at, word[0])));
+      box.appendChild(el("strong", "kw", span.text.slice(word[0], word[1])));
+      at = word[1];
+    });
+    box.appendChild(document.createTextNode(span.text.slice(at) + "\u201d"));
+    return box;
+  }
+
   function fill(mark) {
     var ids = visibleIds(mark);
     panelTitle.textContent = ids.length > 1 ? ids.length + " techniques overlap here" :
@@ -101,20 +124,42 @@
     return ids;
   }
 
+  // Where the pop-up goes: never over the text after the highlight, which the reader is about
+  // to read. Above the highlight's first line (scrolling inside itself when taller than the room
+  // there); when the highlight is at the very top of the window, beside the article if the
+  // margin has room, else below its last line. On a phone it is a sheet at the bottom, and the
+  // page scrolls so that the highlight stays above it.
+  var GAP = 10, EDGE = 8, MIN_ROOM = 160;
   function place(mark) {
     var small = window.innerWidth < 720;
     panel.classList.toggle("sheet", small);
-    if (small) return;
-    var rect = mark.getClientRects()[0] || mark.getBoundingClientRect();
+    panel.style.maxHeight = "";
+    if (small) return keepAboveSheet(mark);
+    var rects = mark.getClientRects();
+    var first = rects[0] || mark.getBoundingClientRect();
+    var last = rects[rects.length - 1] || first;
     var width = panel.offsetWidth, height = panel.offsetHeight;
     var view = document.documentElement.clientWidth;
-    var left = Math.max(8, Math.min(rect.left, view - width - 8));
-    var top = rect.bottom + 8;
-    if (top + height > window.innerHeight - 8 && rect.top - height - 8 > 8) {
-      top = rect.top - height - 8;
+    var margin = article.getBoundingClientRect().right + GAP;
+    var above = first.top - GAP - EDGE;
+    var left = Math.max(EDGE, Math.min(first.left, view - width - EDGE)), top;
+    if (above >= Math.min(height, MIN_ROOM)) {
+      height = Math.min(height, above);
+      panel.style.maxHeight = height + "px";
+      top = first.top - GAP - height;
+    } else if (view - margin - EDGE >= width) {
+      left = margin;
+      top = Math.max(EDGE, Math.min(first.top, window.innerHeight - height - EDGE));
+    } else {
+      top = last.bottom + GAP;
     }
     panel.style.left = left + window.pageXOffset + "px";
     panel.style.top = top + window.pageYOffset + "px";
+  }
+
+  function keepAboveSheet(mark) {
+    var hidden = mark.getBoundingClientRect().bottom + GAP - panel.getBoundingClientRect().top;
+    if (hidden > 0) window.scrollBy(0, hidden);
   }
 
   function setActive(mark, on) {

@@ -20,7 +20,7 @@ from propwatch.store.intervals import (
     SEED,
     Estimate,
     bootstrap_rates,
-    estimates,
+    bootstrap_sums,
     percentiles,
     pooled,
 )
@@ -54,20 +54,26 @@ def _estimates(values: np.ndarray, samples: np.ndarray) -> dict[str, Estimate]:
 
 
 def rates_of(table: ArticleTable, rows: np.ndarray, error: DetectorError | None) -> Rates:
-    """The rates of the articles at `rows` of `table`."""
-    words, counts = table.words[rows], table.counts[rows]
+    """The rates of the articles at `rows` of `table`, all from one set of resamples."""
+    words, counts, sentences = table.words[rows], table.counts[rows], table.sentences[rows]
     values = pooled(words, counts)
-    samples = bootstrap_rates(words, counts) if len(rows) else np.empty((0,))
+    share = float(sentences[:, 1].sum() / sentences[:, 0].sum()) if sentences.size else NAN
+    if len(rows):
+        sums = bootstrap_sums(np.column_stack([words, counts, sentences]))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            samples = 1000 * sums[:, 1:-2] / sums[:, :1]
+            shares = sums[:, -1:] / sums[:, -2:-1]
+    else:
+        samples = shares = np.empty((0, 1))
     raw = _estimates(values, samples)
-    sentences, holding = table.sentences[rows, 0], table.sentences[rows, 1:]
-    share = estimates(sentences, holding)[0]  # per 1,000 sentences
-    share = Estimate(share.value / 1000, share.low / 1000, share.high / 1000)
+    low, high = percentiles(shares) if len(shares) else ([NAN], [NAN])
+    sentence_share = Estimate(share, float(low[0]), float(high[0]))
     if error is None:
-        return Rates(len(rows), raw, {}, share)
+        return Rates(len(rows), raw, {}, sentence_share)
     factors = error.factor_draws(COLUMNS, REPLICATES, SEED)
     corrected_samples = samples * factors if len(samples) else samples
     corrected = _estimates(values * error.factors(COLUMNS), corrected_samples)
-    return Rates(len(rows), raw, corrected, share)
+    return Rates(len(rows), raw, corrected, sentence_share)
 
 
 def group_rates(

@@ -49,18 +49,25 @@ def resample_weights(
         yield np.bincount(flat, minlength=size * articles).reshape(size, articles)
 
 
+def bootstrap_sums(
+    columns: np.ndarray, replicates: int = REPLICATES, seed: int = SEED
+) -> np.ndarray:
+    """Each column's sum over each replicate's resample of the rows: (replicates, columns).
+    Numerators and denominators resampled together keep each article's words with its spans."""
+    rng = np.random.default_rng(seed)
+    values = columns.astype(float)
+    return np.concatenate([w @ values for w in resample_weights(len(values), replicates, rng)])
+
+
 def bootstrap_rates(
     words: np.ndarray, counts: np.ndarray, replicates: int = REPLICATES, seed: int = SEED
 ) -> np.ndarray:
     """Replicates of the pooled rates: (replicates, columns) per 1,000 words, for `counts` of
     shape (articles, columns) and `words` of shape (articles,)."""
-    rng = np.random.default_rng(seed)
-    parts = []
-    for weights in resample_weights(len(words), replicates, rng):
-        totals = weights @ words.astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            parts.append(1000 * (weights @ counts.astype(float)) / totals[:, None])
-    return np.concatenate(parts)
+    sums = bootstrap_sums(np.column_stack([words, counts]), replicates, seed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rates: np.ndarray = 1000 * sums[:, 1:] / sums[:, :1]
+    return rates
 
 
 def percentiles(samples: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from conftest import ARTIFACTS
 from propwatch.cli import app
 from propwatch.errors import PropwatchError
-from propwatch.render.dashboard import ServedLinks, StaticLinks, render_dashboard
+from propwatch.render.dashboard import render_dashboard, served_links, static_links
 from propwatch.store import Store, open_store
 from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
 from propwatch.store.summary import corpus_stats, stats_table
@@ -278,7 +278,7 @@ def test_the_dashboard_is_one_file_with_plotly_once_and_writes_the_reports(db: s
 
 def test_served_the_dashboard_loads_plotly_by_url(db: str):
     store = open_store(db)
-    page = render_dashboard(store, corpus_stats(store), ServedLinks())
+    page = render_dashboard(store, corpus_stats(store), served_links())
     store.close()
     assert "<script src='/corpus/plotly.js'></script>" in page and "plotly.js v" not in page
     assert len(page) < 200_000
@@ -300,7 +300,7 @@ def _open(browser, url: str, width: int):
 def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: Path, browser):
     out = tmp_path / "dashboard.html"
     store = open_store(db)
-    out.write_text(render_dashboard(store, corpus_stats(store), StaticLinks(None)), "utf-8")
+    out.write_text(render_dashboard(store, corpus_stats(store), static_links(None)), "utf-8")
     store.close()
     page, problems, requests = _open(browser, out.as_uri(), 1200)
     bars = page.locator(".plotly-graph-div").first.locator("g.point").count()
@@ -319,7 +319,7 @@ def test_the_dashboard_draws_its_charts_offline_in_chromium(db: str, tmp_path: P
 def test_the_dashboard_fits_a_phone(db: str, tmp_path: Path, browser):
     out = tmp_path / "dashboard.html"
     store = open_store(db)
-    out.write_text(render_dashboard(store, corpus_stats(store), StaticLinks(None)), "utf-8")
+    out.write_text(render_dashboard(store, corpus_stats(store), static_links(None)), "utf-8")
     store.close()
     page, problems, _ = _open(browser, out.as_uri(), 390)
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -178,12 +178,12 @@ def _write_dashboard(
     out: Path,
     reports: bool,
 ) -> None:
-    from propwatch.render.dashboard import StaticLinks, render_dashboard
+    from propwatch.render.dashboard import render_dashboard, static_links
     from propwatch.store.summary import corpus_stats
     from propwatch.web.reports import write_reports
 
     corpus = corpus_stats(store, model, folder, topics)
-    links = StaticLinks(f"{out.stem}-reports/" if reports else None)
+    links = static_links(f"{out.stem}-reports/" if reports else None)
     out.write_text(render_dashboard(store, corpus, links), encoding="utf-8")
     errors.print(f"wrote the dashboard of model {corpus.model} to {out}", highlight=False)
     if reports:

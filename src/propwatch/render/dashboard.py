@@ -1,8 +1,8 @@
 """The corpus dashboard: one HTML page of Plotly charts, tables and a drill-down to the articles.
 
 Written as a file, it inlines Plotly's script (once, in the head) and opens offline; each article
-links to its report written beside it (`StaticLinks`). Served by `propwatch serve`, it loads
-Plotly from `/corpus/plotly.js` and links to `/corpus/articles/{id}` (`ServedLinks`). User-given
+links to its report written beside it (`static_links`). Served by `propwatch serve`, it loads
+Plotly from `/corpus/plotly.js` and links to `/corpus/articles/{id}` (`served_links`). User-given
 strings (outlets, titles, topics) reach the page through escaped JSON or `html.escape`.
 """
 
@@ -33,12 +33,12 @@ class Links:
     report: str | None  # None: no reports to open
 
 
-def StaticLinks(reports: str | None) -> Links:
+def static_links(reports: str | None) -> Links:
     """A file: Plotly inlined; reports in the folder `reports` beside it, if written."""
     return Links(None, f"{reports}{{id}}.html" if reports else None)
 
 
-def ServedLinks() -> Links:
+def served_links() -> Links:
     return Links("/corpus/plotly.js", "/corpus/articles/{id}")
 
 

@@ -5,6 +5,7 @@ script, loaded once and cached, instead of inlined in every page)."""
 
 from __future__ import annotations
 
+import html
 from functools import cache
 from pathlib import Path
 from typing import Annotated
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from propwatch.errors import BadInput
-from propwatch.render.dashboard import ServedLinks, render_dashboard
+from propwatch.render.dashboard import render_dashboard, served_links
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
 from propwatch.store.database import Store
@@ -70,12 +71,12 @@ def _plotly() -> str:
 @router.get("/corpus", response_class=HTMLResponse)
 async def dashboard(web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     def page() -> str:
-        return render_dashboard(web.store, corpus_stats(web.store), ServedLinks())
+        return render_dashboard(web.store, corpus_stats(web.store), served_links())
 
     try:
         body = await run_in_threadpool(page)
     except BadInput as error:  # an empty store
-        body = f"<!doctype html><title>propwatch corpus</title><p>{error}</p>"
+        body = f"<!doctype html><title>propwatch corpus</title><p>{html.escape(str(error))}</p>"
     return HTMLResponse(body, headers={"Content-Security-Policy": DASHBOARD_CSP})
 
 

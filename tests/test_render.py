@@ -35,6 +35,8 @@ from propwatch.techniques import TECHNIQUE_NAMES, TECHNIQUES, by_id
 from terminal_palettes import NEUTRAL, PALETTES, coloured_runs, contrast
 
 EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "syria-at-tanf.txt"
+ROOT = Path(__file__).resolve().parents[1]
+TYPICAL_FILE = ROOT / "src" / "propwatch" / "render" / "assets" / "typical_density.json"
 
 ARTICLE = """\
 Officials slam reckless plan as a disgrace
@@ -535,3 +537,35 @@ def test_less_sure_highlights_are_paler():
     }
     assert "faint" in classes[unsure.text] and "faint" not in classes[sure.text]
     assert "Paler highlights are less sure: under 20% confidence." in page
+
+
+def test_the_report_says_what_its_numbers_mean_and_what_is_typical():
+    page = render_html(hand_analysis())
+    guide = html.unescape(
+        re.sub(r"<[^>]+>", " ", page.split("id='h-guide'")[1].split("</section>")[0])
+    )
+    for term in ("Spans per 1,000 words", "Confidence", "Sentence score", "Voice"):
+        assert term in guide
+    typical = json.loads(TYPICAL_FILE.read_text(encoding="utf-8"))
+    model = typical["model_density"]
+    assert f"median {model['median']:g}, middle half {model['q1']:g}–{model['q3']:g}" in guide
+    assert "PTC dev (75 articles)" in guide
+    stat = f"(typical: {model['q1']:g}–{model['q3']:g})"
+    assert stat in html.unescape(page)  # beside the article's own rate
+
+
+def test_the_typical_figures_say_where_they_come_from():
+    typical = json.loads(TYPICAL_FILE.read_text(encoding="utf-8"))
+    assert typical["command"] == "nice .venv/bin/python scripts/ptc_density.py"
+    assert (ROOT / "scripts" / "ptc_density.py").is_file()
+    for key in ("model_density", "annotator_density"):
+        figures = typical[key]
+        assert 0 < figures["q1"] <= figures["median"] <= figures["q3"]
+
+
+def test_the_section_rows_add_up_to_the_article():
+    in_body = [m for m in MARKS if m[0] not in ("reckless plan", "a disgrace")]  # not the title's
+    analysis = hand_analysis(marks=in_body)
+    page = render_html(analysis)
+    words = [int(n.replace(",", "")) for n in re.findall(r"· ([\d,]+) words</span>", page)]
+    assert "Headline" in page and sum(words) == analysis.summary.words

@@ -28,6 +28,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from propwatch.article import per_1000_words
+from propwatch.render.typical import TYPICAL
 from propwatch.techniques import TECHNIQUES, Technique, by_id, ink_on
 from propwatch.version import __version__
 
@@ -77,6 +78,7 @@ def render_html(analysis: Analysis) -> str:
             _sections_chart(analysis),
             _sentences(analysis),
             "</div>",
+            _reading_guide(analysis),
             _legend(analysis),
             "</main>",
             _footer(analysis),
@@ -173,7 +175,10 @@ def _summary(analysis: Analysis) -> str:
     top = min(((-n, t) for t, n in s.by_technique.items() if n), default=None)
     stats = (
         _stat(f"{s.spans:,}", "technique span" if s.spans == 1 else "technique spans"),
-        _stat(f"{s.spans_per_1000_words:,.1f}", "spans per 1,000 words"),
+        _stat(
+            f"{s.spans_per_1000_words:,.1f}",
+            f"spans per 1,000 words <small>(typical: {TYPICAL.q1:g}&ndash;{TYPICAL.q3:g})</small>",
+        ),
         _stat(
             f"{s.propaganda_sentences:,} <small>of {s.sentences:,}</small>",
             "sentences use a technique",
@@ -440,9 +445,11 @@ def _section_rows(analysis: Analysis) -> list[_Row]:
         )
         for i, s in enumerate(sections)
     ]
-    if None in counts:  # spans in the headline, before the first section
-        words = len(analysis.text[: sections[0].start].split())
-        rows.insert(0, _Row("Headline", None, "title", words, counts[None]))
+    # The headline and dateline, before the first section: their words count in the article's
+    # rate, so they get a row even without spans, and the rows' words add up to the article's
+    words = len(analysis.text[: sections[0].start].split())
+    if words or None in counts:
+        rows.insert(0, _Row("Headline", None, "title", words, counts.get(None, Counter())))
     return rows
 
 
@@ -519,6 +526,47 @@ def _sentence_row(analysis: Analysis, index: int) -> str:
         f"{_bucket(sentence.score)}' style='width:{100 * sentence.score:.0f}%'></span></span>"
         f"{sentence.score:.2f}</td><td><a href='#s-{index}' class='goto'>#{index + 1}</a> "
         f"{_e(text)}</td><td class='labels'>{labels}</td></tr>"
+    )
+
+
+# --- how to read the numbers -------------------------------------------------------------------
+
+
+def _reading_guide(analysis: Analysis) -> str:
+    gold_median, gold_q1, gold_q3 = TYPICAL.annotators
+    terms = (
+        (
+            "Spans per 1,000 words",
+            "1,000 &times; technique spans &divide; words, where words are the "
+            "whitespace-separated words of the whole text, headline and dateline included. "
+            "Sections, the corpus statistics and this summary all use this one formula. For "
+            f"comparison, {_e(TYPICAL.sentence())} (annotators marked a median {gold_median:g}, "
+            f"middle half {gold_q1:g}&ndash;{gold_q3:g}); the model learnt from those articles, "
+            "so take the figure as a reference, not a norm.",
+        ),
+        (
+            "Confidence",
+            "How likely trained annotators would mark this technique on this fragment, "
+            "calibrated on articles the model did not learn from: of spans at 70%, about seven "
+            f"in ten are right. This report shows {_threshold(analysis.min_confidence)}.",
+        ),
+        (
+            "Sentence score",
+            "The model's highest probability, over the sentence's words, that a word lies "
+            "inside some technique span: how likely the sentence uses a technique at all.",
+        ),
+        (
+            "Voice",
+            "Outlet's own voice, or reported speech: a quotation of four or more words with its "
+            "speaker, or a clause attributed to a source (“X said that…”, “according to X”). "
+            "An aside about someone (“…, which is essentially a patchy alliance”) stays the "
+            "outlet's own.",
+        ),
+    )
+    items = "".join(f"<dt>{term}</dt><dd>{text}</dd>" for term, text in terms)
+    return (
+        "<section class='guide' aria-labelledby='h-guide'>"
+        f"<h2 id='h-guide'>How to read these numbers</h2><dl>{items}</dl></section>"
     )
 
 

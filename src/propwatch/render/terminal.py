@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propwatch.analysis import Analysis, SpanResult
+from propwatch.render.typical import TYPICAL
 from propwatch.techniques import ANSI_INK, by_id, ink_on
 
 TOP_SENTENCES = 5
@@ -144,6 +145,7 @@ def render(analysis: Analysis, console: Console) -> None:
                 f"confidence {analysis.min_confidence:.2f} and up; model {analysis.model}",
                 style="bold",
             ),
+            Text(f"For comparison, {TYPICAL.sentence()}.", style="dim"),
             legend(analysis, console.color_system),
             sections_and_voices(analysis),
             top_sentences(analysis),

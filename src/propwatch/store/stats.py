@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Integer, Select, cast, distinct, extract, func, select
+from sqlalchemy import Integer, Select, case, cast, distinct, extract, func, select
 from sqlalchemy.orm import Session
 
 from propwatch.article import per_1000_words
@@ -203,53 +203,41 @@ class ArticleTable:
 
 
 def article_table(store: Store, model: str) -> ArticleTable:
-    """The per-article counts of `model`'s analyses, for the bootstrap."""
+    """The per-article counts of `model`'s analyses, for the bootstrap: one row per analysis,
+    its spans counted per technique in SQL (one column each)."""
     year = cast(extract("year", ArticleRow.published), Integer)
     month = cast(extract("month", ArticleRow.published), Integer)
+    per_technique = (
+        select(
+            SpanRow.analysis_id,
+            *(func.count(case((SpanRow.technique_id == t, 1))).label(t) for t in TECHNIQUE_IDS),
+        )
+        .join(SpanRow.analysis)
+        .where(AnalysisRow.model == model)
+        .group_by(SpanRow.analysis_id)
+        .subquery()
+    )
+    counts = [func.coalesce(per_technique.c[t], 0) for t in TECHNIQUE_IDS]
     columns: list[Any] = [
-        AnalysisRow.id,
-        ArticleRow.id,
-        ArticleRow.outlet,
-        year,
-        month,
-        TopicRow.label,
-        AnalysisRow.words,
-        AnalysisRow.span_count,
-        AnalysisRow.sentences,
-        AnalysisRow.propaganda_sentences,
-    ]
-    articles = _with_topics(
+        ArticleRow.id, AnalysisRow.words, AnalysisRow.span_count, *counts,
+        AnalysisRow.sentences, AnalysisRow.propaganda_sentences,
+        ArticleRow.outlet, year, month, TopicRow.label,
+    ]  # fmt: skip
+    query = _with_topics(
         select(*columns)
         .join(AnalysisRow.article)
+        .outerjoin(per_technique, per_technique.c.analysis_id == AnalysisRow.id)
         .where(AnalysisRow.model == model)
         .order_by(AnalysisRow.id)
     )
-    per_technique = (
-        select(SpanRow.analysis_id, SpanRow.technique_id, func.count(SpanRow.id))
-        .join(SpanRow.analysis)
-        .where(AnalysisRow.model == model)
-        .group_by(SpanRow.analysis_id, SpanRow.technique_id)
-    )
     with store.session() as session:
-        rows = session.execute(articles).all()
-        cells = session.execute(per_technique).all()
-    analysis_ids = np.array([r[0] for r in rows], dtype=np.int64)
-    counts = np.zeros((len(rows), 1 + len(TECHNIQUE_IDS)), dtype=np.int64)
-    counts[:, 0] = [r[7] for r in rows]
-    if cells:
-        column = {t: 1 + i for i, t in enumerate(TECHNIQUE_IDS)}
-        where = np.searchsorted(analysis_ids, [c[0] for c in cells])
-        counts[where, [column[c[1]] for c in cells]] = [c[2] for c in cells]
+        rows = session.execute(query).all()
+    width = 3 + len(TECHNIQUE_IDS) + 2  # the numeric columns, then the keys
+    numbers = np.array([r[:width] for r in rows], dtype=np.int64).reshape(len(rows), width)
     keys = {
-        "outlet": [_key(r[2:3], "outlet") for r in rows],
-        "month": [_key(r[3:5], "month") for r in rows],
-        "topic": [_key(r[5:6], "topic") for r in rows],
-        "topic_outlet": [_key((r[5], r[2]), "topic_outlet") for r in rows],
+        "outlet": [_key(r[width : width + 1], "outlet") for r in rows],
+        "month": [_key(r[width + 1 : width + 3], "month") for r in rows],
+        "topic": [_key(r[width + 3 :], "topic") for r in rows],
+        "topic_outlet": [_key((r[width + 3], r[width]), "topic_outlet") for r in rows],
     }
-    return ArticleTable(
-        np.array([r[1] for r in rows], dtype=np.int64),
-        keys,
-        np.array([r[6] for r in rows], dtype=np.int64),
-        counts,
-        np.array([r[8:10] for r in rows], dtype=np.int64).reshape(len(rows), 2),
-    )
+    return ArticleTable(numbers[:, 0], keys, numbers[:, 1], numbers[:, 2:-2], numbers[:, -2:])

@@ -4,7 +4,8 @@
 
 Renders the example article's report with the shipped model, starts `propwatch serve` on a free
 loopback port with a throwaway store, and photographs both in headless Chromium (Playwright with
-Debian's /usr/bin/chromium, as the browser tests use) at 1280 and 390 pixels wide.
+Debian's /usr/bin/chromium, as the browser tests use) at 1280 and 390 pixels wide; the report
+also in its dark theme, and with a highlight's pop-up open (report-popup-1280.png).
 """
 
 from __future__ import annotations
@@ -37,12 +38,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def photograph(browser: Browser, url: str, name: str) -> None:
+def photograph(browser: Browser, url: str, name: str, scheme: str = "light") -> None:
     for width in WIDTHS:
-        page = browser.new_page(viewport={"width": width, "height": 900})
+        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
         page.goto(url)
         page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=True)
         page.close()
+
+
+def photograph_popup(browser: Browser, url: str, name: str) -> None:
+    """The window around the fourth highlight, its pop-up open (what a reader sees)."""
+    page = browser.new_page(viewport={"width": WIDTHS[0], "height": 900})
+    page.goto(url)
+    mark = page.locator("mark.hl").nth(3)
+    mark.evaluate("m => m.scrollIntoView({block: 'center'})")
+    mark.click()
+    page.screenshot(path=str(OUT / f"{name}-{WIDTHS[0]}.png"))
+    page.close()
 
 
 def main() -> None:
@@ -81,6 +93,8 @@ def main() -> None:
                     executable_path="/usr/bin/chromium", args=CHROMIUM
                 )
                 photograph(browser, report.as_uri(), "report")
+                photograph(browser, report.as_uri(), "report-dark", scheme="dark")
+                photograph_popup(browser, report.as_uri(), "report-popup")
                 photograph(browser, base, "page")
                 browser.close()
         finally:

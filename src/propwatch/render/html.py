@@ -503,7 +503,7 @@ def _sentences(analysis: Analysis) -> str:
         "<section class='scores' aria-labelledby='h-scores'>"
         "<h2 id='h-scores'>Sentence scores</h2>"
         "<p class='note'>How likely each sentence is to use a technique, in article order: "
-        "darker is likelier. Select a cell to jump to its sentence.</p>"
+        "the stronger the colour, the likelier. Select a cell to jump to its sentence.</p>"
         f"<div class='strip' aria-hidden='true'>{strip}</div>"
         f"<table><caption>The {min(TOP_SENTENCES, len(sentences))} highest-scoring sentences"
         "</caption><thead><tr><th scope='col'>Score</th><th scope='col'>Sentence</th>"
@@ -563,7 +563,7 @@ def _reading_guide(analysis: Analysis) -> str:
             "outlet's own.",
         ),
     )
-    items = "".join(f"<dt>{term}</dt><dd>{text}</dd>" for term, text in terms)
+    items = "".join(f"<div><dt>{term}</dt><dd>{text}</dd></div>" for term, text in terms)
     return (
         "<section class='guide' aria-labelledby='h-guide'>"
         f"<h2 id='h-guide'>How to read these numbers</h2><dl>{items}</dl></section>"

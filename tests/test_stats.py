@@ -268,7 +268,8 @@ def test_the_dashboard_is_one_file_with_plotly_once_and_writes_the_reports(db: s
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert page.count('class="plotly-graph-div"') == 7  # 5 corpus charts, 2 topic charts
-    assert page.count("plotly.js v") == 1  # Plotly's script, once
+    assert page.count("* plotly.js") == 1  # Plotly's script, once: the cartesian bundle
+    assert len(page) < 2_000_000  # the full bundle alone is 4.8 MB
     assert "<script src" not in page and "<link" not in page  # the JS is inlined
     assert EVIL not in page  # the outlet name is escaped everywhere
     assert sorted(p.name for p in (tmp_path / "dashboard-reports").iterdir()) == [
@@ -280,7 +281,7 @@ def test_served_the_dashboard_loads_plotly_by_url(db: str):
     store = open_store(db)
     page = render_dashboard(store, corpus_stats(store), served_links())
     store.close()
-    assert "<script src='/corpus/plotly.js'></script>" in page and "plotly.js v" not in page
+    assert "<script src='/corpus/plotly.js'></script>" in page and "* plotly.js" not in page
     assert len(page) < 200_000
 
 
@@ -388,6 +389,17 @@ def test_serve_answers_the_dashboard_the_script_and_each_report(db: str):
     store.close()
     assert dashboard.status_code == 200 and "/corpus/articles/{id}" in dashboard.text
     assert "script-src 'self'" in dashboard.headers["content-security-policy"]
-    assert script.status_code == 200 and "plotly.js v" in script.text[:200]
+    assert script.status_code == 200 and "* plotly.js" in script.text[:200]
     assert report.status_code == 200 and "propwatch report" in report.text
     assert missing.status_code == 404
+
+
+def test_the_cartesian_bundle_is_the_version_plotly_writes_figures_for():
+    from plotly.offline import get_plotlyjs_version
+
+    from propwatch.render.dashboard import PLOTLY_VERSION, plotly_script
+
+    script = plotly_script()
+    assert f"v{get_plotlyjs_version()}" in script[:200]
+    # a newer Python plotly falls back to its own full bundle instead of a mismatched one
+    assert ("cartesian" in script[:200]) == (get_plotlyjs_version() == PLOTLY_VERSION)

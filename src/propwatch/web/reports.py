@@ -16,7 +16,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from propwatch.errors import BadInput
-from propwatch.render.dashboard import render_dashboard, served_links
+from propwatch.render.dashboard import plotly_script, render_dashboard, served_links
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
 from propwatch.store.database import Store
@@ -61,13 +61,6 @@ def write_reports(store: Store, model: str, folder: Path) -> int:
     return len(articles)
 
 
-@cache
-def _plotly() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return str(get_plotlyjs())
-
-
 @router.get("/corpus", response_class=HTMLResponse)
 async def dashboard(web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     def page() -> str:
@@ -80,8 +73,13 @@ async def dashboard(web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     return HTMLResponse(body, headers={"Content-Security-Policy": DASHBOARD_CSP})
 
 
+@cache
+def _plotly() -> str:
+    return plotly_script()
+
+
 @router.get("/corpus/plotly.js")
-async def plotly_script() -> Response:
+async def plotly_file() -> Response:
     return Response(
         _plotly(),
         media_type="text/javascript",

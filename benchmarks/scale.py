@@ -8,7 +8,8 @@ Each run is a fresh process with 2 workers (local processes, or Ray actors on a 
 instance) into a fresh store. Reported per run: wall time, articles/s end to end and in steady
 state, peak resident memory of the driver and of the largest worker, the store's size, and how
 long `stats` takes on the full store: each grouping in-process (the first `--by topic` clusters
-the articles), and the `propwatch stats` command as a user runs it (Python start-up included).
+the articles), the dashboard (without the article reports), and the `propwatch stats` command as
+a user runs it (Python start-up included).
 Writes benchmarks/results/scale.json (one entry per run, kept across invocations).
 """
 
@@ -210,8 +211,9 @@ def run_one(kind: str, corpus: Path, scratch: Path) -> dict[str, Any]:
 
 def stats_times(url: str) -> dict[str, float]:
     """Seconds `stats` takes on the store: in-process by grouping, and the command end to end."""
+    from propwatch.render.dashboard import render_dashboard, static_links
     from propwatch.store import open_store
-    from propwatch.store.summary import stats_table
+    from propwatch.store.summary import corpus_stats, stats_table
 
     store = open_store(url, create=False)
     times: dict[str, float] = {}
@@ -220,6 +222,9 @@ def stats_times(url: str) -> dict[str, float]:
         stats_table(store, by)
         key = f"in_process_{by}" if f"in_process_{by}" not in times else f"in_process_{by}_stored"
         times[key] = round(time.perf_counter() - started, 3)
+    started = time.perf_counter()
+    render_dashboard(store, corpus_stats(store), static_links(None))
+    times["in_process_dashboard"] = round(time.perf_counter() - started, 3)
     store.close()
     command = [str(Path(sys.executable).with_name("propwatch")), "stats", "--db", url]
     for by in ("outlet", "technique"):

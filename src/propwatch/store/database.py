@@ -381,7 +381,11 @@ def details_of(analysis: Any) -> dict[str, Any]:
     ]
     # What span rows have no columns for, in span order
     details["span_evidence"] = [
-        {"runner_up": getattr(s, "runner_up", None), "examples": list(getattr(s, "examples", ()))}
+        {
+            "runner_up": getattr(s, "runner_up", None),
+            "examples": list(getattr(s, "examples", ())),
+            "key_words": _plain(getattr(s, "key_words", ())),
+        }
         for s in analysis.spans
     ]
     return details

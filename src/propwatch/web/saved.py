@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from propwatch.analysis import (
     SCHEMA_VERSION,
     Analysis,
+    KeyWord,
     SectionResult,
     SentenceResult,
     SpanResult,
@@ -139,7 +140,7 @@ def _span(
     fields = {
         f.name: getattr(row, f.name)
         for f in dataclasses.fields(SpanResult)
-        if f.name not in ("section", "runner_up", "examples")
+        if f.name not in ("section", "runner_up", "examples", "key_words")
     }
     index = section_index(sections, row.start)  # type: ignore[arg-type]  # has .start and .end
     return SpanResult(
@@ -147,4 +148,5 @@ def _span(
         section=index,
         runner_up=evidence.get("runner_up"),
         examples=tuple(evidence.get("examples", ())),
+        key_words=tuple(KeyWord(**word) for word in evidence.get("key_words", ())),
     )

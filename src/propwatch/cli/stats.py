@@ -61,7 +61,8 @@ def stats(
     outlet: Annotated[str | None, typer.Option(help="List this outlet's articles.")] = None,
     topic: Annotated[str | None, typer.Option(help="List this topic's articles.")] = None,
     technique: Annotated[
-        str | None, typer.Option(help="List the articles holding this technique.")
+        str | None,
+        typer.Option(help="List the articles holding this technique (with --compare: its rate)."),
     ] = None,
     reports: Annotated[
         bool, typer.Option(help="With html: write each article's report next to the dashboard.")

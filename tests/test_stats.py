@@ -403,3 +403,22 @@ def test_the_cartesian_bundle_is_the_version_plotly_writes_figures_for():
     assert f"v{get_plotlyjs_version()}" in script[:200]
     # a newer Python plotly falls back to its own full bundle instead of a mismatched one
     assert ("cartesian" in script[:200]) == (get_plotlyjs_version() == PLOTLY_VERSION)
+
+
+def test_topics_are_made_again_for_new_articles_or_another_number(db: str):
+    from propwatch.store.topics import cluster, needs_clustering, topic_count
+
+    store = open_store(db)
+    cluster(store, 2)
+    assert not needs_clustering(store, None) and not needs_clustering(store, 2)
+    assert needs_clustering(store, 3)  # another number of topics asked for
+    with store.session() as session, session.begin():
+        session.add(
+            ArticleRow(
+                content_hash="f" * 64, record_id="new", location="new", text=TEXTS[1], words=9
+            )
+        )
+    assert needs_clustering(store, None)  # an article without a topic came in
+    cluster(store, 3)
+    assert topic_count(store) == 3 and not needs_clustering(store, None)
+    store.close()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from propwatch.article import parse_article
 from propwatch.structure.nlp import load_pipeline, parse
 from propwatch.structure.phrases import complete_end, phrase_ends
+
+EXAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "examples"
 
 
 def ends_of(text: str) -> dict[int, int]:
@@ -64,3 +68,12 @@ def test_offsets_hold_in_a_later_chunk_of_a_long_article() -> None:
     text = filler + "It was a patchy alliance of insurgent groups."
     cut = text.rindex("insurgent") + len("insurgent")
     assert text[cut : complete_end(cut, ends_of(text))] == " groups"
+
+
+def test_analyze_shows_the_example_s_spans_to_the_end_of_their_phrase() -> None:
+    import propwatch
+
+    text = (EXAMPLES / "syria-at-tanf.txt").read_text(encoding="utf-8")
+    shown = [text[s.start : s.end] for s in propwatch.analyze(text, min_confidence=0.0).spans]
+    assert not [fragment for fragment in shown if fragment.endswith(("insurgent", "violent"))]
+    assert any(fragment.endswith("insurgent groups") for fragment in shown)

@@ -25,7 +25,7 @@ from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
 from propwatch.ingest.checks import long_runs
 from propwatch.model.artifact import load_detector
 from propwatch.record import Record
-from propwatch.structure import analyse_structure, load_pipeline
+from propwatch.structure import Structure, analyse_structure, load_pipeline
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -89,6 +89,7 @@ class Pipeline:
         article = parse_article(text)
         structure = analyse_structure(article, self.nlp)
         detection = _prose_only(self.detector.detect(text, floor), text)
+        detection = _phrase_shaped(detection, structure)
         return build_analysis(article, detection, self.model, structure, url, floor, decoding)
 
     def analyse_record(self, record: Record) -> Analysed:
@@ -111,6 +112,12 @@ def _prose_only(detection: Detection, text: str) -> Detection:
     if not runs:
         return detection
     spans = [s for s in detection.spans if not any(s.start < b and a < s.end for a, b in runs)]
+    return replace(detection, spans=spans)
+
+
+def _phrase_shaped(detection: Detection, structure: Structure) -> Detection:
+    """Spans that stop before the noun their last word modifies end on it (`structure.phrases`)."""
+    spans = [replace(s, end=structure.phrase_end(s.end)) for s in detection.spans]
     return replace(detection, spans=spans)
 
 

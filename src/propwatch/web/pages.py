@@ -26,7 +26,7 @@ from propwatch.analysis import Analysis
 from propwatch.article import MAX_ARTICLE_CHARS
 from propwatch.ingest import sources
 from propwatch.render.html import CSP as REPORT_CSP
-from propwatch.render.html import SHORT_LABELS, render_html
+from propwatch.render.html import SHORT_LABELS, render_html, technique_css
 from propwatch.render.json_output import render_json
 from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
@@ -60,7 +60,7 @@ def index_page(model: str, keep_days: int | None, ask_token: bool) -> str:
         for t in TECHNIQUES
     )
     return Template(_asset("templates", "index.html")).substitute(
-        technique_css="".join(f".t-{t.id}{{background-color:{t.color}}}" for t in TECHNIQUES),
+        technique_css=technique_css(),
         techniques=techniques,
         sample=_e(sample_article()),
         max_chars=f"{MAX_ARTICLE_CHARS:,}",

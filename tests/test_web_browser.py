@@ -11,11 +11,12 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pytest
 
 from conftest import ARTIFACTS
+from propwatch.techniques import contrast, luminance
 from propwatch.web.local import local_server
 from test_render import EXAMPLE
 from test_render_browser import XSS
@@ -39,10 +40,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 class Session:
     """A page on the server that records console errors and uncaught exceptions."""
 
-    def __init__(self, browser: Browser, base: str) -> None:
+    def __init__(
+        self, browser: Browser, base: str, scheme: Literal["light", "dark"] = "light"
+    ) -> None:
         self.base = base
+        self.scheme = scheme
         self.errors: list[str] = []
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, color_scheme=scheme
+        )
         self.page: Page = self.context.new_page()
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else 0)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -70,8 +76,8 @@ class Session:
 
 
 @pytest.fixture
-def session(browser: Browser, server: str) -> Iterator[Session]:
-    session = Session(browser, server)
+def session(browser: Browser, server: str, request: pytest.FixtureRequest) -> Iterator[Session]:
+    session = Session(browser, server, getattr(request, "param", "light"))  # or parametrized
     yield session
     session.close()
 
@@ -225,3 +231,32 @@ def test_a_draft_is_not_kept_unless_asked_and_its_report_opens_once(session: Ses
     page.reload()
     assert page.get_by_role("heading", name="This report was not kept").is_visible()
     session.assert_clean_but_the_404()
+
+
+# Each visible element's text colour and the first opaque background behind it, as #RRGGBB.
+COLOURS = """selector => [...document.querySelectorAll(selector)]
+  .filter(el => el.getClientRects().length)
+  .map(el => {
+    const hex = c => "#" + c.match(/[\\d.]+/g).slice(0, 3)
+      .map(n => Number(n).toString(16).padStart(2, "0")).join("");
+    let back = el;
+    while (getComputedStyle(back).backgroundColor.startsWith("rgba")) back = back.parentElement;
+    return [el.textContent.trim().slice(0, 30), hex(getComputedStyle(el).color),
+      hex(getComputedStyle(back).backgroundColor)];
+  })"""
+TEXT = (
+    "h1, .lead, header.site nav a, .modes span, .pane label, button.link, textarea, .help, "
+    ".threshold label, select, .keep label, .primary, kbd, .privacy, h2, .note, .grid h3, "
+    ".grid p, .chip, footer.site p, footer.site a"
+)
+
+
+@pytest.mark.parametrize("session", ["light", "dark"], indirect=True)
+def test_the_start_page_follows_the_colour_scheme_and_its_text_reads(session: Session):
+    paper = session.page.evaluate(COLOURS, "html")[0][2]
+    assert luminance(paper) < 0.05 if session.scheme == "dark" else luminance(paper) > 0.9, paper
+    texts = session.page.evaluate(COLOURS, TEXT)
+    assert len(texts) > 40
+    low = [(text, ink, back) for text, ink, back in texts if contrast(ink, back) < 4.5]
+    assert low == [], f"text under WCAG AA contrast (4.5:1): {low}"
+    session.assert_clean()

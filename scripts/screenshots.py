@@ -1,49 +1,43 @@
-"""Screenshots of the report and the web page at desktop and phone widths, for docs/screenshots/.
+"""Screenshots of the report and the web app at desktop and phone widths, for docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py [--article ../shared/examples/syria-at-tanf.txt]
 
-Renders the example article's report with the shipped model, starts `propwatch serve` on a free
-loopback port with a throwaway store, and photographs both in headless Chromium (Playwright with
-Debian's /usr/bin/chromium, as the browser tests use) at 1280 and 390 pixels wide; the report
-also in its dark theme, and with a highlight's pop-up open (report-popup-1280.png).
+Starts `propwatch serve` on a free loopback port with a throwaway store, has it analyse and keep
+the example article, and photographs in headless Chromium (Playwright with Debian's
+/usr/bin/chromium, as the browser tests use) at 1280 and 390 pixels wide, in the light and the
+dark theme: the start page (page-*), the report on its own (report-*: the file that
+`propwatch analyze --format html` writes), with a highlight's pop-up open
+(report-popup-1280.png), and the top of the kept report's web page with its bar (app-report-*).
 """
 
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
+from typing import Literal
 
 import httpx
 from playwright.sync_api import Browser, sync_playwright
 
-from propwatch import analyze
-from propwatch.render.html import render_html
+from propwatch.web.local import local_server
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
-EXAMPLE = ROOT.parent / "shared" / "examples" / "syria-at-tanf.txt"
-CHROMIUM_PATH = "/usr/bin/chromium"
 WIDTHS = (1280, 390)
+SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 CHROMIUM = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def photograph(browser: Browser, url: str, name: str, scheme: str = "light") -> None:
-    for width in WIDTHS:
-        page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
-        page.goto(url)
-        page.screenshot(path=str(OUT / f"{name}-{width}.png"), full_page=True)
-        page.close()
+def photograph(browser: Browser, url: str, name: str, full_page: bool = True) -> None:
+    """`name`-WIDTH.png, and name-dark-WIDTH.png in the dark theme."""
+    for scheme in SCHEMES:
+        for width in WIDTHS:
+            page = browser.new_page(viewport={"width": width, "height": 900}, color_scheme=scheme)
+            page.goto(url)
+            suffix = "" if scheme == "light" else "-dark"
+            page.screenshot(path=str(OUT / f"{name}{suffix}-{width}.png"), full_page=full_page)
+            page.close()
 
 
 def photograph_popup(browser: Browser, url: str, name: str) -> None:
@@ -64,42 +58,22 @@ def main() -> None:
     )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
+    text = args.article.read_text(encoding="utf-8")
+    with (
+        tempfile.TemporaryDirectory() as work,
+        local_server("--db", f"{work}/screens.db", "--workers", "1") as base,
+    ):
+        kept = httpx.post(f"{base}/v1/analyze", json={"text": text, "save": True}, timeout=300)
+        key = kept.raise_for_status().headers["Analysis-Id"]
         report = Path(work) / "report.html"
-        report.write_text(render_html(analyze(args.article.read_text(encoding="utf-8"))))
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                Path(sys.executable).with_name("propwatch"),
-                "serve",
-                "--port",
-                str(port),
-                "--db",
-                f"sqlite:///{work}/screens.db",
-                "--workers",
-                "1",
-            ],
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(120):
-                try:
-                    if httpx.get(f"{base}/healthz").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path="/usr/bin/chromium", args=CHROMIUM
-                )
-                photograph(browser, report.as_uri(), "report")
-                photograph(browser, report.as_uri(), "report-dark", scheme="dark")
-                photograph_popup(browser, report.as_uri(), "report-popup")
-                photograph(browser, base, "page")
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait()
+        report.write_bytes(httpx.get(f"{base}/v1/analyses/{key}/report").content)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM)
+            photograph(browser, base, "page")
+            photograph(browser, report.as_uri(), "report")
+            photograph_popup(browser, report.as_uri(), "report-popup")
+            photograph(browser, f"{base}/a/{key}", "app-report", full_page=False)
+            browser.close()
     print(f"wrote {', '.join(sorted(p.name for p in OUT.glob('*.png')))} to {OUT}")
 
 

@@ -300,3 +300,49 @@ def test_the_popup_puts_the_words_that_weighed_most_in_bold(browser: Browser, tm
     assert quote == f"\u201c{spans[i].text}\u201d"  # the bold words stay in their place
     report.assert_clean()
     report.page.close()
+
+
+# Each label's box, the last line box of its highlight, and the box of the first character after
+# the highlight's labels (null when that is white space, which may end a line).
+LABEL_LINES = """article => {
+  const marks = Array.from(article.querySelectorAll('mark.hl'));
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  return Array.from(article.querySelectorAll('.lab[data-span]')).map(lab => {
+    const own = marks.filter(m => m.dataset.spans.split(' ').includes(lab.dataset.span));
+    const lines = own[own.length - 1].getClientRects();
+    walker.currentNode = lab;
+    let next = walker.nextNode();
+    while (next && next.parentElement.closest('.lab')) next = walker.nextNode();
+    let after = null;
+    if (next && /\\S/.test(next.data[0])) {
+      const range = document.createRange();
+      range.setStart(next, 0);
+      range.setEnd(next, 1);
+      after = range.getBoundingClientRect().toJSON();
+    }
+    return {label: lab.getBoundingClientRect().toJSON(), line: lines[lines.length - 1].toJSON(),
+            after: after, text: own[own.length - 1].textContent};
+  });
+}"""
+
+
+def label_article() -> Analysis:
+    """Spans ending at every few characters along the lines, each followed by punctuation."""
+    filler = "alpha be gamma delta ep zeta eta theta iota kappa lambda mu nu xi"
+    sentences = [f"{filler[: 5 * (i % 13)]} the warlords{'.,;:!?'[i % 6]}" for i in range(60)]
+    text = "Headline of the test\n\n" + " ".join(sentences) + "\n"
+    marks = [("warlords", i, "name_calling", 0.7, "outlet", None) for i in range(60)]
+    return hand_analysis(text, marks)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_a_label_stays_on_the_line_of_its_highlight(browser: Browser, tmp_path: Path, width: int):
+    report = Report(browser, write(tmp_path, label_article(), "labels.html"), width=width)
+    found = report.page.locator("#article").evaluate(LABEL_LINES)
+    assert len(found) == 60
+    for box in found:
+        line, label, after = box["line"], box["label"], box["after"]
+        assert line["top"] - 2 <= label["top"] and label["bottom"] <= line["bottom"] + 2, box
+        assert after and line["top"] - 2 <= after["top"] and after["bottom"] <= line["bottom"] + 2
+    report.assert_clean()
+    report.page.close()

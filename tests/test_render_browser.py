@@ -346,3 +346,18 @@ def test_a_label_stays_on_the_line_of_its_highlight(browser: Browser, tmp_path: 
         assert after and line["top"] - 2 <= after["top"] and after["bottom"] <= line["bottom"] + 2
     report.assert_clean()
     report.page.close()
+
+
+def test_on_a_phone_the_sentence_table_gives_the_sentence_the_width(
+    browser: Browser, tmp_path: Path
+):
+    report = Report(browser, write(tmp_path, hand_analysis(), "table.html"), width=390)
+    page = report.page
+    table = page.locator(".scores table").bounding_box()
+    sentences = page.locator(".scores tbody td:nth-child(2)")
+    assert table and sentences.count() >= 3
+    for i in range(sentences.count()):
+        cell = sentences.nth(i).bounding_box()
+        assert cell and cell["width"] >= 0.6 * table["width"]
+    report.assert_clean()
+    report.page.close()

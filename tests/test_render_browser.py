@@ -361,3 +361,12 @@ def test_on_a_phone_the_sentence_table_gives_the_sentence_the_width(
         assert cell and cell["width"] >= 0.6 * table["width"]
     report.assert_clean()
     report.page.close()
+
+
+def test_the_voice_note_keeps_a_gap_below_the_key(browser: Browser, tmp_path: Path):
+    report = Report(browser, write(tmp_path, hand_analysis(), "voice.html"))
+    keys = report.page.locator(".voice .keys").bounding_box()
+    note = report.page.locator(".voice .note").bounding_box()
+    assert keys and note and note["y"] - (keys["y"] + keys["height"]) >= 8
+    report.assert_clean()
+    report.page.close()

@@ -326,24 +326,35 @@ LABEL_LINES = """article => {
 }"""
 
 
+SELECT_ARTICLE = """() => {
+  const range = document.createRange();
+  range.selectNodeContents(document.getElementById('article'));
+  getSelection().removeAllRanges();
+  getSelection().addRange(range);
+  return getSelection().toString();
+}"""
+
+
 def label_article() -> Analysis:
     """Spans ending at every few characters along the lines, each followed by punctuation."""
     filler = "alpha be gamma delta ep zeta eta theta iota kappa lambda mu nu xi"
     sentences = [f"{filler[: 5 * (i % 13)]} the warlords{'.,;:!?'[i % 6]}" for i in range(60)]
-    text = "Headline of the test\n\n" + " ".join(sentences) + "\n"
+    text = "Headline of the test\n\n" + " ".join(sentences)
     marks = [("warlords", i, "name_calling", 0.7, "outlet", None) for i in range(60)]
     return hand_analysis(text, marks)
 
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_a_label_stays_on_the_line_of_its_highlight(browser: Browser, tmp_path: Path, width: int):
-    report = Report(browser, write(tmp_path, label_article(), "labels.html"), width=width)
+    analysis = label_article()
+    report = Report(browser, write(tmp_path, analysis, "labels.html"), width=width)
     found = report.page.locator("#article").evaluate(LABEL_LINES)
     assert len(found) == 60
     for box in found:
         line, label, after = box["line"], box["label"], box["after"]
         assert line["top"] - 2 <= label["top"] and label["bottom"] <= line["bottom"] + 2, box
         assert after and line["top"] - 2 <= after["top"] and after["bottom"] <= line["bottom"] + 2
+    assert report.page.evaluate(SELECT_ARTICLE) == analysis.text  # a copy leaves the labels out
     report.assert_clean()
     report.page.close()
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, cast, func, select
 
+from propwatch.article import per_1000_words
 from propwatch.store.database import Store
 from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
 from propwatch.store.stats import NO_OUTLET, NO_TOPIC, TECHNIQUE_IDS, ArticleTable
@@ -100,11 +101,11 @@ def _article(row: Any, drill: Drill) -> dict[str, Any]:
         "topic": row[5] or NO_TOPIC,
         "words": row[6],
         "spans": row[7],
-        "per_1000_words": round(1000 * row[7] / row[6], 3) if row[6] else 0.0,
+        "per_1000_words": round(per_1000_words(row[7], row[6]), 3),
     }
     if drill.technique:
         found["technique_spans"] = row[8]
-        found["technique_per_1000_words"] = round(1000 * row[8] / row[6], 3) if row[6] else 0.0
+        found["technique_per_1000_words"] = round(per_1000_words(row[8], row[6]), 3)
     return found
 
 

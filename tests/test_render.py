@@ -473,8 +473,8 @@ def test_without_colour_both_ends_are_marked_with_numbered_notes(console: dict):
     lines = out.splitlines()
     critics = next(i for i, line in enumerate(lines) if line.startswith("City Hall unveiled"))
     assert lines[critics + 1 : critics + 4] == [
-        "   ³ Loaded language, confidence 0.83: “reckless, shameful disgrace”",
-        "   ⁴ Name calling / labeling, confidence 0.64: “shameful disgrace”",
+        "   ³ Loaded language, confidence 83%: “reckless, shameful disgrace”",
+        "   ⁴ Name calling / labeling, confidence 64%: “shameful disgrace”",
         "",
     ]
     numbered = re.findall(r"⟧([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", out)

@@ -28,6 +28,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from propwatch.article import per_1000_words
+from propwatch.render import threshold_phrase
 from propwatch.render.typical import TYPICAL
 from propwatch.techniques import TECHNIQUES, Technique, by_id, ink_on
 from propwatch.version import __version__
@@ -152,12 +153,6 @@ def technique_css() -> str:
 # --- header and summary ------------------------------------------------------------------------
 
 
-def _threshold(min_confidence: float) -> str:
-    if min_confidence <= 0:
-        return "every span the model found"
-    return f"spans from confidence {min_confidence:.0%} up"
-
-
 def _header(analysis: Analysis, title: str) -> str:
     url = f"<p class='url'><span>Source</span> {_e(analysis.url)}</p>" if analysis.url else ""
     summary = analysis.summary
@@ -165,7 +160,7 @@ def _header(analysis: Analysis, title: str) -> str:
         "<header class='top'><p class='eyebrow'>propwatch · propaganda technique report</p>"
         f"<h1>{_e(title)}</h1>{url}"
         f"<p class='meta'>{summary.words:,} words · {summary.sentences:,} sentences · "
-        f"{_threshold(analysis.min_confidence)} · "
+        f"{threshold_phrase(analysis.min_confidence)} · "
         f"model <code>{_e(analysis.model)}</code></p></header>"
     )
 
@@ -548,7 +543,7 @@ def _reading_guide(analysis: Analysis) -> str:
             "Confidence",
             "How likely trained annotators would mark this technique on this fragment, "
             "calibrated on articles the model did not learn from: of spans at 70%, about seven "
-            f"in ten are right. This report shows {_threshold(analysis.min_confidence)}.",
+            f"in ten are right. This report shows {threshold_phrase(analysis.min_confidence)}.",
         ),
         (
             "Sentence score",

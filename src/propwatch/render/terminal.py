@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from propwatch.analysis import Analysis, SpanResult
+from propwatch.render import threshold_phrase
 from propwatch.render.typical import TYPICAL
 from propwatch.techniques import ANSI_INK, by_id, ink_on
 
@@ -84,7 +85,7 @@ def _number(n: int) -> str:
 def _note(number: int, span: SpanResult) -> str:
     fragment = span.text if len(span.text) <= 60 else f"{span.text[:28]} … {span.text[-28:]}"
     name = by_id(span.technique_id).display_name
-    return f"\n   {_number(number)} {name}, confidence {span.confidence:.2f}: “{fragment}”"
+    return f"\n   {_number(number)} {name}, confidence {span.confidence:.0%}: “{fragment}”"
 
 
 def legend(analysis: Analysis, color_system: str | None = "truecolor") -> Table:
@@ -142,7 +143,7 @@ def render(analysis: Analysis, console: Console) -> None:
             Text(
                 f"{summary.spans} technique spans in {summary.propaganda_sentences} of "
                 f"{summary.sentences} sentences ({summary.spans_per_1000_words} per 1,000 words), "
-                f"confidence {analysis.min_confidence:.2f} and up; model {analysis.model}",
+                f"{threshold_phrase(analysis.min_confidence)}; model {analysis.model}",
                 style="bold",
             ),
             Text(f"For comparison, {TYPICAL.sentence()}.", style="dim"),

@@ -10,6 +10,10 @@ state, peak resident memory of the driver and of the largest worker, the store's
 long `stats` takes on the full store: each grouping in-process (the first `--by topic` clusters
 the articles), the dashboard (without the article reports), and the `propwatch stats` command as
 a user runs it (Python start-up included).
+
+With `--stats-only`, no model runs: the corpus goes straight into a SQLite store as synthetic
+analyses (0 to 20 spans of random techniques per article, seed 3), and only `stats` is timed.
+
 Writes benchmarks/results/scale.json (one entry per run, kept across invocations).
 """
 
@@ -234,10 +238,58 @@ def stats_times(url: str) -> dict[str, float]:
     return times
 
 
+def fill_synthetic(url: str, corpus: Path) -> None:
+    """Store every corpus article with a synthetic analysis, written directly (no model)."""
+    import datetime as dt
+
+    from propwatch.store import open_store
+    from propwatch.store.models import AnalysisRow, ArticleRow, SpanRow
+    from propwatch.techniques import TECHNIQUES
+
+    rng = random.Random(3)
+    store = open_store(url)
+    with store.session() as session, session.begin():
+        for number, line in enumerate(corpus.open(encoding="utf-8")):
+            record = json.loads(line)
+            words, sentences = len(record["text"].split()), record["text"].count(".") + 1
+            techniques = [rng.choice(TECHNIQUES) for _ in range(rng.randint(0, 20))]
+            flagged = min(sentences, len(techniques))
+            summary = {"words": words, "spans": len(techniques), "sentences": sentences,
+                       "propaganda_sentences": flagged}  # fmt: skip
+            analysis = AnalysisRow(
+                model="synthetic", schema_version="1.1", words=words, sentences=sentences,
+                propaganda_sentences=flagged, span_count=len(techniques),
+                spans_per_1000_words=1000 * len(techniques) / max(words, 1),
+                details={"model": "synthetic", "summary": summary},
+                spans=[SpanRow(start=i, end=i + 1, text="x", technique=t.name,
+                               technique_id=t.id, confidence=rng.random(),
+                               sentence=i % sentences, voice=rng.choice(["outlet", "reported"]))
+                       for i, t in enumerate(techniques)],
+            )  # fmt: skip
+            article = ArticleRow(
+                content_hash=f"{number:064x}", record_id=record["id"],
+                location=f"synthetic:{number}",
+                outlet=record["outlet"], published=dt.date.fromisoformat(record["date"]),
+                text=record["text"], words=words, analyses=[analysis],
+            )  # fmt: skip
+            session.add(article)
+    store.close()
+
+
+def stats_only(articles: int, corpus: Path) -> dict[str, Any]:
+    """`stats` timed on a store of `articles` synthetic analyses."""
+    with tempfile.TemporaryDirectory(dir=WORK) as scratch:
+        url = f"sqlite:///{Path(scratch) / 'synthetic.db'}"
+        fill_synthetic(url, corpus)
+        return {"articles": articles, "store_mb": round(store_size(url) / 2**20, 1),
+                "stats": stats_times(url)}  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--runs", default="sqlite,postgresql,ray")
+    parser.add_argument("--stats-only", action="store_true", help="time stats alone, no model")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # internal: one run in this process
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
@@ -249,7 +301,11 @@ def main() -> None:
     if not corpus.exists():
         make_corpus(args.articles, corpus)
     kept = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"runs": {}}
-    for kind in args.runs.split(","):
+    if args.stats_only:
+        kept[f"stats_only_{args.articles}"] = figures = stats_only(args.articles, corpus)
+        kept["stats_only_load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(figures), flush=True)
+    for kind in [] if args.stats_only else args.runs.split(","):
         command = [sys.executable, __file__, "--articles", str(args.articles), "--one", kind]
         done = subprocess.run(command, capture_output=True, text=True, check=True)
         figures = json.loads(done.stdout.strip().splitlines()[-1])

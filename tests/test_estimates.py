@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from propwatch.store.correction import ALL, Accuracy, DetectorError, detector_error
-from propwatch.store.estimates import COLUMNS, compare, rates_of
+from propwatch.store.estimates import COLUMNS, against_rest, compare, rates_of
 from propwatch.store.intervals import bootstrap_rates, estimates, resample_weights
 from propwatch.store.stats import TECHNIQUE_IDS, ArticleTable
 
@@ -56,6 +56,30 @@ def test_a_comparison_of_single_articles_is_their_exact_ratio():
     result = compare(both, "outlet", ("A",), ("B",))
     assert (result.ratio.value, result.ratio.low, result.ratio.high) == (1.5, 1.5, 1.5)
     assert result.clear and result.few and result.articles == (1, 1)
+
+
+def test_against_the_rest_of_two_groups_is_the_comparison_of_the_two():
+    both = table([100, 200, 300, 100, 400], [1, 4, 3, 2, 9], ["A", "B", "A", "B", "A"])
+    first = against_rest(both, "outlet")[0]
+    direct = compare(both, "outlet", ("A",), ("B",))
+    assert (first.a, first.b, first.articles) == ("A", "the rest", (3, 2))
+    assert first.ratio == direct.ratio and first.values == direct.values
+
+
+def test_the_rest_pools_every_other_group_and_its_interval_covers_the_ratio():
+    rng = np.random.default_rng(5)
+    words = list(rng.integers(200, 1000, 60))
+    spans = list(rng.integers(0, 12, 60))
+    outlets = [["A", "B", "C"][i % 3] for i in range(60)]
+    result = {c.a: c for c in against_rest(table(words, spans, outlets), "outlet")}
+    for outlet in "ABC":
+        mine = [i for i in range(60) if outlets[i] == outlet]
+        rest = [i for i in range(60) if outlets[i] != outlet]
+        rates = [1000 * sum(spans[i] for i in rows) / sum(words[i] for i in rows)
+                 for rows in (mine, rest)]  # fmt: skip
+        comparison = result[outlet]
+        assert comparison.values == pytest.approx(rates)
+        assert comparison.ratio.low < rates[0] / rates[1] < comparison.ratio.high
 
 
 def test_the_shipped_models_error_table_is_its_out_of_fold_scores():

@@ -19,7 +19,6 @@ from propwatch.store.intervals import (
     REPLICATES,
     SEED,
     Estimate,
-    bootstrap_rates,
     bootstrap_sums,
     percentiles,
     pooled,
@@ -115,18 +114,36 @@ def compare_rows(
     resampled on its own. The detector's P / R multiplies both rates alike, so it cancels: the
     ratio of corrected rates is the ratio of raw ones."""
     index = COLUMNS.index(column)
-    values, samples = [], []
-    for offset, picked in enumerate(rows):
-        words, counts = table.words[picked], table.counts[picked][:, [index]]
-        values.append(float(pooled(words, counts)[0]))
-        samples.append(bootstrap_rates(words, counts, seed=SEED + offset)[:, 0])
+    columns = np.column_stack([table.words, table.counts[:, index]])
+    sums = [bootstrap_sums(columns[picked], seed=SEED + n) for n, picked in enumerate(rows)]
+    totals = [columns[picked].sum(axis=0).astype(float) for picked in rows]
+    return _comparison(names, column, (len(rows[0]), len(rows[1])), totals, sums)
+
+
+def _rate(sums: np.ndarray) -> np.ndarray:
+    """Rates per 1,000 words from (..., [words, spans]) sums; NaN where there are no words."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        low, high = percentiles((samples[0] / samples[1])[:, None])
+        rates: np.ndarray = 1000 * sums[..., 1] / sums[..., 0]
+    return rates
+
+
+def _comparison(
+    names: tuple[str, str],
+    column: str,
+    articles: tuple[int, int],
+    totals: list[np.ndarray],
+    replicates: list[np.ndarray],
+) -> Comparison:
+    """A against B from each side's (words, spans) totals and their bootstrap replicates."""
+    values = [float(_rate(total)) for total in totals]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratios = _rate(replicates[0]) / _rate(replicates[1])
         value = values[0] / values[1] if values[1] else NAN
+    low, high = percentiles(ratios[:, None])
     return Comparison(
         *names,
         column,
-        (len(rows[0]), len(rows[1])),
+        articles,
         (values[0], values[1]),
         Estimate(value, float(low[0]), float(high[0])),
     )
@@ -145,12 +162,34 @@ def compare(
 
 
 def against_rest(table: ArticleTable, grouping: str, column: str = ALL) -> list[Comparison]:
-    """Each group of `grouping` against all the other articles."""
-    everything = np.arange(len(table.words))
-    return [
-        compare_rows(
-            table, (rows, np.setdiff1d(everything, rows)), (" / ".join(key), "the rest"), column
+    """Each group of `grouping` against all the other articles.
+
+    Each group is resampled within itself (a bootstrap stratified by group: the corpus fixes how
+    many articles each group has), and the rest's replicate is the sum of the other groups'. One
+    pass over the articles serves every comparison; resampling the rest anew for each group
+    took seconds on 10,000 articles.
+    """
+    index = COLUMNS.index(column)
+    groups = table.rows_of(grouping)
+    if len(groups) < 2:
+        return []
+    columns = np.column_stack([table.words, table.counts[:, index]])
+    replicates = {
+        key: bootstrap_sums(columns[rows], seed=SEED + number)
+        for number, (key, rows) in enumerate(groups.items())
+    }
+    everything = sum(replicates.values())
+    grand = columns.sum(axis=0).astype(float)
+    comparisons = []
+    for key, rows in groups.items():
+        own = columns[rows].sum(axis=0).astype(float)
+        comparisons.append(
+            _comparison(
+                (" / ".join(key), "the rest"),
+                column,
+                (len(rows), len(table.words) - len(rows)),
+                [own, grand - own],
+                [replicates[key], everything - replicates[key]],
+            )
         )
-        for key, rows in table.rows_of(grouping).items()
-        if len(rows) < len(everything)
-    ]
+    return comparisons

@@ -73,6 +73,9 @@ def bootstrap_rates(
 def percentiles(samples: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, np.ndarray]:
     """The equal-tailed percentile interval of each column of `samples`."""
     tail = 100 * (1 - level) / 2
+    if not np.isnan(samples).any():  # the usual case, and many times faster than nanpercentile
+        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
+        return low, high
     with warnings.catch_warnings():  # a column of NaN (nothing to correct) stays NaN, quietly
         warnings.simplefilter("ignore", RuntimeWarning)
         low, high = np.nanpercentile(samples, [tail, 100 - tail], axis=0)

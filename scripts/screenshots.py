@@ -63,7 +63,9 @@ def main() -> None:
         tempfile.TemporaryDirectory() as work,
         local_server("--db", f"{work}/screens.db", "--workers", "1") as base,
     ):
-        kept = httpx.post(f"{base}/v1/analyze", json={"text": text, "save": True}, timeout=300)
+        # cleaned of page leftovers ("Leave a Reply"), as the page and `propwatch analyze` do
+        request = {"text": text, "save": True, "clean": True}
+        kept = httpx.post(f"{base}/v1/analyze", json=request, timeout=300)
         key = kept.raise_for_status().headers["Analysis-Id"]
         report = Path(work) / "report.html"
         report.write_bytes(httpx.get(f"{base}/v1/analyses/{key}/report").content)

@@ -84,10 +84,10 @@ def _cell(row: dict[str, Any], column: str) -> str:
 
 def table_notes(rows: list[dict[str, Any]], error: DetectorError | None) -> list[str]:
     """What a reader needs to read the table: the few-articles mark and the correction's source."""
-    notes = [
-        "rate: technique spans per 1,000 words; sentences: share holding a technique; "
-        "P, R: the model's out-of-fold precision and recall"
-    ]
+    legend = "rate: technique spans per 1,000 words; sentences: share holding a technique"
+    if any(row.get("model_precision") is not None for row in rows):
+        legend += "; P, R: the model's out-of-fold precision and recall"
+    notes = [legend]
     if any(row.get("too_few_articles") for row in rows):
         notes.append(f"{FEW} fewer than {MIN_ARTICLES} articles: too few to conclude from")
     notes.append("95% intervals: bootstrap over articles (1,000 replicates)")

@@ -82,6 +82,14 @@ def test_the_rest_pools_every_other_group_and_its_interval_covers_the_ratio():
         assert comparison.ratio.low < rates[0] / rates[1] < comparison.ratio.high
 
 
+def test_a_ratio_over_a_rate_that_can_resample_to_zero_has_no_upper_bound():
+    # B's two articles: 2 spans in 100 words and none in 100; a quarter of B's resamples draw
+    # the empty one twice, a rate of 0, so the ratio's 97.5th percentile is infinite, not unknown.
+    both = table([100, 100, 100], [1, 2, 0], ["A", "B", "B"])
+    result = compare(both, "outlet", ("A",), ("B",))
+    assert result.ratio.value == 1.0 and result.ratio.low == 0.5 and math.isinf(result.ratio.high)
+
+
 def test_the_shipped_models_error_table_is_its_out_of_fold_scores():
     error = detector_error("propwatch-minilm-ptc")
     assert error is not None and error.articles == 446

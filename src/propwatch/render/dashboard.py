@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
-from propwatch.render import charts
+from propwatch.render import charts, ratio_text
 from propwatch.store.correction import ALL
 from propwatch.store.database import Store
 from propwatch.store.drill import article_index
@@ -144,7 +144,8 @@ def _ratio(comparison: Comparison | None) -> str:
         return ""
     r = comparison.ratio
     mark = " class=clear" if comparison.clear and not comparison.few else ""
-    return f"<span{mark}>{r.value:.2f}</span> <small>({r.low:.2f}\u2013{r.high:.2f})</small>"
+    interval = f"{ratio_text(r.low)}\u2013{ratio_text(r.high)}"
+    return f"<span{mark}>{ratio_text(r.value)}</span> <small>({interval})</small>"
 
 
 def _drill_button(label: str, **keys: str) -> str:

@@ -4,7 +4,6 @@ and drill-down lists; the dashboard is `propwatch.render.dashboard`."""
 from __future__ import annotations
 
 import csv
-import math
 from pathlib import Path
 from typing import IO, Any
 
@@ -12,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from propwatch.render import ratio_text
 from propwatch.store.correction import DetectorError
 from propwatch.store.estimates import Comparison
 from propwatch.store.intervals import MIN_ARTICLES
@@ -104,8 +104,8 @@ def comparison_line(comparison: Comparison, what: str) -> str:
     (a_articles, b_articles), (a_rate, b_rate) = comparison.articles, comparison.values
     line = (
         f"{comparison.a} vs {comparison.b} ({what}): {a_rate:.2f} vs {b_rate:.2f} per 1,000 "
-        f"words, from {a_articles:,} and {b_articles:,} articles; ratio {_ratio(ratio.value)} "
-        f"(95% CI {_ratio(ratio.low)}\u2013{_ratio(ratio.high)})"
+        f"words, from {a_articles:,} and {b_articles:,} articles; ratio {ratio_text(ratio.value)} "
+        f"(95% CI {ratio_text(ratio.low)}\u2013{ratio_text(ratio.high)})"
     )
     if comparison.clear:
         verdict = "The interval leaves out 1: a difference beyond chance"
@@ -117,10 +117,6 @@ def comparison_line(comparison: Comparison, what: str) -> str:
         f"{line}. {verdict}. The detector's error scales both rates alike, so the ratio of "
         "corrected rates is the same."
     )
-
-
-def _ratio(value: float) -> str:
-    return "n/a" if math.isnan(value) else "∞" if math.isinf(value) else f"{value:.2f}"
 
 
 def write_csv(rows: list[dict[str, Any]], out: IO[str]) -> None:

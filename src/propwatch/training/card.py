@@ -149,7 +149,8 @@ def _recipe(recipe: dict[str, Any]) -> str:
         f"span-channel positive weight {recipe.get('span_positive_weight')}, technique-channel "
         f"loss weight {recipe.get('technique_loss_weight')}, span-head loss weight "
         f"{recipe.get('span_head_loss_weight')}, label smoothing {recipe.get('label_smoothing')}, "
-        f"bfloat16 autocast {recipe.get('bf16')}, seed {recipe.get('seed')}." + _recipe_options(recipe)
+        f"bfloat16 autocast {recipe.get('bf16')}, seed {recipe.get('seed')}."
+        + _recipe_options(recipe)
     )
 
 

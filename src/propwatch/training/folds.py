@@ -102,6 +102,8 @@ def cross_validate(
     articles, labels = labelled_corpus(data, recipe.max_articles)
     plan = fold_plan(work, list(articles), folds, recipe.seed)
     parts: list[int | str] = [*range(folds), ALL] if only is None else sorted(only)
+    # the same for every part: read and tokenized once
+    memes = meme_windows(tokenizer, Path(recipe.memes), recipe) if recipe.memes else []
     for part in parts:
         done = fold_folder(work, part) / DONE_FILE
         if done.is_file():
@@ -114,8 +116,7 @@ def cross_validate(
         )
         if recipe.silver_articles:
             examples += _silver(tokenizer, recipe, part, _require(silver_teachers), folds)
-        if recipe.memes:
-            examples += meme_windows(tokenizer, Path(recipe.memes), recipe)
+        examples += memes
         name = fold_folder(work, part).name
         log(f"{name}: {len(train_articles)} articles, {len(examples)} windows")
         hook = partial(_export_epoch, work, part, source, encoder, recipe, log)

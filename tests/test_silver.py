@@ -7,7 +7,7 @@ import pytest
 
 from propwatch.model.artifact import shipped_detector
 from propwatch.training.distil import ensemble_targets, teacher_targets
-from propwatch.training.examples import NONE_CLASS, silver_windows
+from propwatch.training.examples import NO_CLASS, NONE_CLASS, silver_windows
 
 TEXT = "The corrupt elite LIES to you!\nThey are traitors, the minister said.\n" * 20
 
@@ -36,10 +36,12 @@ def test_class_weights_favour_rare_span_classes():
     from propwatch.training.loop import class_weights
 
     def window(classes: list[int]) -> WindowExample:
-        spans = tuple(SpanExample(1, 1, 1, 1, np.zeros(1), c) for c in classes)
+        spans = tuple(SpanExample(1, 1, 1, 1, np.zeros(1), c, 0.0) for c in classes)
         return WindowExample({}, np.zeros((1, 1)), np.zeros(1), spans)
 
-    examples = [window([0] * 50 + [1] * 5 + [NONE_CLASS] * 50)]
+    examples = [
+        window([0] * 50 + [1] * 5 + [NONE_CLASS] * 50 + [NO_CLASS] * 9)
+    ]  # near misses: no class
     assert class_weights(examples, 0.0) is None
     weights = class_weights(examples, 0.99)
     assert isinstance(weights, torch.Tensor) and weights.mean().item() == pytest.approx(1.0)

@@ -50,6 +50,41 @@ def test_propwatch_train_writes_a_working_model_that_can_teach_another(tmp_path:
     assert "--teacher build/teacher`" in student_card
 
 
+def test_near_misses_teach_the_credit_output_only():
+    from dataclasses import replace
+
+    import torch
+
+    from propwatch.corpus.ptc import Label
+    from propwatch.model.windows import WindowTokenizer
+    from propwatch.training.examples import NO_CLASS, article_windows
+    from propwatch.training.loop import Recipe, batch_loss
+    from propwatch.training.network import SpanHead, TokenTagger
+    from propwatch.training.train import encoder_dir
+
+    torch.manual_seed(0)
+    tagger = TokenTagger(encoder_dir()).eval()
+    span_head = SpanHead(tagger.width, credit=True).eval()
+    tokenizer = WindowTokenizer(encoder_dir() / "tokenizer.json", window=40, stride=30)
+    text = "They are vile traitors to our glorious nation, the minister said.\n" * 3
+    start = text.index("vile traitors")
+    labels = [Label("1", start, start + 13, "Name_Calling,Labeling")]
+    examples = article_windows(tokenizer, text, labels, np.random.default_rng(0), None, 0, 4)
+    recipe = Recipe(bf16=False)
+    no_credit = replace(recipe, credit_loss_weight=0.0)
+    with torch.no_grad():
+        assert batch_loss(tagger, span_head, examples, recipe) > batch_loss(
+            tagger, span_head, examples, no_credit
+        )
+        misses = [
+            replace(e, spans=tuple(s for s in e.spans if s.technique == NO_CLASS)) for e in examples
+        ]
+        bare = [replace(e, spans=()) for e in examples]
+        assert any(e.spans for e in misses)
+        token_loss = batch_loss(tagger, span_head, bare, recipe)
+        assert batch_loss(tagger, span_head, misses, no_credit) == pytest.approx(token_loss)
+
+
 @pytest.mark.parametrize(("quantize", "hidden_error"), [(False, 1e-4), (True, 0.05)])
 def test_onnx_export_matches_pytorch(tmp_path: Path, quantize: bool, hidden_error: float):
     import torch

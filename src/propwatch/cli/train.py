@@ -92,6 +92,14 @@ def train(
             help="Weight span-head classes by effective number of examples with this beta.",
         ),
     ] = 0.0,
+    near_misses: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Span examples with shifted edges per gold span, from which the span head "
+            "learns how much of a span lies inside gold; 0 for none.",
+        ),
+    ] = 0,
     memes: Annotated[
         Path | None,
         typer.Option(
@@ -120,6 +128,7 @@ def train(
         max_steps=max_steps,
         class_balance=class_balance,
         silver_articles=silver,
+        near_misses=near_misses,
         memes=None if memes is None else str(memes),
     )
     if memes is not None and folds is None:

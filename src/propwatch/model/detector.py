@@ -166,7 +166,7 @@ class Detector:
         """(P(technique | propaganda) (N, techniques), P(propaganda) (N,)) for pooled spans.
 
         `recurs` says which spans' fragments occur more than once in their article. A span head
-        with one more output than there are techniques has a "none" class, trained on fragments
+        with more outputs than there are techniques has a "none" class, trained on fragments
         outside every gold span.
         """
         logits = self.backend.classify(pooled)
@@ -176,9 +176,11 @@ class Detector:
         once, again = self.settings.repetition_bias
         technique_logits[:, REPETITION] += np.where(recurs, again, once)
         techniques = softmax(technique_logits)
-        if logits.shape[1] == len(TECHNIQUE_NAMES):
+        none = len(TECHNIQUE_NAMES)
+        if logits.shape[1] == none:
             return techniques, np.ones(len(logits), dtype=np.float32)
-        return techniques, 1.0 - softmax(logits)[:, len(TECHNIQUE_NAMES)]
+        # a head trained with near misses has a credit logit after "none": not a class
+        return techniques, 1.0 - softmax(logits[:, : none + 1])[:, none]
 
     def technique_probabilities(
         self,

@@ -168,6 +168,12 @@ def _recipe_options(recipe: dict[str, Any]) -> str:
             "model by its own fold's teacher, the final model by all of them averaged), their "
             f"token loss weighted {recipe.get('silver_weight')}."
         )
+    if recipe.get("near_misses"):
+        extra += (
+            f" {recipe['near_misses']} near misses per gold span (edges shifted up to 6 pieces) "
+            "teach the span head a credit output, the span's share inside gold, loss weighted "
+            f"{recipe.get('credit_loss_weight')}."
+        )
     if recipe.get("memes"):
         extra += (
             " Extra gold: the meme texts of SemEval-2021 Task 6 whose techniques all map to PTC's "

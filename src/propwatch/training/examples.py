@@ -17,7 +17,10 @@ from propwatch.training.distil import TeacherPieces
 TECHNIQUE_INDEX = {name: i for i, name in enumerate(TECHNIQUE_NAMES)}
 # The span head's extra class: a fragment outside every gold span.
 NONE_CLASS = len(TECHNIQUE_NAMES)
+# A near miss teaches the span head's credit output only; cross-entropy skips this class.
+NO_CLASS = -100
 MAX_NEGATIVE_PIECES = 16
+NEAR_MISS_SHIFT = 6  # pieces a near miss's edges move from its gold span's, at most
 
 
 @dataclass(frozen=True)
@@ -29,7 +32,8 @@ class SpanExample:
     line_first: int
     line_last: int
     features: np.ndarray
-    technique: int
+    technique: int  # NONE_CLASS for a negative, NO_CLASS for a near miss
+    credit: float  # share of its characters inside gold spans: what SI credits it
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,11 @@ def article_windows(
     rng: np.random.Generator,
     teacher: TeacherPieces | None = None,
     teacher_weight: float = 0.0,
+    near_misses: int = 0,
 ) -> list[WindowExample]:
     """Labelled windows of one article; token targets lean `teacher_weight` towards the
-    teacher's probabilities when there is a teacher (span examples stay gold)."""
+    teacher's probabilities when there is a teacher (span examples stay gold). Each gold span
+    adds `near_misses` span examples with shifted edges, for the span head's credit output."""
     tokens = tokenizer.tokenize(text)
     if not len(tokens):
         return []
@@ -73,6 +79,9 @@ def article_windows(
         token_targets = (1 - teacher_weight) * targets + teacher_weight * soft
     lines = tokens.index.line_of(tokens.offsets[:, 0])
     located = [(label, _pieces(tokens, label)) for label in labels if label.technique]
+    in_gold = np.zeros(len(text), dtype=bool)
+    for label in labels:
+        in_gold[label.start : label.end] = True
     examples = []
     for window in tokenizer.windows(len(tokens)):
         inputs = tokenizer.batch(tokens, [window], width=tokenizer.window + 2)
@@ -83,16 +92,31 @@ def article_windows(
         ]
         mask = np.zeros(width, dtype=np.float32)
         mask[1 : window.length + 1] = 1
-        spans = tuple(
-            _span_example(tokens, lines, window, pieces, (label.start, label.end), label.technique)
+        inside = [
+            (label, pieces)
             for label, pieces in located
             if pieces and window.first <= pieces[0] and pieces[1] < window.first + window.length
+        ]
+        spans = tuple(
+            _span_example(tokens, lines, window, pieces, (label.start, label.end), label.technique)
+            for label, pieces in inside
         )
         negatives = tuple(
             _span_example(tokens, lines, window, pieces, chars, None)
             for pieces, chars in _negative_pieces(tokens, targets, lines, window, len(spans), rng)
         )
-        examples.append(WindowExample(inputs, window_targets, mask, spans + negatives))
+        misses = tuple(
+            replace(
+                _span_example(tokens, lines, window, pieces, chars, None),
+                technique=NO_CLASS,
+                credit=float(in_gold[chars[0] : chars[1]].mean()),
+            )
+            for gold_pieces in (pieces for _, pieces in inside)
+            for pieces, chars in _near_miss_pieces(
+                tokens, lines, window, gold_pieces, near_misses, rng
+            )
+        )
+        examples.append(WindowExample(inputs, window_targets, mask, spans + negatives + misses))
     return examples
 
 
@@ -115,6 +139,32 @@ def _negative_pieces(
         first = window.first + int(rng.integers(window.length))
         last = min(first + int(rng.integers(MAX_NEGATIVE_PIECES)), end_of_window)
         if targets[first : last + 1, 0].any() or lines[first] != lines[last]:
+            continue
+        text = tokens.index.text
+        start, end = int(tokens.offsets[first, 0]), int(tokens.offsets[last, 1])
+        chars = trim_span(text, *expand_to_words(text, start, end))
+        if chars is not None:
+            found.append(((first, last), chars))
+    return found
+
+
+def _near_miss_pieces(
+    tokens: TokenizedArticle,
+    lines: np.ndarray,
+    window: Window,
+    gold: tuple[int, int],
+    count: int,
+    rng: np.random.Generator,
+) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Fragments (pieces, characters) whose edges lie up to NEAR_MISS_SHIFT pieces from a gold
+    span's: what a decoder proposes around it, cut too short, too long or shifted."""
+    found: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    end_of_window = window.first + window.length - 1
+    for _ in range(count):
+        shift = rng.integers(-NEAR_MISS_SHIFT, NEAR_MISS_SHIFT + 1, size=2)
+        first = max(window.first, gold[0] + int(shift[0]))
+        last = min(end_of_window, gold[1] + int(shift[1]))
+        if first > last or (first, last) == gold or lines[first] != lines[last]:
             continue
         text = tokens.index.text
         start, end = int(tokens.offsets[first, 0]), int(tokens.offsets[last, 1])
@@ -150,6 +200,7 @@ def _span_example(
         line_last=int(same_line[-1]) + 1,
         features=span_features(tokens.index, *chars),
         technique=NONE_CLASS if technique is None else TECHNIQUE_INDEX[technique],
+        credit=0.0 if technique is None else 1.0,
     )
 
 
@@ -160,6 +211,7 @@ def corpus_windows(
     seed: int,
     teachers: Mapping[str, TeacherPieces] | None = None,
     teacher_weight: float = 0.0,
+    near_misses: int = 0,
 ) -> list[WindowExample]:
     """Labelled windows of every article, with the teacher's outputs by article if any."""
     rng = np.random.default_rng(seed)
@@ -168,7 +220,13 @@ def corpus_windows(
         teacher = (teachers or {}).get(article_id)
         examples.extend(
             article_windows(
-                tokenizer, text, labels.get(article_id, ()), rng, teacher, teacher_weight
+                tokenizer,
+                text,
+                labels.get(article_id, ()),
+                rng,
+                teacher,
+                teacher_weight,
+                near_misses,
             )
         )
     return examples

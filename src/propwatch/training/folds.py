@@ -112,7 +112,13 @@ def cross_validate(
         train_articles = {a: text for a, text in articles.items() if plan[a] != part}
         teachers = folder_targets(teacher, train_articles)
         examples = corpus_windows(
-            tokenizer, train_articles, labels, recipe.seed, teachers, recipe.teacher_weight
+            tokenizer,
+            train_articles,
+            labels,
+            recipe.seed,
+            teachers,
+            recipe.teacher_weight,
+            recipe.near_misses,
         )
         if recipe.silver_articles:
             examples += _silver(tokenizer, recipe, part, _require(silver_teachers), folds)
@@ -130,7 +136,7 @@ def cross_validate(
 def meme_windows(tokenizer: WindowTokenizer, folder: Path, recipe: Recipe) -> list[WindowExample]:
     """Windows of the SemEval-2021 memes: gold spans for the span head, token loss weighted."""
     texts, labels = read_memes(folder)
-    windows = corpus_windows(tokenizer, texts, labels, recipe.seed)
+    windows = corpus_windows(tokenizer, texts, labels, recipe.seed, near_misses=recipe.near_misses)
     return [replace(window, weight=recipe.meme_weight) for window in windows]
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from propwatch.training.examples import NONE_CLASS, WindowExample
+from propwatch.training.examples import NO_CLASS, NONE_CLASS, WindowExample
 from propwatch.training.network import SpanHead, TokenTagger, pool_span
 
 Log = Callable[[str], None]
@@ -44,6 +44,10 @@ class Recipe:
     silver_weight: float = 0.3  # of a silver window's token loss against a gold window's
     memes: str | None = None  # SemEval-2021 Task 6 folder: its meme texts as extra gold
     meme_weight: float = 0.5  # of a meme window's token loss against a PTC window's
+    # Span examples with shifted edges per gold span; above 0 the span head also learns each
+    # span's credit (its share inside gold), which ranks competing boundaries
+    near_misses: int = 0
+    credit_loss_weight: float = 1.0
     # bfloat16 autocast: half the step time on CPUs with AMX or AVX-512 BF16; weights stay fp32
     bf16: bool = True
     seed: int = 13
@@ -78,7 +82,8 @@ def class_weights(examples: list[WindowExample], beta: float) -> torch.Tensor | 
         return None
     classes = SPAN_CLASSES
     counts = np.bincount(
-        [span.technique for e in examples for span in e.spans], minlength=classes
+        [span.technique for e in examples for span in e.spans if span.technique != NO_CLASS],
+        minlength=classes,
     ).astype(np.float64)
     weights = (1 - beta) / (1 - beta ** np.maximum(counts, 1))
     return torch.tensor(weights / weights.mean(), dtype=torch.float32)
@@ -109,20 +114,29 @@ def batch_loss(
     tokens = batch["target_mask"].sum().clamp(min=1)
     loss = (span_loss * mask).sum() / tokens
     loss = loss + recipe.technique_loss_weight * (technique_loss * mask).sum() / tokens
-    pooled, labels = [], []
+    pooled, labels, credits = [], [], []
     for row, example in enumerate(examples):
         for span in example.spans:
             features = torch.from_numpy(span.features)
             lines = (span.line_first, span.line_last)
             pooled.append(pool_span(hidden[row], (span.first, span.last), lines, features))
             labels.append(span.technique)
-    if pooled:
-        span_logits = span_head(torch.stack(pooled))
+            credits.append(span.credit)
+    if not pooled:
+        return loss
+    span_logits = span_head(torch.stack(pooled))
+    classes = torch.tensor(labels)
+    if (classes != NO_CLASS).any():
         loss = loss + recipe.span_head_loss_weight * nn.functional.cross_entropy(
-            span_logits,
-            torch.tensor(labels),
+            span_logits[:, :SPAN_CLASSES],
+            classes,
             weight=span_class_weights,
             label_smoothing=recipe.label_smoothing,
+            ignore_index=NO_CLASS,
+        )
+    if span_head.credit:
+        loss = loss + recipe.credit_loss_weight * nn.functional.binary_cross_entropy_with_logits(
+            span_logits[:, SPAN_CLASSES], torch.tensor(credits, dtype=torch.float32)
         )
     return loss
 
@@ -233,7 +247,7 @@ def fit(
     """
     seed_everything(recipe.seed)
     tagger = TokenTagger(encoder)
-    span_head = SpanHead(tagger.width)
+    span_head = SpanHead(tagger.width, credit=recipe.near_misses > 0)
     steps_per_epoch = -(-len(examples) // recipe.batch_size)
     steps = min(
         steps_per_epoch * recipe.epochs, recipe.max_steps or steps_per_epoch * recipe.epochs

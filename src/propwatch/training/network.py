@@ -52,16 +52,19 @@ class TokenTagger(nn.Module):
 
 
 class SpanHead(nn.Module):
-    """Technique of a span, or "none", from its pooled representation (detector.pool_span)."""
+    """Technique of a span, or "none", from its pooled representation (detector.pool_span);
+    with `credit`, one more output: the logit of the span's share of characters inside gold."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, width: int, credit: bool = False) -> None:
         super().__init__()
+        self.credit = credit
         self.layers = nn.Sequential(
             nn.Dropout(0.1),
             nn.Linear(4 * width + SPAN_FEATURES, 256),
             nn.GELU(),
             nn.Dropout(0.1),
-            nn.Linear(256, TECHNIQUES + 1),  # the last class: not a technique span
+            # after the techniques: "not a technique span", then the credit logit if any
+            nn.Linear(256, TECHNIQUES + 1 + int(credit)),
         )
 
     def forward(self, pooled: torch.Tensor) -> torch.Tensor:

@@ -116,7 +116,13 @@ def train(
     dev = DevSet.load(data, recipe.max_articles)
     teachers = folder_targets(teacher, train_articles)
     examples = corpus_windows(
-        tokenizer, train_articles, train_labels, recipe.seed, teachers, recipe.teacher_weight
+        tokenizer,
+        train_articles,
+        train_labels,
+        recipe.seed,
+        teachers,
+        recipe.teacher_weight,
+        recipe.near_misses,
     )
     log(f"{len(train_articles)} train articles, {len(examples)} windows, {len(dev.articles)} dev")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ pytestmark = [
 def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path: Path):
     from propwatch.model.artifact import ModelConfig, load_detector
     from propwatch.training.loop import Recipe
-    from propwatch.training.ship import train_cross_validated
+    from propwatch.training.ship import adopt_selection, train_cross_validated
 
     work, out = tmp_path / "cv", tmp_path / "model"
     recipe = Recipe(epochs=2, max_articles=3, max_steps=2)
@@ -39,9 +40,20 @@ def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path
     assert "## Scores out of fold (6 articles, official formulas)" in card
     assert "| Loaded_Language |" in card
 
+    assert "- Span choice: the decoding above is the base of a pool of 34 decodings" in card
+    assert "With spans decoded once instead of chosen from pools, out of fold: SI F1" in card
+
     text = (PTC / "dev" / "dev-articles" / "article730093263.txt").read_text()
-    detection = load_detector(out).detect(text, min_confidence=0.0)
-    assert all(0 <= span.confidence <= 1 for span in detection.spans)
+    detector = load_detector(out)
+    assert detector.chooser is not None
+    spans = sorted((s.start, s.end) for s in detector.detect(text, min_confidence=0.0).spans)
+    assert all(a[1] <= b[0] or a == b for a, b in itertools.pairwise(spans))  # none overlap
+    assert all(0 <= span.confidence <= 1 for span in detector.detect(text).spans)
+
+    # Selection re-applied to the shipped folder changes nothing when nothing changed.
+    before = (out / "config.json").read_text()
+    adopt_selection(work, out)
+    assert (out / "config.json").read_text() == before
 
     # A rerun finds every part done and only re-scores.
     again = train_cross_validated(PTC, work, out, recipe, folds=2, log=lambda _: None)

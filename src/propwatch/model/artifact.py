@@ -14,6 +14,7 @@ import onnxruntime as ort
 
 from propwatch.errors import ModelMissing
 from propwatch.model.calibration import Calibration
+from propwatch.model.chooser import SpanChooser
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.detector import Detector, DetectorSettings
 from propwatch.model.evidence import Evidence
@@ -112,7 +113,14 @@ def load_detector(folder: Path | None = None, threads: int | None = None) -> Det
     config = ModelConfig.load(folder)
     tokenizer = WindowTokenizer(folder / TOKENIZER_FILE, config.window, config.stride)
     backend = OnnxBackend(folder, threads)
-    return Detector(backend, tokenizer, config.settings, config.name, Evidence.load(folder))
+    return Detector(
+        backend,
+        tokenizer,
+        config.settings,
+        config.name,
+        Evidence.load(folder),
+        SpanChooser.load(folder),
+    )
 
 
 @lru_cache(maxsize=1)

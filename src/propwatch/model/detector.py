@@ -13,6 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from propwatch.model.calibration import Calibration
+from propwatch.model.chooser import SpanChooser, candidate_features, pool_decodes
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
 from propwatch.model.evidence import Evidence, key_words
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
@@ -139,12 +140,14 @@ class Detector:
         settings: DetectorSettings,
         name: str = "unnamed",
         evidence: Evidence | None = None,
+        chooser: SpanChooser | None = None,
     ) -> None:
         self.backend = backend
         self.tokenizer = tokenizer
         self.settings = settings
         self.name = name
         self.evidence = evidence
+        self.chooser = chooser
 
     def detect(self, text: str, min_confidence: float | None = None) -> Detection:
         """Spans at or above `min_confidence` (the model's display threshold if None)."""
@@ -277,9 +280,54 @@ class Detector:
         """Spans decoded from a segment's piece probabilities, each judged by the span head."""
         offsets = tokens.offsets[segment.first : segment.last]
         likely = piece_span_probability(segment.probabilities, decode.technique_mix)
-        raw = decode_spans(tokens.index.text, offsets, likely, decode)
+        return self.judged(
+            tokens, segment, decode_spans(tokens.index.text, offsets, likely, decode)
+        )
+
+    def pool(
+        self, tokens: TokenizedArticle, segment: Segment, decode: DecodeSettings
+    ) -> tuple[list[Candidate], np.ndarray]:
+        """The candidates of every pool decoding (chooser.pool_decodes), each once, judged, with
+        the chooser's features (candidates, features)."""
+        offsets = tokens.offsets[segment.first : segment.last]
+        text = tokens.index.text
+        likely = piece_span_probability(segment.probabilities, decode.technique_mix)
+        raw: dict[tuple[int, int], RawSpan] = {}
+        for pool_decode in pool_decodes(decode):
+            for span in decode_spans(text, offsets, likely, pool_decode):
+                raw.setdefault((span.start, span.end), span)
+        candidates = self.judged(tokens, segment, list(raw.values()))
+        features = np.asarray(
+            [
+                candidate_features(
+                    likely,
+                    (c.raw.first_token, c.raw.last_token),
+                    text[c.raw.start : c.raw.end],
+                    (c.propaganda, c.techniques),
+                )
+                for c in candidates
+            ],
+            dtype=np.float64,
+        )
+        return candidates, features
+
+    def chosen(self, tokens: TokenizedArticle, segment: Segment) -> list[Candidate]:
+        """The segment's candidates under the settings: the chooser's pick from the pool when
+        the model has a chooser, else one decoding's spans."""
+        decode = self.settings.decode
+        if self.chooser is None:
+            return self.candidates(tokens, segment, decode)
+        candidates, features = self.pool(tokens, segment, decode)
+        bounds = [(c.raw.start, c.raw.end) for c in candidates]
+        return [candidates[i] for i in self.chooser.choose(features, bounds)]
+
+    def judged(
+        self, tokens: TokenizedArticle, segment: Segment, raw: list[RawSpan]
+    ) -> list[Candidate]:
+        """Decoded spans with the span head's verdict on each."""
         if not raw:
             return []
+        offsets = tokens.offsets[segment.first : segment.last]
         pooled = np.stack(
             [
                 self._pool(
@@ -310,7 +358,7 @@ class Detector:
         self, tokens: TokenizedArticle, segment: Segment, floor: float
     ) -> list[DetectedSpan]:
         spans: list[DetectedSpan] = []
-        for candidate in self.candidates(tokens, segment, self.settings.decode):
+        for candidate in self.chosen(tokens, segment):
             spans.extend(self.labelled(candidate, tokens.index.text, floor))
         return spans
 

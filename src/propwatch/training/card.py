@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from propwatch.model.artifact import CARD_FILE, ENCODER_FILE, ModelConfig
+from propwatch.model.chooser import CHOOSER_FILE, SpanChooser, pool_decodes
 from propwatch.model.detector import DetectorSettings
 from propwatch.model.evidence import EVIDENCE_FILE, Evidence
 
@@ -124,7 +125,8 @@ def _corrections(report: dict[str, Any] | None, settings: DetectorSettings) -> l
     ]
 
 
-def _decoding(settings: DetectorSettings, tuned_on: str) -> str:
+def _decoding(settings: DetectorSettings, tuned_on: str | None) -> str:
+    """The decoding line; `tuned_on` None for the chooser's fixed base decoding."""
     decode = settings.decode
     ends = (
         " Function words (prepositions, determiners, conjunctions, auxiliaries) are dropped from "
@@ -133,7 +135,8 @@ def _decoding(settings: DetectorSettings, tuned_on: str) -> str:
         else ""
     )
     return (
-        f"- Decoding (tuned on {tuned_on}): a piece's span probability is channel 0 mixed with "
+        f"- {'Base decoding (fixed)' if tuned_on is None else f'Decoding (tuned on {tuned_on})'}: "
+        "a piece's span probability is channel 0 mixed with "
         f"{decode.technique_mix:g} of its likeliest technique channel; a span needs a piece at "
         f"{decode.threshold:g} and grows over neighbours down to "
         f"{decode.threshold - decode.extend_margin:g}, gaps of up to {decode.join_tokens} pieces "
@@ -279,7 +282,34 @@ def _limits(articles: str) -> list[str]:
     ]
 
 
-def _cross_validated(config: ModelConfig) -> list[str]:
+def _chooser(folder: Path, settings: DetectorSettings) -> list[str]:
+    chooser = SpanChooser.load(folder)
+    if chooser is None:
+        return []
+    return [
+        f"- Span choice: the decoding above is the base of a pool of "
+        f"{len(pool_decodes(settings.decode))} decodings (thresholds 0.15 to 0.6, gaps of 0 "
+        "to 4 pieces). Gradient-boosted trees "
+        f"(`{CHOOSER_FILE}`, {len(chooser.trees.roots)} trees) predict each candidate's SI "
+        "precision credit (its share of characters inside gold) from the token and span heads' "
+        "outputs, trained on the fold models' out-of-fold pools; candidates are kept best first "
+        f"by credit + {chooser.length_bonus:g} x log(characters), none overlapping another, none "
+        f"under a predicted credit of {chooser.floor:g}.",
+    ]
+
+
+def _one_decoding(cv: dict[str, Any]) -> list[str]:
+    once = cv.get("out_of_fold_one_decoding")
+    if once is None:
+        return []
+    return [
+        f"With spans decoded once instead of chosen from pools, out of fold: SI F1 "
+        f"{once['si']:.3f}, TC {once['tc']:.3f}, FLC {once['flc']:.3f}, SLC {once['slc']:.3f}.",
+        "",
+    ]
+
+
+def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
     provenance = config.metrics
     cv = provenance["cross_validation"]
     oof, dev, ends = cv["out_of_fold"], cv["out_of_fold_dev"], cv["function_word_ends"]
@@ -297,7 +327,11 @@ def _cross_validated(config: ModelConfig) -> list[str]:
         "exports every epoch; the epoch and every setting below are chosen on the fold models' "
         f"out-of-fold predictions. Epoch {provenance['selected_epoch']} (best out-of-fold SI F1 "
         "+ TC micro-F1); the shipped model is the same recipe trained on all articles.",
-        _decoding(config.settings, "the out-of-fold predictions"),
+        _decoding(
+            config.settings,
+            None if (folder / CHOOSER_FILE).is_file() else "the out-of-fold predictions",
+        ),
+        *_chooser(folder, config.settings),
         f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} "
         f"minutes for the whole recipe ({cv['folds']} fold models and the final one, ONNX exports "
         "included; out-of-fold selection not included).",
@@ -308,16 +342,18 @@ def _cross_validated(config: ModelConfig) -> list[str]:
         f"## Scores out of fold ({cv['articles']} articles, official formulas)",
         "",
         "Every article is scored by the fold model that did not train on it, with the epoch and "
-        "every setting (decoding, corrections, calibration, display threshold) chosen on the "
-        "other folds' articles only. These are the figures to expect on unseen articles like "
-        "PTC's.",
+        "every setting (decoding, span chooser, corrections, calibration, display threshold) "
+        "chosen on the other folds' articles only. These are the figures to expect on unseen "
+        "articles like PTC's.",
         "",
         *_overall(oof),
         f"The PTC dev articles alone, out of fold: SI F1 {dev['si']:.3f}, TC {dev['tc']:.3f}, "
         f"FLC {dev['flc']:.3f}, SLC {dev['slc']:.3f}. The shipped model trained on dev too, so "
         f"its own dev scores are in-sample. {CHECK_DEV}",
         "",
-        "Out of fold by epoch (each epoch's settings tuned out of fold too):",
+        *_one_decoding(cv),
+        "Out of fold by epoch (spans decoded once, each epoch's settings tuned out of fold too; "
+        "what chooses the epoch):",
         "",
         "| epoch | SI F1 | TC F1 | FLC F1 | ECE |",
         "|---|---|---|---|---|",
@@ -379,7 +415,9 @@ def _dev_selected(config: ModelConfig) -> list[str]:
 def render_model_card(folder: Path) -> str:
     config = ModelConfig.load(folder)
     body = (
-        _cross_validated(config) if "cross_validation" in config.metrics else _dev_selected(config)
+        _cross_validated(config, folder)
+        if "cross_validation" in config.metrics
+        else _dev_selected(config)
     )
     return "\n".join([*_what_it_does(config, folder), *body])
 

@@ -1,10 +1,12 @@
 """Out-of-fold scores over all labelled articles, from the fold models of `folds.py`.
 
 Every article is run through the fold model that did not train on it, at every exported epoch.
-For each fold, the epoch and every setting (decoding, corrections, calibration, threshold) are
-chosen on the other folds' articles only, then that fold is predicted: the pooled predictions give
-scores that no choice has seen. The same choices made on all articles are the settings the final
-model ships with (`final_settings`).
+For each fold, the epoch is chosen on the other folds' articles (their spans decoded once, with
+the decoding tuned there). At those epochs, each fold's spans are then chosen from candidate pools
+by a chooser trained on the other folds' pools, with every setting (corrections, calibration,
+threshold) tuned there too: the pooled predictions give scores that no choice has seen. The same
+choices made on all articles are what the final model ships with (`final_settings` and the
+chooser, CHOOSER_FILE).
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from typing import Any
 from propwatch.corpus.ptc import Label, read_articles
 from propwatch.model.artifact import load_detector
 from propwatch.model.detector import DetectorSettings
+from propwatch.training.chooser import POOL_BASE, fit_chooser, pool_table
 from propwatch.training.corrections import GoldSpans, gold_spans
 from propwatch.training.folds import PLAN_FILE, epoch_folder, labelled_corpus
 from propwatch.training.loop import Log
 from propwatch.training.selection import (
     Outcome,
+    Runs,
     article_runs,
-    best_decodes,
     cross_fit,
     in_articles,
+    install_chooser,
     scores,
     segments_of,
     si_tc,
@@ -52,10 +56,23 @@ def fold_epochs(work: Path, folds: Collection[int]) -> list[int]:
 
 def evaluate_epoch(
     work: Path, epoch: int, articles: dict[str, str], gold: list[Label], plan: dict[str, int]
-) -> tuple[Outcome, DetectorSettings, dict[str, Any]]:
-    """Out-of-fold predictions of one epoch, and the settings tuned on all articles."""
-    folds = sorted(set(plan.values()))
-    detectors = {k: load_detector(epoch_folder(work, k, epoch)) for k in folds}
+) -> Outcome:
+    """Out-of-fold predictions of one epoch, each fold's spans decoded once with the decoding
+    tuned on the other folds: what chooses the epochs."""
+    runs, spans = fold_runs(work, dict.fromkeys(set(plan.values()), epoch), articles, gold, plan)
+    outcome, _ = cross_fit(runs, gold, spans, plan)
+    return outcome
+
+
+def fold_runs(
+    work: Path,
+    epochs: dict[int, int],
+    articles: dict[str, str],
+    gold: list[Label],
+    plan: dict[str, int],
+) -> tuple[Runs, GoldSpans]:
+    """Every article through its fold model at that fold's epoch; the gold spans' verdicts."""
+    detectors = {k: load_detector(epoch_folder(work, k, epoch)) for k, epoch in epochs.items()}
     runs = article_runs(articles, lambda article_id: detectors[plan[article_id]])
     spans = GoldSpans.concat(
         [
@@ -65,12 +82,28 @@ def evaluate_epoch(
                 [g for g in gold if plan[g.article_id] == k],
                 segments_of(runs),
             )
-            for k in folds
+            for k in sorted(epochs)
         ]
     )
-    outcome, _ = cross_fit(runs, gold, spans, plan)
-    decode = best_decodes(runs, gold, {"all": set(runs)})["all"]
-    settings, corrections = tune(runs, gold, spans, decode)
+    return runs, spans
+
+
+def chooser_stage(
+    work: Path,
+    epochs: dict[int, int],
+    articles: dict[str, str],
+    gold: list[Label],
+    plan: dict[str, int],
+) -> tuple[Outcome, DetectorSettings, dict[str, Any]]:
+    """Out-of-fold predictions with spans chosen from pools (model/chooser.py), at each fold's
+    chosen epoch; the chooser and settings tuned on all articles, saved as CHOOSER_FILE."""
+    runs, spans = fold_runs(work, epochs, articles, gold, plan)
+    pools = pool_table(runs, gold)
+    outcome, _ = cross_fit(runs, gold, spans, plan, pools)
+    chooser = fit_chooser(pools, gold, plan, set(articles))
+    install_chooser(runs, chooser)
+    settings, corrections = tune(runs, gold, spans, POOL_BASE)
+    chooser.save(work)
     return outcome, settings, corrections
 
 
@@ -108,27 +141,28 @@ def out_of_fold(
     epochs = fold_epochs(work, sorted(set(plan.values())))
     if not epochs:
         raise FileNotFoundError(f"{work} holds no exported fold models; run train --folds first")
-    outcomes, settings, per_epoch, corrections = {}, {}, {}, {}
+    outcomes, per_epoch = {}, {}
     for epoch in epochs:
-        outcomes[epoch], settings[epoch], corrections[epoch] = evaluate_epoch(
-            work, epoch, articles, gold, plan
-        )
+        outcomes[epoch] = evaluate_epoch(work, epoch, articles, gold, plan)
         per_epoch[epoch] = scores(outcomes[epoch], gold, articles)
         log(
             f"epoch {epoch}: out of fold SI {per_epoch[epoch]['si']['f1']:.3f}, "
             f"TC {per_epoch[epoch]['tc']['f1']:.3f}, FLC {per_epoch[epoch]['flc']['f1']:.3f}"
         )
-    pooled, chosen = choose_epochs(outcomes, gold, articles, plan)
+    decoded, chosen = choose_epochs(outcomes, gold, articles, plan)
     final_epoch = max(per_epoch, key=lambda e: si_tc(per_epoch[e]))
+    log("choosing spans from pools at the chosen epochs")
+    pooled, final_settings, final_corrections = chooser_stage(work, chosen, articles, gold, plan)
     report = {
         "articles": len(articles),
         "folds": len(set(plan.values())),
         "epochs_chosen_per_fold": chosen,
         "out_of_fold": scores(pooled, gold, articles),
+        "out_of_fold_one_decoding": _headline(scores(decoded, gold, articles)),
         "per_epoch": {e: _headline(s) for e, s in per_epoch.items()},
         "final_epoch": final_epoch,
-        "final_settings": asdict(settings[final_epoch]),
-        "final_corrections": corrections[final_epoch],
+        "final_settings": asdict(final_settings),
+        "final_corrections": final_corrections,
         "function_word_ends": {
             "predicted": function_word_end_rate(articles, pooled.shown_labels()),
             "gold": function_word_end_rate(articles, gold),

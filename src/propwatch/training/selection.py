@@ -20,6 +20,7 @@ import numpy as np
 
 from propwatch.corpus.ptc import Label, read_articles, read_labels
 from propwatch.model.calibration import Calibration
+from propwatch.model.chooser import SpanChooser
 from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
 from propwatch.model.detector import Detector, DetectorSettings, Segment
 from propwatch.model.windows import TokenizedArticle
@@ -30,6 +31,7 @@ from propwatch.training.calibration import (
     hits,
     reliability,
 )
+from propwatch.training.chooser import POOL_BASE, PoolTable, fit_chooser
 from propwatch.training.corrections import (
     Correction,
     GoldSpans,
@@ -167,7 +169,7 @@ def predictions(runs: Runs, settings: DetectorSettings) -> list[Predicted]:
     for article_id, run in runs.items():
         run.detector.settings = raw_settings
         for segment in run.segments:
-            for candidate in run.detector.candidates(run.tokens, segment, settings.decode):
+            for candidate in run.detector.chosen(run.tokens, segment):
                 for span in run.detector.labelled(candidate):
                     label = Label(article_id, span.start, span.end, span.technique)
                     found.append(Predicted(label, span.confidence))
@@ -250,20 +252,36 @@ def apply(runs: Runs, settings: DetectorSettings, spans: GoldSpans) -> Outcome:
 
 
 def cross_fit(
-    runs: Runs, gold: list[Label], spans: GoldSpans, fold_of: Mapping[str, int]
+    runs: Runs,
+    gold: list[Label],
+    spans: GoldSpans,
+    fold_of: Mapping[str, int],
+    pools: PoolTable | None = None,
 ) -> tuple[Outcome, dict[int, DetectorSettings]]:
-    """Each fold predicted with settings tuned on the other folds; pooled predictions."""
+    """Each fold predicted with settings tuned on the other folds; pooled predictions.
+
+    With `pools`, spans are chosen from them by a chooser trained on the other folds' pools,
+    else decoded once with the decoding tuned there.
+    """
     folds = sorted(set(fold_of.values()))
     others = {k: {a for a in runs if fold_of[a] != k} for k in folds}
-    decodes = best_decodes(runs, gold, others)
+    decodes = dict.fromkeys(folds, POOL_BASE) if pools else best_decodes(runs, gold, others)
     parts, settings = [], {}
     for k in folds:
         fit, held = others[k], set(runs) - others[k]
+        if pools is not None:
+            install_chooser(runs, fit_chooser(pools, gold, fold_of, fit) if fit else None)
         settings[k], _ = tune(
             {a: runs[a] for a in fit}, in_articles(gold, fit), spans.of_articles(fit), decodes[k]
         )
         parts.append(apply({a: runs[a] for a in held}, settings[k], spans.of_articles(held)))
     return Outcome.pooled(parts), settings
+
+
+def install_chooser(runs: Runs, chooser: SpanChooser | None) -> None:
+    """Every run's detector chooses its spans with `chooser` (None: one decoding)."""
+    for run in runs.values():
+        run.detector.chooser = chooser
 
 
 def scores(outcome: Outcome, gold: list[Label], articles: Mapping[str, str]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from propwatch.model.artifact import (
     load_detector,
     settings_from_dict,
 )
+from propwatch.model.chooser import CHOOSER_FILE
 from propwatch.training.card import write_model_card
 from propwatch.training.evidence import build_evidence
 from propwatch.training.folds import (
@@ -34,7 +35,7 @@ from propwatch.training.folds import (
     labelled_corpus,
 )
 from propwatch.training.loop import Log, Recipe
-from propwatch.training.out_of_fold import out_of_fold
+from propwatch.training.out_of_fold import REPORT_FILE, out_of_fold
 from propwatch.training.train import describe_encoder, encoder_dir
 
 WEIGHTS = (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE)
@@ -52,8 +53,8 @@ def training_minutes(work: Path) -> float:
 def ship(
     work: Path, report: dict[str, Any], out: Path, data: Path, encoder: Path | None = None
 ) -> None:
-    """Write the final model folder to `out`: weights, config with the chosen settings, the
-    evidence index of the labelled articles, card."""
+    """Write the final model folder to `out`: weights, the span chooser and config with the
+    chosen settings, the evidence index of the labelled articles, card."""
     epoch = report["final_epoch"]
     source = epoch_folder(work, ALL, epoch)
     if not (source / CONFIG_FILE).is_file():
@@ -68,14 +69,31 @@ def ship(
         "selected_epoch": epoch,
         "training_minutes": training_minutes(work),
         "encoder": describe_encoder(encoder or encoder_dir(), default=encoder is None),
-        "cross_validation": {k: v for k, v in report.items() if k != "final_settings"},
     }
-    settings = settings_from_dict(report["final_settings"])
-    replace(trained, settings=settings, metrics=metrics).save(out)
+    write_selection(work, report, out, replace(trained, metrics=metrics))
     plan = json.loads((work / PLAN_FILE).read_text())
     articles, labels = labelled_corpus(data)
     gold = [label for article_id in plan for label in labels.get(article_id, [])]
     build_evidence(load_detector(out), articles, gold).save(out)
+    write_model_card(out)
+
+
+def write_selection(work: Path, report: dict[str, Any], out: Path, config: ModelConfig) -> None:
+    """The chooser, settings and out-of-fold figures of `work` into the model folder `out`."""
+    shutil.copy(work / CHOOSER_FILE, out / CHOOSER_FILE)
+    metrics = config.metrics | {
+        "cross_validation": {k: v for k, v in report.items() if k != "final_settings"}
+    }
+    settings = settings_from_dict(report["final_settings"])
+    replace(config, settings=settings, metrics=metrics).save(out)
+
+
+def adopt_selection(work: Path, out: Path) -> None:
+    """Re-apply the out-of-fold selection of `work` to a model folder trained by the same recipe,
+    keeping its weights, evidence and training provenance: for a change to selection (decoding,
+    span choice, corrections) that needs no retraining."""
+    report = json.loads((work / REPORT_FILE).read_text())
+    write_selection(work, report, out, ModelConfig.load(out))
     write_model_card(out)
 
 

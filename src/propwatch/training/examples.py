@@ -140,9 +140,7 @@ def _negative_pieces(
         last = min(first + int(rng.integers(MAX_NEGATIVE_PIECES)), end_of_window)
         if targets[first : last + 1, 0].any() or lines[first] != lines[last]:
             continue
-        text = tokens.index.text
-        start, end = int(tokens.offsets[first, 0]), int(tokens.offsets[last, 1])
-        chars = trim_span(text, *expand_to_words(text, start, end))
+        chars = _fragment(tokens, first, last)
         if chars is not None:
             found.append(((first, last), chars))
     return found
@@ -166,12 +164,17 @@ def _near_miss_pieces(
         last = min(end_of_window, gold[1] + int(shift[1]))
         if first > last or (first, last) == gold or lines[first] != lines[last]:
             continue
-        text = tokens.index.text
-        start, end = int(tokens.offsets[first, 0]), int(tokens.offsets[last, 1])
-        chars = trim_span(text, *expand_to_words(text, start, end))
+        chars = _fragment(tokens, first, last)
         if chars is not None:
             found.append(((first, last), chars))
     return found
+
+
+def _fragment(tokens: TokenizedArticle, first: int, last: int) -> tuple[int, int] | None:
+    """Characters of pieces [first, last] shaped like a decoded span: whole words, PTC-trimmed."""
+    text = tokens.index.text
+    start, end = int(tokens.offsets[first, 0]), int(tokens.offsets[last, 1])
+    return trim_span(text, *expand_to_words(text, start, end))
 
 
 def _pieces(tokens: TokenizedArticle, label: Label) -> tuple[int, int] | None:

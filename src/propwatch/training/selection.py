@@ -265,7 +265,9 @@ def cross_fit(
     """
     folds = sorted(set(fold_of.values()))
     others = {k: {a for a in runs if fold_of[a] != k} for k in folds}
-    decodes = dict.fromkeys(folds, POOL_BASE) if pools else best_decodes(runs, gold, others)
+    decodes = (
+        dict.fromkeys(folds, POOL_BASE) if pools is not None else best_decodes(runs, gold, others)
+    )
     parts, settings = [], {}
     for k in folds:
         fit, held = others[k], set(runs) - others[k]

@@ -60,7 +60,7 @@ class Pool:
 
     article: np.ndarray
     bounds: np.ndarray  # (rows, 2)
-    features: np.ndarray  # model/chooser.candidate_features
+    features: np.ndarray  # model/chooser.pool_features
     credit: np.ndarray  # share of characters inside gold
     token_score: np.ndarray  # mean span probability x P(propaganda), as the detector scores
     head_credit: np.ndarray  # the span head's credit output, NaN without one

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,9 +11,16 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from propwatch.corpus.ptc import Label
-from propwatch.model.artifact import shipped_detector
-from propwatch.model.chooser import SpanChooser, best_first, pool_decodes
+from propwatch.model.artifact import load_detector, shipped_detector
+from propwatch.model.chooser import (
+    Pool,
+    SpanChooser,
+    best_first,
+    pool_decodes,
+    pool_features,
+)
 from propwatch.model.decode import DecodeSettings
+from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.chooser import fit_chooser, pool_table, trees_of
 from propwatch.training.selection import article_runs, install_chooser
 
@@ -41,6 +49,27 @@ def test_pool_starts_with_the_base_decoding_and_varies_thresholds_and_gaps():
     assert all(d.extend_margin < d.threshold and d.trim_function_words for d in pool)
 
 
+def test_pool_features_read_the_heads_uncorrected_and_the_candidates_shape():
+    text = "Critics call the plan a disaster, they said. More follows."
+    bounds = np.asarray([(text.index("the plan"), text.index(",")), (0, len(text))])
+    techniques = np.full((2, len(TECHNIQUE_NAMES)), 1 / len(TECHNIQUE_NAMES))
+    pool = Pool(
+        likely=np.asarray([0.1, 0.9, 0.8, 0.2, 0.3]),
+        pieces=np.asarray([(1, 2), (0, 4)]),
+        bounds=bounds,
+        propaganda=np.asarray([0.8, 0.6]),
+        techniques=techniques,
+    )
+    features = pool_features(pool, text)
+    assert features.shape == (2, 16 + len(TECHNIQUE_NAMES))
+    np.testing.assert_allclose(features[:, 0], [0.85, 0.46])  # mean piece probability
+    np.testing.assert_allclose(features[:, 7], [2, 5])  # pieces
+    assert list(features[:, 11]) == [0.0, 1.0]  # crosses a sentence end
+    assert list(features[:, 12]) == [0.0, 1.0]  # commas
+    np.testing.assert_allclose(features[:, 13], [0.8, 0.6])  # P(propaganda)
+    np.testing.assert_allclose(features[:, 16:], techniques)
+
+
 def test_trees_as_arrays_predict_what_scikit_learn_predicts(tmp_path: Path):
     rng = np.random.default_rng(0)
     features = rng.normal(size=(3000, 6))
@@ -54,6 +83,30 @@ def test_trees_as_arrays_predict_what_scikit_learn_predicts(tmp_path: Path):
     assert loaded is not None and (loaded.floor, loaded.length_bonus) == (0.25, 0.05)
     np.testing.assert_allclose(loaded.trees.predict(probe), model.predict(probe), atol=1e-9)
     assert SpanChooser.load(tmp_path / "elsewhere") is None
+    with pytest.raises(ValueError, match="fitted on 6 features, not 7"):
+        loaded.trees.predict(rng.normal(size=(2, 7)))
+
+
+def test_remembered_pools_are_judged_once_and_corrected_anew():
+    detector = load_detector()
+    tokens = detector.tokenizer.tokenize(TEXT)
+    segment = next(detector.segments(tokens))
+    decode = detector.settings.decode
+    fresh, fresh_features = detector.pool(tokens, segment, decode)
+    detector.remember_pools()
+    first, features = detector.pool(tokens, segment, decode)
+    detector.settings = replace(detector.settings, repetition_bias=(4.0, 4.0))
+    corrected, again = detector.pool(tokens, segment, decode)
+    assert again is features  # judged once
+    np.testing.assert_array_equal(features, fresh_features)
+    assert [c.raw for c in first] == [c.raw for c in corrected] == [c.raw for c in fresh]
+    empty = detector.tokenizer.tokenize("Ok.")
+    assert detector.pool(empty, next(detector.segments(empty)), decode)[0] == []
+    repetition = TECHNIQUE_NAMES.index("Repetition")
+    assert all(
+        c.techniques[repetition] > f.techniques[repetition]
+        for c, f in zip(corrected, first, strict=True)
+    )
 
 
 @pytest.fixture(scope="module")

@@ -35,39 +35,61 @@ def pool_decodes(base: DecodeSettings) -> list[DecodeSettings]:
     return [base, *(decode for decode in grid if decode != base)]
 
 
-def candidate_features(
-    likely: np.ndarray, pieces: tuple[int, int], fragment: str, head: tuple[float, np.ndarray]
-) -> list[float]:
-    """What the chooser sees of one candidate.
+@dataclass(frozen=True)
+class Pool:
+    """A segment's distinct candidates, as the chooser sees them before reading their features.
 
-    `likely` is its segment's piece span probability (decode.piece_span_probability), `pieces`
-    its first and last piece there, `head` the span head's P(propaganda) and
-    P(technique | propaganda).
+    `likely` is the segment's piece span probability (decode.piece_span_probability); `pieces`
+    and `bounds` each candidate's first and last piece there and its characters [start, end);
+    `propaganda` and `techniques` the span head's P(propaganda) and uncorrected P(technique |
+    propaganda).
     """
-    first, last = pieces
-    inside = likely[first : last + 1]
-    before, after = likely[max(0, first - 3) : first], likely[last + 1 : last + 4]
-    propaganda, techniques = head
-    words = fragment.split()
-    return [
-        float(inside.mean()),
-        float(inside.max()),
-        float(inside.min()),
-        float(inside[0]),
-        float(inside[-1]),
-        float(before.mean()) if len(before) else 0.0,
-        float(after.mean()) if len(after) else 0.0,
-        float(last - first + 1),
-        float(len(fragment)),
-        float(len(words)),
-        float(propaganda),
-        float(techniques.max()),
-        float(-(techniques * np.log(techniques + 1e-9)).sum()),
-        float(bool(words) and words[0].lower() in FUNCTION_WORD_ENDS),
-        float(any(mark in fragment for mark in SENTENCE_ENDS)),
-        float(fragment.count(",")),
-        *(float(p) for p in techniques),
-    ]
+
+    likely: np.ndarray  # (pieces,)
+    pieces: np.ndarray  # (n, 2) first and last piece, inclusive
+    bounds: np.ndarray  # (n, 2)
+    propaganda: np.ndarray  # (n,)
+    techniques: np.ndarray  # (n, techniques)
+
+
+def pool_features(pool: Pool, text: str) -> np.ndarray:
+    """(n, features) what the chooser sees of each candidate: the heads' outputs inside and
+    around it, and its shape. (Features for how it compares with overlapping candidates, how
+    many decodings give it and where it sits scored lower out of fold: docs/training.md.)"""
+    rows = []
+    for (first, last), (start, end) in zip(pool.pieces, pool.bounds, strict=True):
+        inside = pool.likely[first : last + 1]
+        before, after = pool.likely[max(0, first - 3) : first], pool.likely[last + 1 : last + 4]
+        fragment = text[start:end]
+        words = fragment.split()
+        rows.append(
+            [
+                inside.mean(),
+                inside.max(),
+                inside.min(),
+                inside[0],
+                inside[-1],
+                before.mean() if len(before) else 0.0,
+                after.mean() if len(after) else 0.0,
+                last - first + 1,
+                len(fragment),
+                len(words),
+                bool(words) and words[0].lower() in FUNCTION_WORD_ENDS,
+                any(mark in fragment for mark in SENTENCE_ENDS),
+                fragment.count(","),
+            ]
+        )
+    techniques = pool.techniques
+    entropy = -(techniques * np.log(techniques + 1e-9)).sum(axis=1)
+    return np.column_stack(
+        [
+            np.asarray(rows, dtype=np.float64),
+            pool.propaganda,
+            techniques.max(axis=1),
+            entropy,
+            techniques,
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -82,8 +104,14 @@ class Trees:
     leaf: np.ndarray  # (nodes,) bool
     roots: np.ndarray  # (trees,) index of each tree's root
     base: float
+    columns: int  # how many features the trees were fitted on
 
     def predict(self, features: np.ndarray) -> np.ndarray:
+        if features.shape[1] != self.columns:
+            raise ValueError(
+                f"the span chooser was fitted on {self.columns} features, not "
+                f"{features.shape[1]}: re-select the model (scripts/reselect.py)"
+            )
         rows = np.arange(len(features))[:, None]
         node = np.broadcast_to(self.roots, (len(features), len(self.roots))).copy()
         while not self.leaf[node].all():
@@ -120,10 +148,12 @@ class SpanChooser:
         if not path.is_file():
             return None
         with np.load(path) as stored:
-            trees = Trees(
-                **{name: stored[name] for name in Trees.__dataclass_fields__ if name != "base"},
-                base=float(stored["base"]),
-            )
+            arrays = {
+                name: stored[name]
+                for name in Trees.__dataclass_fields__
+                if name not in ("base", "columns")
+            }
+            trees = Trees(**arrays, base=float(stored["base"]), columns=int(stored["columns"]))
             return cls(trees, float(stored["floor"]), float(stored["length_bonus"]))
 
 

@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 
 from propwatch.model.calibration import Calibration
-from propwatch.model.chooser import SpanChooser, candidate_features, pool_decodes
+from propwatch.model.chooser import Pool, SpanChooser, pool_decodes, pool_features
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
 from propwatch.model.evidence import Evidence, key_words
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
@@ -25,6 +25,11 @@ REPETITION = TECHNIQUE_NAMES.index("Repetition")
 # so that memory stays flat however long the input is.
 SEGMENT_PIECES = 4096
 BATCH_WINDOWS = 8  # as fast as 16 on this CPU, with 80 MB less peak memory
+
+
+# A segment's pool: its distinct spans, the span head's logits and the chooser's features on
+# them, and the segment itself (kept alive so that its id, the pool's key, stays its own)
+JudgedPool = tuple[list[RawSpan], np.ndarray, np.ndarray, "Segment"]
 
 
 class Backend(Protocol):
@@ -148,6 +153,7 @@ class Detector:
         self.name = name
         self.evidence = evidence
         self.chooser = chooser
+        self._pools: dict[tuple[int, DecodeSettings], JudgedPool] | None = None
 
     def detect(self, text: str, min_confidence: float | None = None) -> Detection:
         """Spans at or above `min_confidence` (the model's display threshold if None)."""
@@ -168,22 +174,28 @@ class Detector:
     def classify(self, pooled: np.ndarray, recurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(P(technique | propaganda) (N, techniques), P(propaganda) (N,)) for pooled spans.
 
-        `recurs` says which spans' fragments occur more than once in their article. A span head
-        with more outputs than there are techniques has a "none" class, trained on fragments
-        outside every gold span.
+        `recurs` says which spans' fragments occur more than once in their article.
         """
-        logits = self.backend.classify(pooled)
+        return self._verdicts(self.backend.classify(pooled), recurs)
+
+    def _verdicts(self, logits: np.ndarray, recurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The span head's logits as probabilities, the technique corrections applied."""
         technique_logits = logits[:, : len(TECHNIQUE_NAMES)].copy()
         if self.settings.technique_bias:
             technique_logits += np.asarray(self.settings.technique_bias)
         once, again = self.settings.repetition_bias
         technique_logits[:, REPETITION] += np.where(recurs, again, once)
-        techniques = softmax(technique_logits)
+        return softmax(technique_logits), self._propaganda(logits)
+
+    @staticmethod
+    def _propaganda(logits: np.ndarray) -> np.ndarray:
+        """P(propaganda). A head with more outputs than techniques has a "none" class, trained
+        on fragments outside every gold span (and, trained with near misses, a credit logit
+        after it: not a class)."""
         none = len(TECHNIQUE_NAMES)
         if logits.shape[1] == none:
-            return techniques, np.ones(len(logits), dtype=np.float32)
-        # a head trained with near misses has a credit logit after "none": not a class
-        return techniques, 1.0 - softmax(logits[:, : none + 1])[:, none]
+            return np.ones(len(logits), dtype=np.float32)
+        return 1.0 - softmax(logits[:, : none + 1])[:, none]
 
     def technique_probabilities(
         self,
@@ -289,27 +301,44 @@ class Detector:
     ) -> tuple[list[Candidate], np.ndarray]:
         """The candidates of every pool decoding (chooser.pool_decodes), each once, judged, with
         the chooser's features (candidates, features)."""
+        key = (id(segment), decode)
+        judged = self._pools.get(key) if self._pools is not None else None
+        if judged is None:
+            judged = self._judged_pool(tokens, segment, decode)
+            if self._pools is not None:
+                self._pools[key] = judged
+        spans, logits, features, _ = judged
+        if not spans:
+            return [], features
+        return self._candidates(tokens, segment, spans, logits), features
+
+    def remember_pools(self) -> None:
+        """Judge each segment's pool once and keep it: training judges the same pools under
+        many corrections, which change only what is made of the span head's logits."""
+        self._pools = {}
+
+    def _judged_pool(
+        self, tokens: TokenizedArticle, segment: Segment, decode: DecodeSettings
+    ) -> JudgedPool:
         offsets = tokens.offsets[segment.first : segment.last]
-        text = tokens.index.text
         likely = piece_span_probability(segment.probabilities, decode.technique_mix)
         raw: dict[tuple[int, int], RawSpan] = {}
         for pool_decode in pool_decodes(decode):
-            for span in decode_spans(text, offsets, likely, pool_decode):
+            for span in decode_spans(tokens.index.text, offsets, likely, pool_decode):
                 raw.setdefault((span.start, span.end), span)
-        candidates = self.judged(tokens, segment, list(raw.values()))
-        features = np.asarray(
-            [
-                candidate_features(
-                    likely,
-                    (c.raw.first_token, c.raw.last_token),
-                    text[c.raw.start : c.raw.end],
-                    (c.propaganda, c.techniques),
-                )
-                for c in candidates
-            ],
-            dtype=np.float64,
+        spans = list(raw.values())
+        if not spans:
+            return [], np.zeros((0, 0)), np.zeros((0, 0)), segment
+        logits = self._head_logits(tokens, segment, spans)
+        pool = Pool(
+            likely=likely,
+            pieces=np.asarray([(s.first_token, s.last_token) for s in spans]),
+            bounds=np.asarray(list(raw)),
+            # uncorrected: the trees are fitted on fold models with no corrections tuned yet
+            propaganda=self._propaganda(logits),
+            techniques=softmax(logits[:, : len(TECHNIQUE_NAMES)]),
         )
-        return candidates, features
+        return spans, logits, pool_features(pool, tokens.index.text), segment
 
     def chosen(self, tokens: TokenizedArticle, segment: Segment) -> list[Candidate]:
         """The segment's candidates under the settings: the chooser's pick from the pool when
@@ -327,7 +356,11 @@ class Detector:
         """Decoded spans with the span head's verdict on each."""
         if not raw:
             return []
-        offsets = tokens.offsets[segment.first : segment.last]
+        return self._candidates(tokens, segment, raw, self._head_logits(tokens, segment, raw))
+
+    def _head_logits(
+        self, tokens: TokenizedArticle, segment: Segment, raw: list[RawSpan]
+    ) -> np.ndarray:
         pooled = np.stack(
             [
                 self._pool(
@@ -339,8 +372,14 @@ class Detector:
                 for s in raw
             ]
         )
-        techniques, propaganda = self.classify(
-            pooled, recurring(tokens.index, [(s.start, s.end) for s in raw])
+        return self.backend.classify(pooled)
+
+    def _candidates(
+        self, tokens: TokenizedArticle, segment: Segment, raw: list[RawSpan], logits: np.ndarray
+    ) -> list[Candidate]:
+        offsets = tokens.offsets[segment.first : segment.last]
+        techniques, propaganda = self._verdicts(
+            logits, recurring(tokens.index, [(s.start, s.end) for s in raw])
         )
         return [
             Candidate(

@@ -107,6 +107,7 @@ def trees_of(model: HistGradientBoostingRegressor) -> Trees:
         leaf=flat["is_leaf"].astype(bool),
         roots=offsets.astype(np.int64),
         base=float(np.ravel(model._baseline_prediction)[0]),
+        columns=int(model.n_features_in_),
     )
 
 

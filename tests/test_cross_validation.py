@@ -39,6 +39,9 @@ def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path
     card = (out / "MODEL_CARD.md").read_text()
     assert "## Scores out of fold (6 articles, official formulas)" in card
     assert "| Loaded_Language |" in card
+    threshold = config.settings.min_confidence
+    shown = "every span it finds" if threshold == 0 else f"spans from confidence {threshold:g} up"
+    assert f"is {threshold:g}: the model shows {shown}" in card
 
     assert "- Span choice: the decoding above is the base of a pool of 34 decodings" in card
     assert "With spans decoded once instead of chosen from pools, out of fold: SI F1" in card

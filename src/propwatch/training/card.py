@@ -83,9 +83,9 @@ def _calibration(scores: dict[str, Any], settings: DetectorSettings, held_out: s
     return [
         "### Confidence",
         "",
-        f"{CONFIDENCE} The model shows spans from confidence {settings.min_confidence:g} up (its "
-        "display threshold, chosen for SI F1; `--min-confidence` changes it). Expected "
-        f"calibration error {held_out}: {scores['ece']:.3f} over the spans shown, "
+        f"{CONFIDENCE} The display threshold, chosen for SI F1, is {settings.min_confidence:g}: "
+        f"the model shows {_shown(settings.min_confidence)} (`--min-confidence` changes it). "
+        f"Expected calibration error {held_out}: {scores['ece']:.3f} over the spans shown, "
         f"{scores['ece_all_spans']:.3f} over all decoded spans.",
         "",
         "| confidence | spans | mean confidence | share that hit gold |",
@@ -99,6 +99,13 @@ def _calibration(scores: dict[str, Any], settings: DetectorSettings, held_out: s
         *thresholds,
         "",
     ]
+
+
+def _shown(min_confidence: float) -> str:
+    """Which spans the display threshold lets through, in words."""
+    if min_confidence == 0:
+        return "every span it finds, whatever its confidence"
+    return f"spans from confidence {min_confidence:g} up"
 
 
 def _corrections(report: dict[str, Any] | None, settings: DetectorSettings) -> list[str]:

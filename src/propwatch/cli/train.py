@@ -31,7 +31,9 @@ def train(
     max_articles: Annotated[
         int | None, typer.Option(help="Use only this many train and dev articles (smoke runs).")
     ] = None,
-    max_steps: Annotated[int | None, typer.Option(help="Stop after this many steps.")] = None,
+    max_steps: Annotated[
+        int | None, typer.Option(help="Train at most this many steps per epoch.")
+    ] = None,
     encoder: Annotated[
         Path | None,
         typer.Option(

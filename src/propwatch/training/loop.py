@@ -52,7 +52,7 @@ class Recipe:
     bf16: bool = True
     seed: int = 13
     max_articles: int | None = None  # a handful, for smoke tests
-    max_steps: int | None = None
+    max_steps: int | None = None  # per epoch, for smoke tests
 
 
 # Called after each epoch with the networks in eval mode. `memo` is saved with the checkpoint,
@@ -249,9 +249,9 @@ def fit(
     tagger = TokenTagger(encoder)
     span_head = SpanHead(tagger.width, credit=recipe.near_misses > 0)
     steps_per_epoch = -(-len(examples) // recipe.batch_size)
-    steps = min(
-        steps_per_epoch * recipe.epochs, recipe.max_steps or steps_per_epoch * recipe.epochs
-    )
+    if recipe.max_steps:  # a smoke run still trains, and exports, every epoch
+        steps_per_epoch = min(steps_per_epoch, recipe.max_steps)
+    steps = steps_per_epoch * recipe.epochs
     optimizer, scheduler = make_optimizer(tagger, span_head, recipe, steps)
     modules: dict[str, Any] = {"tagger": tagger, "span_head": span_head}
     modules |= {"optimizer": optimizer, "scheduler": scheduler}
@@ -267,9 +267,8 @@ def fit(
         span_head.train()
         order = np.random.default_rng(recipe.seed + position.epoch).permutation(len(examples))
         done_in_epoch = position.step - (position.epoch - 1) * steps_per_epoch
-        for first in range(done_in_epoch * recipe.batch_size, len(order), recipe.batch_size):
-            if position.step >= steps:
-                break
+        end = min(len(order), steps_per_epoch * recipe.batch_size)
+        for first in range(done_in_epoch * recipe.batch_size, end, recipe.batch_size):
             batch = [examples[i] for i in order[first : first + recipe.batch_size]]
             loss = _step(tagger, span_head, optimizer, batch, recipe, weights)
             scheduler.step()
@@ -287,8 +286,6 @@ def fit(
         position.epoch += 1
         clock.account()
         saver.save(modules, memo, position, force=True)
-        if position.step >= steps:
-            break
     saver.remove()
     clock.account()
     return tagger, span_head, memo

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pytest
 
+from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig
 from propwatch.store.correction import ALL, Accuracy, DetectorError, detector_error
 from propwatch.store.estimates import COLUMNS, against_rest, compare, rates_of
 from propwatch.store.intervals import bootstrap_rates, estimates, resample_weights
@@ -96,8 +97,17 @@ def test_the_shipped_models_error_table_is_its_out_of_fold_scores():
     assert "propwatch-minilm-ptc" in error.describe() and "446" in error.describe()
     loaded = error.accuracy["loaded_language"]
     assert loaded.factor == pytest.approx(loaded.precision / loaded.recall)
-    assert not error.accuracy["appeal_to_authority"].correctable  # never right out of fold
+    card = ModelConfig.load(SHIPPED_MODEL).metrics["cross_validation"]["out_of_fold"]["flc"]
+    stated = card["per_technique"]["Appeal_to_Authority"]
+    authority = error.accuracy["appeal_to_authority"]
+    assert (authority.precision, authority.recall) == (stated["precision"], stated["recall"])
+    assert authority.gold == stated["support"] == 158
     assert detector_error("another-model") is None
+
+
+def test_a_technique_never_right_out_of_fold_has_no_correction():
+    never = Accuracy(precision=0.0, recall=0.0, predicted=0, gold=158)
+    assert not never.correctable and math.isnan(never.factor)
 
 
 # --- a corpus of known prevalence, a detector of known error -----------------------------------

@@ -102,3 +102,8 @@ def test_students_train_on_silver_labelled_by_the_fold_models_of_an_earlier_run(
     assert set(gold_windows) == set(all_windows) == {"fold-0", "fold-1", "all"}
     assert all(all_windows[part] > gold_windows[part] for part in gold_windows)
     assert ModelConfig.load(out).metrics["recipe"]["silver_articles"] == 3
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "Also 3 unlabelled BBC News articles (silver labels), described below" in card
+    assert "minutes for the teachers that labelled the silver" in card
+    assert "--silver 3 --silver-teachers runs/cv" in card
+    assert "No other data" in (tmp_path / "t-model" / "MODEL_CARD.md").read_text()

@@ -316,6 +316,50 @@ def _one_decoding(cv: dict[str, Any]) -> list[str]:
     ]
 
 
+def _training_data(articles: int, recipe: dict[str, Any]) -> str:
+    extra = []
+    if recipe.get("silver_articles"):
+        extra.append(f"{recipe['silver_articles']} unlabelled BBC News articles (silver labels)")
+    if recipe.get("memes"):
+        extra.append("the SemEval-2021 Task 6 meme texts")
+    others = f"Also {' and '.join(extra)}, described below" if extra else "No other data"
+    return (
+        f"- Training data: PTC v2 train and dev ({articles} articles), `../shared/data/ptc`. "
+        f"{others}; no test data."
+    )
+
+
+def _cross_validated_time(provenance: dict[str, Any], folds: int) -> str:
+    teachers = provenance.get("teacher_minutes")
+    before = (
+        f", after {teachers} minutes for the teachers that labelled the silver" if teachers else ""
+    )
+    return (
+        f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} minutes "
+        f"for {folds} fold models and the final one{before} (ONNX exports included; out-of-fold "
+        "selection not included)."
+    )
+
+
+def _cross_validated_command(recipe: dict[str, Any], folds: int) -> str:
+    shipped = "--out src/propwatch/model/shipped"
+    if not recipe.get("silver_articles"):
+        return (
+            f"- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc --folds "
+            f"{folds} --work runs/cv {shipped}`); it resumes after a kill, and "
+            "`runs/cv/out-of-fold.json` holds every figure below."
+        )
+    memes = " --memes ../shared/data/semeval2021-task6" if recipe.get("memes") else ""
+    return (
+        f"- Reproduce: `make model`: it trains the teachers (`propwatch train --data "
+        f"../shared/data/ptc --folds {folds} --only-folds {','.join(map(str, range(folds)))} "
+        f"--work runs/cv`), then this model (`propwatch train --data ../shared/data/ptc --folds "
+        f"{folds} --work runs/sm --silver {recipe['silver_articles']} --silver-teachers runs/cv"
+        f"{memes} {shipped}`); each resumes after a kill, and `runs/sm/out-of-fold.json` holds "
+        "every figure below."
+    )
+
+
 def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
     provenance = config.metrics
     cv = provenance["cross_validation"]
@@ -327,8 +371,7 @@ def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
     return [
         "## Data and recipe",
         "",
-        f"- Training data: PTC v2 train and dev ({cv['articles']} articles), "
-        "`../shared/data/ptc`. No other data; no test data.",
+        _training_data(cv["articles"], provenance.get("recipe", {})),
         _recipe(provenance.get("recipe", {})),
         f"- Selection: {cv['folds']}-fold cross-validation over the articles. Each fold model "
         "exports every epoch; the epoch and every setting below are chosen on the fold models' "
@@ -339,12 +382,8 @@ def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
             None if (folder / CHOOSER_FILE).is_file() else "the out-of-fold predictions",
         ),
         *_chooser(folder, config.settings),
-        f"- Training time on the 2-core CPU machine: {provenance.get('training_minutes')} "
-        f"minutes for the whole recipe ({cv['folds']} fold models and the final one, ONNX exports "
-        "included; out-of-fold selection not included).",
-        "- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc --folds "
-        f"{cv['folds']} --work runs/cv --out src/propwatch/model/shipped`); it resumes after a "
-        "kill, and `runs/cv/out-of-fold.json` holds every figure below.",
+        _cross_validated_time(provenance, cv["folds"]),
+        _cross_validated_command(provenance.get("recipe", {}), cv["folds"]),
         "",
         f"## Scores out of fold ({cv['articles']} articles, official formulas)",
         "",

@@ -51,7 +51,12 @@ def training_minutes(work: Path) -> float:
 
 
 def ship(
-    work: Path, report: dict[str, Any], out: Path, data: Path, encoder: Path | None = None
+    work: Path,
+    report: dict[str, Any],
+    out: Path,
+    data: Path,
+    encoder: Path | None = None,
+    silver_teachers: Path | None = None,
 ) -> None:
     """Write the final model folder to `out`: weights, the span chooser and config with the
     chosen settings, the evidence index of the labelled articles, card."""
@@ -70,6 +75,8 @@ def ship(
         "training_minutes": training_minutes(work),
         "encoder": describe_encoder(encoder or encoder_dir(), default=encoder is None),
     }
+    if silver_teachers is not None:
+        metrics["teacher_minutes"] = training_minutes(silver_teachers)
     write_selection(work, report, out, replace(trained, metrics=metrics))
     plan = json.loads((work / PLAN_FILE).read_text())
     articles, labels = labelled_corpus(data)
@@ -119,6 +126,6 @@ def train_cross_validated(
     if out is None or only is not None:
         log(f"out of fold over {report['articles']} articles: {json.dumps(report['per_epoch'])}")
         return report
-    ship(work, report, out, data, encoder)
+    ship(work, report, out, data, encoder, silver_teachers)
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")
     return report

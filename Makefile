@@ -34,8 +34,11 @@ test: $(VENV)/.train lint
 	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest -m "slow or not slow" -q
 
+# The teachers (4 fold models) label the BBC silver; the students train on it and the memes.
 model: $(VENV)/.train
-	$(BIN)/propwatch train --data $(PTC) --folds 4 --work runs/cv --out src/propwatch/model/shipped
+	$(BIN)/propwatch train --data $(PTC) --folds 4 --only-folds 0,1,2,3 --work runs/cv
+	$(BIN)/propwatch train --data $(PTC) --folds 4 --work runs/sm --silver 800 --silver-teachers runs/cv \
+		--memes $(SHARED)/data/semeval2021-task6 --out src/propwatch/model/shipped
 
 
 clean-venv:

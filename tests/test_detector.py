@@ -166,7 +166,7 @@ def test_the_repetition_correction_follows_whether_a_fragment_recurs():
     text = "Build the wall. They mock us, so build the wall! Our leaders are vile cowards."
     spans = [(0, 14), (65, 77)]  # "Build the wall" (said twice), "vile cowards" (once)
     repetition = TECHNIQUE_NAMES.index("Repetition")
-    for once, again in [(-6.0, 6.0), (6.0, -6.0)]:
+    for once, again in [(-40.0, 40.0), (40.0, -40.0)]:  # biases on logits, decisive
         settings = replace(shipped.settings, repetition_bias=(once, again))
         detector = Detector(shipped.backend, shipped.tokenizer, settings)
         recurring, single = detector.technique_probabilities(text, spans)

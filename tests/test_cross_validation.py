@@ -106,4 +106,5 @@ def test_students_train_on_silver_labelled_by_the_fold_models_of_an_earlier_run(
     assert "Also 3 unlabelled BBC News articles (silver labels), described below" in card
     assert "minutes for the teachers that labelled the silver" in card
     assert "--silver 3 --silver-teachers runs/cv" in card
-    assert "No other data" in (tmp_path / "t-model" / "MODEL_CARD.md").read_text()
+    gold_only = (tmp_path / "t-model" / "MODEL_CARD.md").read_text()
+    assert "No other data" in gold_only and "--work runs/cv --out MODEL_DIR`" in gold_only

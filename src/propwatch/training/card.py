@@ -342,21 +342,21 @@ def _cross_validated_time(provenance: dict[str, Any], folds: int) -> str:
 
 
 def _cross_validated_command(recipe: dict[str, Any], folds: int) -> str:
-    shipped = "--out src/propwatch/model/shipped"
+    """How to retrain: `make model` is the shipped recipe (teachers, then self-trained students);
+    a recipe without silver is one `propwatch train`."""
+    train = f"propwatch train --data ../shared/data/ptc --folds {folds}"
+    memes = " --memes ../shared/data/semeval2021-task6" if recipe.get("memes") else ""
     if not recipe.get("silver_articles"):
         return (
-            f"- Reproduce: `make model` (runs `propwatch train --data ../shared/data/ptc --folds "
-            f"{folds} --work runs/cv {shipped}`); it resumes after a kill, and "
-            "`runs/cv/out-of-fold.json` holds every figure below."
+            f"- Reproduce: `{train} --work runs/cv{memes} --out MODEL_DIR`; it resumes after a "
+            "kill, and `runs/cv/out-of-fold.json` holds every figure below."
         )
-    memes = " --memes ../shared/data/semeval2021-task6" if recipe.get("memes") else ""
     return (
-        f"- Reproduce: `make model`: it trains the teachers (`propwatch train --data "
-        f"../shared/data/ptc --folds {folds} --only-folds {','.join(map(str, range(folds)))} "
-        f"--work runs/cv`), then this model (`propwatch train --data ../shared/data/ptc --folds "
-        f"{folds} --work runs/sm --silver {recipe['silver_articles']} --silver-teachers runs/cv"
-        f"{memes} {shipped}`); each resumes after a kill, and `runs/sm/out-of-fold.json` holds "
-        "every figure below."
+        f"- Reproduce: `make model`: it trains the teachers (`{train} --only-folds "
+        f"{','.join(map(str, range(folds)))} --work runs/cv`), then this model (`{train} --work "
+        f"runs/sm --silver {recipe['silver_articles']} --silver-teachers runs/cv{memes} --out "
+        "src/propwatch/model/shipped`); each resumes after a kill, and `runs/sm/out-of-fold.json` "
+        "holds every figure below."
     )
 
 

@@ -46,7 +46,7 @@ from propwatch.training.chooser import (
     inner_groups,
 )
 from propwatch.training.folds import epoch_folder, labelled_corpus
-from propwatch.training.selection import ArticleRun, article_runs
+from propwatch.training.runs import ArticleRun, article_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 PTC = ROOT.parent / "shared" / "data" / "ptc"

@@ -22,7 +22,8 @@ from propwatch.model.chooser import (
 from propwatch.model.decode import DecodeSettings
 from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.chooser import fit_chooser, pool_table, trees_of
-from propwatch.training.selection import article_runs, install_chooser
+from propwatch.training.runs import article_runs
+from propwatch.training.selection import install_chooser
 
 TEXT = (
     "The corrupt elite LIES to you every single day!\n"

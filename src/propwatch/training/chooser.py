@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingRegressor
@@ -20,9 +19,7 @@ from propwatch.corpus.ptc import Label
 from propwatch.model.chooser import SpanChooser, Trees, best_first
 from propwatch.model.decode import DecodeSettings
 from propwatch.scoring import score_si
-
-if TYPE_CHECKING:
-    from propwatch.training.selection import ArticleRun
+from propwatch.training.runs import ArticleRun
 
 FLOORS = tuple(np.round(np.arange(0.0, 0.61, 0.025), 3))
 LENGTH_BONUSES = (0.0, 0.05, 0.1, 0.2)
@@ -53,7 +50,7 @@ class PoolTable:
 
 
 def pool_table(runs: Mapping[str, ArticleRun], gold: list[Label]) -> PoolTable:
-    """Pools of `runs` (selection.ArticleRun by article) around POOL_BASE, with credits."""
+    """Pools of `runs` (by article) around POOL_BASE, with credits."""
     parts: list[tuple[str, int, np.ndarray, np.ndarray, np.ndarray]] = []
     gold_by_article: dict[str, list[Label]] = {}
     for label in gold:

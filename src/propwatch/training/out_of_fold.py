@@ -24,15 +24,13 @@ from propwatch.training.chooser import POOL_BASE, fit_chooser, pool_table
 from propwatch.training.corrections import GoldSpans, gold_spans
 from propwatch.training.folds import PLAN_FILE, epoch_folder, labelled_corpus
 from propwatch.training.loop import Log
+from propwatch.training.runs import Runs, article_runs, segments_of
 from propwatch.training.selection import (
     Outcome,
-    Runs,
-    article_runs,
     cross_fit,
     in_articles,
     install_chooser,
     scores,
-    segments_of,
     si_tc,
     tune,
 )

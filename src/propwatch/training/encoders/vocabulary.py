@@ -81,8 +81,7 @@ def trim_tokenizer(tokenizer: dict[str, Any], keep: Sequence[int]) -> dict[str, 
     missing = special_ids(tokenizer) - new_id.keys()
     if missing:
         raise ValueError(f"the special tokens {sorted(missing)} must be kept")
-    trimmed = {key: value for key, value in tokenizer.items() if key != "model"}
-    trimmed = copy.deepcopy(trimmed)
+    trimmed = copy.deepcopy({key: value for key, value in tokenizer.items() if key != "model"})
     model = tokenizer["model"]
     vocab = model["vocab"]
     trimmed["model"] = model | {

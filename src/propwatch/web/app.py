@@ -19,6 +19,7 @@ from propwatch.store import Store, open_store
 from propwatch.version import __version__
 from propwatch.web import api, errors, pages, reports, saved
 from propwatch.web.auth import TokenAuth
+from propwatch.web.cors import allow_extensions
 from propwatch.web.held import Held
 from propwatch.web.limits import RateLimit
 from propwatch.web.middleware import BodyLimit, SecurityHeaders
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(BodyLimit, limits=api.BODY_LIMITS, default=api.MAX_OTHER_BYTES)
     app.add_middleware(TokenAuth, token=settings.token, limit=limit)  # before reading a body
+    allow_extensions(app)  # preflights are answered before the token check
     app.add_middleware(SecurityHeaders)
     return app
 

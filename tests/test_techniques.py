@@ -175,7 +175,10 @@ def test_no_2023_name_is_claimed_by_two_classes() -> None:
     ("name", "expected"),
     [
         ("Bandwagon,Reductio_ad_hitlerum", ("Appeal_to_Popularity", "Guilt_by_Association")),
-        ("Whataboutism,Straw_Men,Red_Herring", ("Whataboutism", "Straw_Man", "Red_Herring")),
+        (
+            "Whataboutism,Straw_Men,Red_Herring",
+            ("Whataboutism", "Straw_Man", "Red_Herring", "Appeal_to_Hypocrisy"),
+        ),
         ("Thought-terminating_Cliches", ("Conversation_Killer",)),
         ("Black-and-White_Fallacy", ("False_Dilemma-No_Choice",)),
         ("Name_Calling,Labeling", ("Name_Calling-Labeling",)),

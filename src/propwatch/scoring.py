@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from propwatch.corpus.ptc import Label, labels_by_article
 from propwatch.errors import PropwatchError
-from propwatch.techniques import TECHNIQUE_NAMES
+from propwatch.techniques import SEMEVAL2023_TO_PTC, TECHNIQUE_NAMES
 
 TASKS: tuple[str, ...] = ("si", "tc", "flc", "slc")
 
@@ -273,6 +273,76 @@ def score_slc(gold: Iterable[Label], pred: Iterable[Label], articles: Mapping[st
     return Score(
         "slc", result.precision, result.recall, result.f1, len(gold_positive), len(pred_positive)
     )
+
+
+# (article id, 1-based line number): a paragraph of SemEval-2023 subtask 3
+Paragraph = tuple[str, int]
+
+
+def paragraphs_of_spans(
+    labels: Iterable[Label], articles: Mapping[str, str]
+) -> dict[Paragraph, frozenset[str]]:
+    """Paragraph labels from spans: each line a span touches gets the span's technique."""
+    found: defaultdict[Paragraph, set[str]] = defaultdict(set)
+    for label in labels:
+        text = articles[label.article_id]
+        first = text.count("\n", 0, label.start) + 1
+        last = first + text.count("\n", label.start, label.end - 1)
+        for line in range(first, last + 1):
+            found[(label.article_id, line)].add(str(label.technique))
+    return {paragraph: frozenset(names) for paragraph, names in found.items()}
+
+
+def ptc_paragraphs(
+    paragraphs: Mapping[Paragraph, Iterable[str]],
+) -> dict[Paragraph, frozenset[str]]:
+    """SemEval-2023 paragraph labels in PTC classes; the five 2023 techniques without a PTC
+    class are left out, so that every model is scored on what PTC's classes can express."""
+    return {
+        paragraph: frozenset(SEMEVAL2023_TO_PTC[n] for n in names if n in SEMEVAL2023_TO_PTC)
+        for paragraph, names in paragraphs.items()
+    }
+
+
+def score_paragraphs(
+    gold: Mapping[Paragraph, Iterable[str]], pred: Mapping[Paragraph, Iterable[str]]
+) -> Score:
+    """SemEval-2023 subtask 3: micro-averaged F1 of multi-label paragraph classification.
+
+    Every gold paragraph is scored, an unlabelled one too; a gold paragraph without prediction
+    has none. Each (paragraph, technique) pair is one unit, as in the official scorer's
+    micro-averaged F1 over its binarised labels. Counts are of those pairs.
+    """
+    unknown = set(pred) - set(gold)
+    if unknown:
+        raise PropwatchError(
+            f"{len(unknown)} predicted paragraphs are not among the gold ones, e.g. "
+            f"{min(unknown)}; predict only the gold paragraphs"
+        )
+    gold_pairs = {(p, t) for p, names in gold.items() for t in names}
+    pred_pairs = {(p, t) for p, names in pred.items() for t in names}
+    overall = _pair_prf(gold_pairs, pred_pairs)
+    per_technique = {
+        name: _pair_prf(
+            {pair for pair in gold_pairs if pair[1] == name},
+            {pair for pair in pred_pairs if pair[1] == name},
+        )
+        for name in _technique_order(t for _, t in gold_pairs | pred_pairs)
+    }
+    return Score(
+        "paragraph",
+        overall.precision,
+        overall.recall,
+        overall.f1,
+        len(gold_pairs),
+        len(pred_pairs),
+        per_technique,
+    )
+
+
+def _pair_prf(gold: set[tuple[Paragraph, str]], pred: set[tuple[Paragraph, str]]) -> PRF:
+    hits = len(gold & pred)
+    return _prf(hits, len(pred), hits, len(gold), len(gold))
 
 
 def evaluate(

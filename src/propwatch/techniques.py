@@ -35,6 +35,9 @@ from propwatch.errors import PropwatchError
 __all__ = [
     "ANSI_INK",
     "SEMEVAL2023_NAMES",
+    "SEMEVAL2023_NEAREST",
+    "SEMEVAL2023_TO_PTC",
+    "SEMEVAL2023_UNMAPPED",
     "TECHNIQUES",
     "TECHNIQUE_NAMES",
     "Technique",
@@ -44,6 +47,7 @@ __all__ = [
     "contrast",
     "ink_on",
     "lookup",
+    "to_ptc",
 ]
 
 TECHNIQUE_NAMES: tuple[str, ...] = (
@@ -340,7 +344,8 @@ TECHNIQUES: tuple[Technique, ...] = (
             "Critics attack our emissions record, but what about the smoke from their own "
             "country's factories?"
         ),
-        semeval2023=("Whataboutism", "Straw_Man", "Red_Herring"),
+        # PTC's whataboutism charges the critic with hypocrisy: 2023's Appeal_to_Hypocrisy
+        semeval2023=("Whataboutism", "Straw_Man", "Red_Herring", "Appeal_to_Hypocrisy"),
         color="#BBCCEE",  # Tol pale blue
         dark="#5A4FA0",
         ansi="blue",
@@ -439,3 +444,44 @@ def lookup(key: str) -> Technique:
     if technique is None:
         raise _unknown("name or id", key)
     return technique
+
+
+SEMEVAL2023_TO_PTC: dict[str, str] = {
+    name: technique.name for technique in TECHNIQUES for name in technique.semeval2023
+}
+"""The PTC class of each of the 18 SemEval-2023 techniques that have one (the reverse of
+`Technique.semeval2023`)."""
+
+SEMEVAL2023_UNMAPPED: tuple[str, ...] = tuple(
+    name for name in SEMEVAL2023_NAMES if name not in SEMEVAL2023_TO_PTC
+)
+"""The five SemEval-2023 techniques with no PTC class."""
+
+SEMEVAL2023_NEAREST: dict[str, str] = {
+    # Justifies by what a group holds dear (tradition, religion, freedom), as flag-waving
+    # justifies by pride in the group itself.
+    "Appeal_to_Values": "Flag-Waving",
+    # The slippery slope: one step is said to set off a chain of consequences, a causal
+    # oversimplification run forwards.
+    "Consequential_Oversimplification": "Causal_Oversimplification",
+    # "Time is running out": urgency that builds support by making readers anxious about delay.
+    "Appeal_to_Time": "Appeal_to_fear-prejudice",
+    # Attacks a target's character so readers distrust it: PTC's Doubt questions credibility.
+    "Questioning_the_Reputation": "Doubt",
+    # Deliberately unclear wording meant to mislead; PTC dropped its own Obfuscation class as too
+    # rare, and its spans lean on emotionally charged vagueness.
+    "Obfuscation-Vagueness-Confusion": "Loaded_Language",
+}
+"""The proposed nearest PTC class of each technique in `SEMEVAL2023_UNMAPPED` (the "nearest"
+policy of `propwatch.corpus.semeval2023`)."""
+
+
+def to_ptc(name: str, nearest: bool = False) -> str | None:
+    """The PTC class of a SemEval-2023 technique; for one without, its nearest class if
+    `nearest`, else None. Raises `UnknownTechniqueError` for a name outside the 2023 taxonomy."""
+    if name not in SEMEVAL2023_NAMES:
+        raise UnknownTechniqueError(
+            f"unknown SemEval-2023 technique {name!r}; the 23 names are in "
+            "propwatch.techniques.SEMEVAL2023_NAMES"
+        )
+    return SEMEVAL2023_TO_PTC.get(name) or (SEMEVAL2023_NEAREST[name] if nearest else None)

@@ -184,6 +184,10 @@ def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
         ([], "give --out"),
         (["--memes", str(PTC), "--out", "m"], "--memes needs --folds"),
         (["--folds", "4", "--memes", str(PTC)], "has no data/ folder"),
+        (["--semeval2023", str(PTC), "--out", "m"], "--semeval2023 needs --folds"),
+        (["--folds", "4", "--semeval2023", str(PTC)], "has no fr/train-spans.tsv"),
+        (["--folds", "4", "--languages", "fr,en"], "choose among fr,de,it,pl,ru"),
+        (["--folds", "4", "--unmapped", "keep"], "--unmapped must be one of"),
     ],
 )
 def test_train_refuses_options_that_do_not_fit(args: list[str], message: str, tmp_path: Path):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
+from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +29,7 @@ from propwatch.corpus.semeval2023 import (
     parse_languages,
     ptc_labels,
     read_language,
+    training_corpus,
 )
 from propwatch.errors import BadInput
 from propwatch.techniques import (
@@ -234,3 +239,75 @@ def test_every_unmapped_technique_has_a_nearest_ptc_class():
     assert to_ptc("Conversation_Killer", nearest=True) == "Thought-terminating_Cliches"
     with pytest.raises(UnknownTechniqueError, match="unknown SemEval-2023 technique"):
         to_ptc("Loaded Language")
+
+
+@needs_data
+def test_the_training_corpus_is_realigned_mapped_and_keyed_by_language():
+    corpus = training_corpus(DATA, ("fr", "ru"), "unlabelled", limit=3)
+    assert sorted(language_of(key) for key in corpus.articles) == ["fr"] * 3 + ["ru"] * 3
+    labels = [label for article in corpus.labels.values() for label in article]
+    assert labels and {label.technique for label in labels} <= set(TECHNIQUE_NAMES)
+    for label in labels:
+        fragment = corpus.articles[label.article_id][label.start : label.end]
+        assert fragment.strip() == fragment and "\n" not in fragment
+    assert set(corpus.unlabelled) <= set(corpus.articles)
+    assert corpus.summary().startswith("SemEval-2023: 6 articles (fr 3, ru 3), ")
+    nearest = training_corpus(DATA, ("fr", "ru"), "nearest", limit=3)
+    assert sum(map(len, nearest.labels.values())) > len(labels)  # the five keep their spans
+
+
+def test_folds_deal_each_language_evenly_and_keep_ptc_plans():
+    from propwatch.training.folds import assign_folds
+
+    ptc = [str(111111111 + i) for i in range(40)]
+    order = np.random.default_rng(13).permutation(sorted(ptc))
+    assert assign_folds(ptc, 4, 13) == {str(a): i % 4 for i, a in enumerate(order)}
+    mixed = ptc + [f"fr-{i}" for i in range(20)] + [f"ru-{i}" for i in range(12)]
+    plan = assign_folds(mixed, 4, 13)
+    for language, count in (("en", 40), ("fr", 20), ("ru", 12)):
+        per_fold = Counter(fold for key, fold in plan.items() if language_of(key) == language)
+        assert sorted(per_fold.values()) == [count // 4] * 4
+
+
+def test_unlabelled_text_is_masked_from_the_loss_and_never_a_negative():
+    from propwatch.model.artifact import SHIPPED_MODEL, TOKENIZER_FILE
+    from propwatch.model.windows import WindowTokenizer
+    from propwatch.training.examples import NONE_CLASS, article_windows
+
+    tokenizer = WindowTokenizer(SHIPPED_MODEL / TOKENIZER_FILE, window=128, stride=96)
+    text = "We must act now before it is too late for all of us. " * 6
+    late = [match.span() for match in re.finditer("before it is too late", text)]
+    tokens = tokenizer.tokenize(text)
+    rng = np.random.default_rng(0)
+    [plain] = article_windows(tokenizer, text, (), rng)
+    [masked] = article_windows(tokenizer, text, (), rng, unlabelled=late)
+    inside = np.array([any(s < b and e > a for a, b in late) for s, e in tokens.offsets])
+    assert plain.target_mask[1 : len(tokens) + 1].all()
+    assert (masked.target_mask[1 : len(tokens) + 1] == ~inside).all()
+    negatives = [span for span in masked.spans if span.technique == NONE_CLASS]
+    assert negatives
+    for span in negatives:
+        assert not inside[span.first - 1 : span.last].any()
+
+
+@needs_data
+@pytest.mark.slow
+def test_a_cross_validated_run_trains_on_ptc_and_semeval_articles(tmp_path: Path):
+    from propwatch.training.loop import Recipe
+    from propwatch.training.ship import train_cross_validated
+
+    ptc = DATA.parent / "ptc"
+    work = tmp_path / "cv"
+    recipe = Recipe(
+        epochs=1, max_articles=2, max_steps=1, semeval2023=str(DATA), languages=("fr", "de")
+    )
+    lines: list[str] = []
+    report = train_cross_validated(ptc, work, None, recipe, 2, lines.append, only=[1])
+
+    plan = json.loads((work / "folds.json").read_text())
+    assert Counter(map(language_of, plan)) == {"en": 4, "fr": 2, "de": 2}
+    assert sorted(plan[key] for key in plan if key.startswith("fr-")) == [0, 1]
+    assert "SemEval-2023: 4 articles (fr 2, de 2), " in lines[0]
+    assert "fold-1: 4 articles, " in "\n".join(lines)  # 2 PTC and 2 SemEval-2023 articles
+    # scored out of fold on PTC's articles only
+    assert report["articles"] == sum(1 for k, f in plan.items() if f == 1 and "-" not in k)

@@ -14,6 +14,13 @@ from typing import Annotated
 import typer
 
 from propwatch.cli.common import app, errors
+from propwatch.corpus.semeval2023 import (
+    LANGUAGES,
+    SPANS_FILE,
+    UNMAPPED_POLICIES,
+    Unmapped,
+    parse_languages,
+)
 from propwatch.errors import BadInput, PropwatchError
 
 
@@ -110,6 +117,27 @@ def train(
             file_okay=False,
         ),
     ] = None,
+    semeval2023: Annotated[
+        Path | None,
+        typer.Option(
+            "--semeval2023",
+            help="With --folds: also train on the realigned articles of this SemEval-2023 Task 3 "
+            "folder (../shared/data/semeval2023), dealt into the folds by language.",
+            file_okay=False,
+        ),
+    ] = None,
+    languages: Annotated[
+        str,
+        typer.Option(help="With --semeval2023: the languages to add, e.g. fr,de."),
+    ] = ",".join(LANGUAGES),
+    unmapped: Annotated[
+        str,
+        typer.Option(
+            help="With --semeval2023: the five 2023 techniques without a PTC class are dropped "
+            "(their text counts as no span), unlabelled (masked from the loss) or mapped to the "
+            "nearest PTC class.",
+        ),
+    ] = "unlabelled",
 ) -> None:
     """Train the detector, choose its settings, export int8 ONNX and a model card."""
     try:
@@ -132,11 +160,18 @@ def train(
         silver_articles=silver,
         near_misses=near_misses,
         memes=None if memes is None else str(memes),
+        semeval2023=None if semeval2023 is None else str(semeval2023),
+        languages=parse_languages(languages),
+        unmapped=_unmapped_policy(unmapped),
     )
     if memes is not None and folds is None:
         raise BadInput("--memes needs --folds")
     if memes is not None and not (memes / "data").is_dir():
         raise BadInput(f"{memes} has no data/ folder; give the SemEval-2021 Task 6 folder")
+    if semeval2023 is not None and folds is None:
+        raise BadInput("--semeval2023 needs --folds")
+    if semeval2023 is not None:
+        _check_semeval2023(semeval2023, recipe.languages)
     if silver and (folds is None or silver_teachers is None):
         raise BadInput("--silver needs --folds and --silver-teachers (an earlier --work folder)")
     if silver_teachers is not None and not (silver_teachers / "out-of-fold.json").is_file():
@@ -174,3 +209,16 @@ def _fold_numbers(text: str | None, folds: int) -> list[int] | None:
     if not numbers or numbers[0] < 0 or numbers[-1] >= folds:
         raise BadInput(f"--only-folds must name folds from 0 to {folds - 1}")
     return numbers
+
+
+def _unmapped_policy(text: str) -> Unmapped:
+    for policy in UNMAPPED_POLICIES:
+        if text == policy:
+            return policy
+    raise BadInput(f"--unmapped must be one of {', '.join(UNMAPPED_POLICIES)}, not {text!r}")
+
+
+def _check_semeval2023(folder: Path, languages: tuple[str, ...]) -> None:
+    for language in languages:
+        if not (folder / language / SPANS_FILE).is_file():
+            raise BadInput(f"{folder} has no {language}/{SPANS_FILE}; give the SemEval-2023 folder")

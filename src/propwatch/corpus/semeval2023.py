@@ -16,6 +16,7 @@ without a PTC class follow one of three policies (`UNMAPPED_POLICIES`), to be ch
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -118,6 +119,44 @@ def ptc_labels(article: SemEvalArticle, unmapped: Unmapped) -> PTCLabels:
         elif unmapped == "unlabelled":
             unlabelled.append((span.start, span.end))
     return PTCLabels(tuple(labels), tuple(unlabelled), len(realigned.dropped))
+
+
+@dataclass(frozen=True)
+class TrainingCorpus:
+    """Realigned articles in PTC classes, keyed like their labels, ready to join PTC's."""
+
+    articles: dict[str, str]
+    labels: dict[str, list[Label]]
+    unlabelled: dict[str, list[Region]]  # masked from the loss ("unlabelled" policy only)
+    dropped: int  # spans realignment could not place
+
+    def summary(self) -> str:
+        spans = sum(len(labels) for labels in self.labels.values())
+        by_language = Counter(language_of(key) for key in self.articles)
+        languages = ", ".join(f"{language} {count}" for language, count in by_language.items())
+        return (
+            f"SemEval-2023: {len(self.articles)} articles ({languages}), {spans} spans in PTC "
+            f"classes, {self.dropped} dropped by realignment"
+        )
+
+
+def training_corpus(
+    root: Path, languages: Iterable[str], unmapped: Unmapped, limit: int | None = None
+) -> TrainingCorpus:
+    """The articles of `languages` (the first `limit` of each, if given), realigned and mapped."""
+    articles: dict[str, str] = {}
+    labels: dict[str, list[Label]] = {}
+    unlabelled: dict[str, list[Region]] = {}
+    dropped = 0
+    for language in languages:
+        for article in read_language(root, language)[:limit]:
+            mapped = ptc_labels(article, unmapped)
+            articles[article.key] = article.text
+            labels[article.key] = list(mapped.labels)
+            if mapped.unlabelled:
+                unlabelled[article.key] = list(mapped.unlabelled)
+            dropped += mapped.dropped
+    return TrainingCorpus(articles, labels, unlabelled, dropped)
 
 
 def _read_spans(path: Path, language: str, texts: dict[str, str]) -> dict[str, list[Label]]:

@@ -65,14 +65,20 @@ def article_windows(
     teacher: TeacherPieces | None = None,
     teacher_weight: float = 0.0,
     near_misses: int = 0,
+    unlabelled: Sequence[tuple[int, int]] = (),
 ) -> list[WindowExample]:
     """Labelled windows of one article; token targets lean `teacher_weight` towards the
     teacher's probabilities when there is a teacher (span examples stay gold). Each gold span
-    adds `near_misses` span examples with shifted edges, for the span head's credit output."""
+    adds `near_misses` span examples with shifted edges, for the span head's credit output.
+    Pieces touching an `unlabelled` character range are masked from the token loss and never
+    serve as negatives: their text is neither a sure span nor a sure negative."""
     tokens = tokenizer.tokenize(text)
     if not len(tokens):
         return []
     targets = piece_targets(tokens, labels)
+    masked = _pieces_in(tokens, unlabelled)
+    taken = targets.copy()  # what negatives must avoid: gold spans and unlabelled text
+    taken[masked, 0] = 1
     token_targets = targets
     if teacher is not None:
         soft = teacher.on(tokens.offsets)
@@ -91,7 +97,7 @@ def article_windows(
             window.first : window.first + window.length
         ]
         mask = np.zeros(width, dtype=np.float32)
-        mask[1 : window.length + 1] = 1
+        mask[1 : window.length + 1] = ~masked[window.first : window.first + window.length]
         inside = [
             (label, pieces)
             for label, pieces in located
@@ -103,7 +109,7 @@ def article_windows(
         )
         negatives = tuple(
             _span_example(tokens, lines, window, pieces, chars, None)
-            for pieces, chars in _negative_pieces(tokens, targets, lines, window, len(spans), rng)
+            for pieces, chars in _negative_pieces(tokens, taken, lines, window, len(spans), rng)
         )
         misses = tuple(
             replace(
@@ -118,6 +124,14 @@ def article_windows(
         )
         examples.append(WindowExample(inputs, window_targets, mask, spans + negatives + misses))
     return examples
+
+
+def _pieces_in(tokens: TokenizedArticle, ranges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Which pieces overlap any of the character ranges."""
+    inside = np.zeros(len(tokens), dtype=bool)
+    for start, end in ranges:
+        inside |= (tokens.offsets[:, 0] < end) & (tokens.offsets[:, 1] > start)
+    return inside
 
 
 def _negative_pieces(
@@ -215,8 +229,10 @@ def corpus_windows(
     teachers: Mapping[str, TeacherPieces] | None = None,
     teacher_weight: float = 0.0,
     near_misses: int = 0,
+    unlabelled: Mapping[str, Sequence[tuple[int, int]]] | None = None,
 ) -> list[WindowExample]:
-    """Labelled windows of every article, with the teacher's outputs by article if any."""
+    """Labelled windows of every article, with the teacher's outputs by article if any, and
+    each article's `unlabelled` ranges masked."""
     rng = np.random.default_rng(seed)
     examples = []
     for article_id, text in articles.items():
@@ -230,6 +246,7 @@ def corpus_windows(
                 teacher,
                 teacher_weight,
                 near_misses,
+                (unlabelled or {}).get(article_id, ()),
             )
         )
     return examples

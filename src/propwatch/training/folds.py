@@ -1,4 +1,5 @@
-"""Cross-validation over all labelled articles (PTC train + dev): one model per fold and epoch.
+"""Cross-validation over all labelled articles (PTC train + dev, and optionally the SemEval-2023
+train splits): one model per fold and epoch.
 
 Each article belongs to one fold; the fold's model trains on the other folds' articles, so its
 outputs on its own fold are out of fold. Every epoch of every fold model is exported, so that
@@ -19,6 +20,7 @@ import numpy as np
 
 from propwatch.corpus.memes import read_memes
 from propwatch.corpus.ptc import Label
+from propwatch.corpus.semeval2023 import PTC_LANGUAGE, Region, language_of, training_corpus
 from propwatch.model.artifact import TOKENIZER_FILE, load_detector
 from propwatch.model.windows import WindowTokenizer
 from propwatch.training.distil import ensemble_targets, folder_targets
@@ -46,9 +48,19 @@ def labelled_corpus(
 
 
 def assign_folds(article_ids: list[str], folds: int, seed: int) -> dict[str, int]:
-    """Articles dealt round-robin into folds after a seeded shuffle of their sorted ids."""
-    order = np.random.default_rng(seed).permutation(sorted(article_ids))
-    return {str(article_id): i % folds for i, article_id in enumerate(order)}
+    """Articles dealt round-robin into folds after a seeded shuffle of their sorted ids, one
+    language after another (PTC's English first), so each fold holds its share of each
+    language. PTC alone gets the plan it always had."""
+    rng = np.random.default_rng(seed)
+    by_language: dict[str, list[str]] = {}
+    for article_id in article_ids:
+        by_language.setdefault(language_of(article_id), []).append(article_id)
+    order = [
+        str(article_id)
+        for language in sorted(by_language, key=lambda name: (name != PTC_LANGUAGE, name))
+        for article_id in rng.permutation(sorted(by_language[language]))
+    ]
+    return {article_id: i % folds for i, article_id in enumerate(order)}
 
 
 def fold_plan(work: Path, article_ids: list[str], folds: int, seed: int) -> dict[str, int]:
@@ -96,10 +108,21 @@ def cross_validate(
     the fold models of an earlier run in `silver_teachers`: fold k's student by fold k's model
     (which never saw fold k), the final model by all of them averaged. With `recipe.memes`,
     every part also trains on the SemEval-2021 memes (`corpus.memes`); scores stay on PTC.
+    With `recipe.semeval2023`, its realigned articles are labelled articles like PTC's: they
+    are dealt into the folds by language, but scored out of fold only on PTC's.
     """
     source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
     articles, labels = labelled_corpus(data, recipe.max_articles)
+    unlabelled: dict[str, list[Region]] = {}
+    if recipe.semeval2023:
+        extra = training_corpus(
+            Path(recipe.semeval2023), recipe.languages, recipe.unmapped, recipe.max_articles
+        )
+        log(extra.summary())
+        articles |= extra.articles
+        labels |= extra.labels
+        unlabelled = extra.unlabelled
     plan = fold_plan(work, list(articles), folds, recipe.seed)
     parts: list[int | str] = [*range(folds), ALL] if only is None else sorted(only)
     # the same for every part: read and tokenized once
@@ -119,6 +142,7 @@ def cross_validate(
             teachers,
             recipe.teacher_weight,
             recipe.near_misses,
+            unlabelled,
         )
         if recipe.silver_articles:
             examples += _silver(tokenizer, recipe, part, _require(silver_teachers), folds)

@@ -13,6 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from propwatch.corpus.semeval2023 import LANGUAGES, Unmapped
 from propwatch.training.examples import NO_CLASS, NONE_CLASS, WindowExample
 from propwatch.training.network import SpanHead, TokenTagger, pool_span
 
@@ -44,6 +45,11 @@ class Recipe:
     silver_weight: float = 0.3  # of a silver window's token loss against a gold window's
     memes: str | None = None  # SemEval-2021 Task 6 folder: its meme texts as extra gold
     meme_weight: float = 0.5  # of a meme window's token loss against a PTC window's
+    # SemEval-2023 Task 3 folder: its realigned articles in `languages` join the folds, the five
+    # techniques without a PTC class handled by the `unmapped` policy (`corpus.semeval2023`)
+    semeval2023: str | None = None
+    languages: tuple[str, ...] = LANGUAGES
+    unmapped: Unmapped = "unlabelled"
     # Span examples with shifted edges per gold span; above 0 the span head also learns each
     # span's credit (its share inside gold), which ranks competing boundaries
     near_misses: int = 0

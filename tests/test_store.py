@@ -102,7 +102,7 @@ def count(store: Store, model) -> int:
 def test_a_new_store_is_at_the_newest_migration_and_matches_the_models(store: Store):
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0002"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0003"
     command.check(alembic_config(store.url))  # raises when the models and migrations differ
 
 
@@ -198,3 +198,35 @@ def test_text_postgresql_refuses_is_an_error_and_leaves_nothing_behind(postgres_
     store.save_failure("in.jsonl:1\x00", "id\x00", "reason")  # NUL is dropped, not refused
     assert count(store, ArticleRow) == 0 and count(store, FailureRow) == 1
     store.close()
+
+
+# --- kept web analyses: a table of their own ----------------------------------------------------
+
+
+def test_migration_moves_drafts_kept_the_old_way_out_of_the_articles(sqlite_url: str, analysis):
+    from sqlalchemy import create_engine as engine_for
+
+    from propwatch.render.json_output import render_json
+    from propwatch.store.models import KeptRow
+    from propwatch.web import saved
+
+    engine = engine_for(sqlite_url)
+    with engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+    engine.dispose()
+    old = Store(sqlite_url, engine_for(sqlite_url))  # a store as propwatch 0002 wrote it
+    key = saved.key_of(analysis)
+    old.save_analysis(ArticleMeta(key, key, f"web:{key}"), analysis)  # a draft kept then
+    old.save_analysis(meta(location="web:evil.txt"), analysis)  # a batch file named web:...
+    old.close()
+    store = open_store(sqlite_url)
+    try:
+        loaded = saved.load(store, key)
+        assert loaded is not None and render_json(loaded) == render_json(analysis)
+        with store.session() as session:
+            assert session.scalars(select(ArticleRow.location)).all() == ["web:evil.txt"]
+            assert count(store, AnalysisRow) == 1 and count(store, KeptRow) == 1
+    finally:
+        store.close()

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -118,11 +119,11 @@ def test_the_same_article_keeps_its_permalink(client: TestClient, posted):
 
 
 def stored_rows(client: TestClient) -> tuple[int, int]:
-    """How many articles and spans the app's store holds."""
+    """How many kept analyses and batch articles the app's store holds."""
     with client.app.state.web.store.session() as session:
         return (
+            session.scalar(select(func.count()).select_from(models.KeptRow)) or 0,
             session.scalar(select(func.count()).select_from(models.ArticleRow)) or 0,
-            session.scalar(select(func.count()).select_from(models.SpanRow)) or 0,
         )
 
 
@@ -163,6 +164,7 @@ def test_a_kept_analysis_can_be_deleted(client: TestClient):
     deleted = client.delete(f"/v1/analyses/{key}")
     assert deleted.status_code == 204 and deleted.content == b""
     assert stored_rows(client) == before  # the article, its analysis and its spans
+    assert stored_rows(client)[1] == 0  # a kept draft is no batch article
     assert error_of(client.get(f"/v1/analyses/{key}")) == (404, "not_found")
     assert client.get(f"/a/{key}").status_code == 404
     assert error_of(client.delete(f"/v1/analyses/{key}")) == (404, "not_found")
@@ -214,6 +216,31 @@ def test_unknown_ids_are_not_found(client: TestClient):
     for analysis_id in ("A" * 20, "short", "../../etc/passwd", "0" * 64):
         response = client.get(f"/v1/analyses/{analysis_id}")
         assert error_of(response) == (404, "not_found")
+
+
+def test_kept_drafts_stay_out_of_the_corpus_views(client: TestClient, posted):
+    assert posted.headers["analysis-id"]  # a draft is kept in this store
+    dashboard = client.get("/corpus")
+    assert dashboard.status_code == 200 and "no analyses" in dashboard.text.lower()
+    for number in (1, 2, 3):
+        assert client.get(f"/corpus/articles/{number}").status_code == 404
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", str(2**31), "0", "-1", "1e3"])
+def test_article_numbers_out_of_range_are_refused_not_a_crash(client: TestClient, number: str):
+    assert error_of(client.get(f"/corpus/articles/{number}")) == (422, "invalid_request")
+
+
+def test_reading_and_deleting_a_kept_analysis_at_once_never_fails(client: TestClient):
+    store = client.app.state.web.store
+    paths = ["/v1/analyses/{key}", "/v1/analyses/{key}/report", "/a/{key}"] * 2
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for round_ in range(30):
+            key = saved.save(store, replace(hand_analysis(), url=f"https://example.org/{round_}"))
+            gets = [pool.submit(client.get, path.format(key=key)) for path in paths]
+            deleted = pool.submit(client.delete, f"/v1/analyses/{key}")
+            statuses = {future.result().status_code for future in gets}
+            assert statuses <= {200, 404} and deleted.result().status_code == 204, statuses
 
 
 # --- errors -----------------------------------------------------------------------------------

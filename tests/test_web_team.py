@@ -49,12 +49,18 @@ def old_and_new(db: Path) -> dict[str, str]:
     try:
         old = saved.save(store, hand_analysis())
         new = saved.save(store, replace(hand_analysis(), text=hand_analysis().text + " "))
-        store.save_analysis(ArticleMeta("b" * 64, "batch-1", "corpus.jsonl:1"), hand_analysis())
+        # a batch article from a file named like the old prefix of kept drafts
+        store.save_analysis(ArticleMeta("b" * 64, "batch-1", "web:evil.txt"), hand_analysis())
         three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3)
         with store.session() as session, session.begin():
             session.execute(
+                update(models.KeptRow)
+                .where(models.KeptRow.key == old)
+                .values(created_at=three_days_ago)
+            )
+            session.execute(
                 update(models.ArticleRow)
-                .where(models.ArticleRow.content_hash.in_([old, "b" * 64]))
+                .where(models.ArticleRow.content_hash == "b" * 64)
                 .values(created_at=three_days_ago)
             )
     finally:

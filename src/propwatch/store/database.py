@@ -7,7 +7,6 @@ by URL. Opening one brings its schema up to date with Alembic, so an old store k
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -271,22 +270,6 @@ class Store:
             failure.record_id = record_id
             failure.reason = reason
             failure.content_hash = content_hash
-
-    def delete_article(self, content_hash: str) -> bool:
-        """Delete an article with its analyses and spans; False when there was none."""
-        query = delete(models.ArticleRow).where(models.ArticleRow.content_hash == content_hash)
-        with self.session() as session, session.begin():
-            return bool(session.execute(query).rowcount)  # type: ignore[attr-defined]
-
-    def delete_older(self, location_prefix: str, before: dt.datetime) -> int:
-        """Delete the articles stored before `before` (UTC) from locations that start with
-        `location_prefix`, with their analyses and spans; how many went."""
-        query = delete(models.ArticleRow).where(
-            models.ArticleRow.location.startswith(location_prefix, autoescape=True),
-            models.ArticleRow.created_at < before.astimezone(dt.UTC),
-        )
-        with self.session() as session, session.begin():
-            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
 
 
 def _clean(value: str) -> str:

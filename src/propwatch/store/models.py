@@ -1,5 +1,5 @@
-"""The store's tables: articles, their analyses, the technique spans found, failed records, and
-the topics `propwatch stats --by topic` clusters the articles into.
+"""The store's tables: articles, their analyses, the technique spans found, failed records, the
+topics `propwatch stats --by topic` clusters the articles into, and the analyses the web app kept.
 
 An article is keyed by its content hash (the input record's content and metadata), so a rerun
 finds what it already stored. An article can hold one analysis per model, and one topic.
@@ -148,3 +148,23 @@ class ArticleTopicRow(Base):
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
     topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+
+
+class KeptRow(Base):
+    """An analysis a person asked the web app to keep: reachable only by its permalink key.
+
+    A table of its own, apart from the articles of batch runs, so that no corpus view, statistic
+    or batch clean-up ever sees a kept draft, nor `--keep-days` a batch run's article."""
+
+    __tablename__ = "kept_analyses"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)  # the permalink's id
+    model: Mapped[str] = mapped_column(String(256))
+    url: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    # The rest of the Analysis, its spans included, as `database.details_of` writes it.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )

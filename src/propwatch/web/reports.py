@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import html
 from functools import cache
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +30,7 @@ DASHBOARD_CSP = (
     "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
+MAX_ARTICLE_ID = 2**31 - 1  # the store's integer keys (PostgreSQL's INTEGER)
 router = APIRouter(include_in_schema=False)
 
 
@@ -48,7 +49,7 @@ def report_html(store: Store, article_id: int, model: str | None = None) -> str 
         return render_html(rebuild(row.article.text, row.details, list(spans)))
 
 
-def write_reports(store: Store, model: str, folder: Path) -> int:
+def write_reports(store: Store, model: str, folder: FilePath) -> int:
     """Every article `model` analysed as `folder/<article id>.html`; returns how many."""
     folder.mkdir(parents=True, exist_ok=True)
     with store.session() as session:
@@ -88,7 +89,9 @@ async def plotly_file() -> Response:
 
 
 @router.get("/corpus/articles/{article_id}", response_class=HTMLResponse)
-async def article_report(article_id: int, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
+async def article_report(
+    article_id: Annotated[int, Path(ge=1, le=MAX_ARTICLE_ID)], web: Annotated[Web, Depends(current)]
+) -> HTMLResponse:
     page = await run_in_threadpool(report_html, web.store, article_id)
     if page is None:
         return HTMLResponse(

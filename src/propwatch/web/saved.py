@@ -1,8 +1,9 @@
 """Permalinks: analyses kept in the store, and loaded back exactly as they were made.
 
-The store keeps an analysis as its article's text, one row per span and the rest as JSON
-(`details`); `load` puts the Analysis together again, so that `render_json` of the loaded one is
-byte for byte `render_json` of the original.
+The store keeps an analysis as one row of its own table (`kept_analyses`, apart from batch runs'
+articles): its text, and the rest, spans included, as JSON (`details`); `load` puts the Analysis
+together again, so that `render_json` of the loaded one is byte for byte `render_json` of the
+original.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ import hashlib
 import re
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Delete
+from sqlalchemy import delete as sql_delete
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from propwatch.analysis import (
     SCHEMA_VERSION,
@@ -29,17 +31,17 @@ from propwatch.analysis import (
 )
 from propwatch.errors import StoreError
 from propwatch.ingest import Decoding
-from propwatch.store import ArticleMeta, Store, models
+from propwatch.store import Store, models
+from propwatch.store.database import details_of, span_rows
 from propwatch.structure.types import Attribution
 
 KEY = re.compile(r"[A-Za-z0-9_-]{20}")
-LOCATION = "web:"  # the location prefix of kept analyses, apart from a batch run's articles
 
 
 def key_of(analysis: Analysis) -> str:
-    """The permalink key, stored as the article's content hash."""
+    """The permalink key: the kept analysis' primary key."""
     # 120 bits of SHA-256 over model, URL and text: one link per analysis, unguessable without
-    # the article itself, and never equal to a batch run's 64-hex content hash.
+    # the article itself.
     digest = hashlib.sha256()
     for part in (analysis.model, analysis.url or "", analysis.text):
         data = part.encode("utf-8")
@@ -50,53 +52,60 @@ def key_of(analysis: Analysis) -> str:
 def save(store: Store, analysis: Analysis, title: str | None = None) -> str:
     """Keep `analysis` (once: saving it again is a no-op) and return its permalink key."""
     key = key_of(analysis)
-    meta = ArticleMeta(
-        content_hash=key, record_id=key, location=f"{LOCATION}{key}", url=analysis.url, title=title
+    spans = [{k: v for k, v in row.items() if k != "analysis_id"} for row in span_rows(0, analysis)]
+    row = models.KeptRow(
+        key=key,
+        model=analysis.model,
+        url=analysis.url,
+        title=title or analysis.title,
+        text=analysis.text,
+        details={**details_of(analysis), "spans": spans},
     )
     try:
-        store.save_analysis(meta, analysis)
+        with store.session() as session, session.begin():
+            if session.get(models.KeptRow, key) is None:
+                session.add(row)
+    except IntegrityError:
+        pass  # kept by another request in the meantime
     except SQLAlchemyError as error:
         raise StoreError(f"could not store the analysis: {type(error).__name__}") from None
     return key
 
 
 def load(store: Store, key: str) -> Analysis | None:
-    """The analysis stored under permalink `key`, or None."""
+    """The analysis kept under permalink `key`, or None (one row, read in one statement: a
+    deletion at the same time finds it whole or not at all)."""
     if not KEY.fullmatch(key):
         return None
     with store.session() as session:
-        row = session.scalar(
-            select(models.AnalysisRow)
-            .join(models.ArticleRow)
-            .where(models.ArticleRow.content_hash == key)
-            .order_by(models.AnalysisRow.id)
-            .limit(1)
-        )
-        if row is None:
-            return None
-        spans = session.scalars(
-            select(models.SpanRow)
-            .where(models.SpanRow.analysis_id == row.id)
-            .order_by(models.SpanRow.id)
-        )
-        return rebuild(row.article.text, row.details, list(spans))
+        row = session.get(models.KeptRow, key)
+    if row is None:
+        return None
+    spans = [models.SpanRow(**span) for span in row.details["spans"]]
+    return rebuild(row.text, row.details, spans)
 
 
 def delete(store: Store, key: str) -> bool:
-    """Delete the analysis kept under `key` (its article, analyses and spans); False if none."""
+    """Delete the analysis kept under `key`; False if there is none."""
     if not KEY.fullmatch(key):
         return False
-    try:
-        return store.delete_article(key)
-    except SQLAlchemyError as error:
-        raise StoreError(f"could not delete the analysis: {type(error).__name__}") from None
+    query = sql_delete(models.KeptRow).where(models.KeptRow.key == key)
+    return _deleted(store, query) > 0
 
 
 def forget_older(store: Store, days: int) -> int:
-    """Delete the analyses kept more than `days` days ago; how many went. Batch runs' articles
-    in the same store are never touched."""
+    """Delete the analyses kept more than `days` days ago; how many went. Only kept analyses
+    live in their table: a batch run's articles are never touched."""
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
-    return store.delete_older(LOCATION, cutoff)
+    return _deleted(store, sql_delete(models.KeptRow).where(models.KeptRow.created_at < cutoff))
+
+
+def _deleted(store: Store, query: Delete) -> int:
+    try:
+        with store.session() as session, session.begin():
+            return int(session.execute(query).rowcount)  # type: ignore[attr-defined]
+    except SQLAlchemyError as error:
+        raise StoreError(f"could not delete the analysis: {type(error).__name__}") from None
 
 
 def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> Analysis:

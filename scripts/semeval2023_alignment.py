@@ -3,22 +3,24 @@
     nice .venv/bin/python scripts/semeval2023_alignment.py [--data ../shared/data/semeval2023]
 
 Prints a Markdown table (docs/multilingual.md quotes it). "words": the span starts and ends on
-word boundaries (`corpus.realign.on_word_boundaries`); "words+line": it also lies inside one
-line whose paragraph labels hold its technique. Columns: as released, after the CRLF correction
+word boundaries (`corpus.realign.on_word_boundaries`); "words+line": also, every line it touches
+has paragraph labels holding its technique (`corpus.realign.aligned`). Columns: as released, after the CRLF correction
 alone (offsets read as CRLF offsets in every article), and after realignment (per-article CRLF
 choice, then the local search), whose shares are of all spans, dropped ones counting as not
-aligned.
+aligned. A second table counts the spans of the five techniques without a PTC class.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 from propwatch.corpus.ptc import Label
 from propwatch.corpus.realign import aligned, crlf_offset, on_word_boundaries
 from propwatch.corpus.semeval2023 import LANGUAGES, SemEvalArticle, read_language
+from propwatch.techniques import SEMEVAL2023_NEAREST, SEMEVAL2023_UNMAPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 Counts = dict[str, int]
@@ -86,6 +88,27 @@ def main() -> None:
         total["max_moved"] = most
         print(row(language, counts))
     print(row("all", total))
+    print()
+    print(unmapped_table(args.data))
+
+
+def unmapped_table(data: Path) -> str:
+    """Spans of each technique without a PTC class, per language: what `--unmapped` decides."""
+    counts = {
+        language: Counter(
+            span.technique for article in read_language(data, language) for span in article.spans
+        )
+        for language in LANGUAGES
+    }
+    lines = [
+        f"| technique | {' | '.join(LANGUAGES)} | all | nearest PTC class |",
+        "|---|" + "---|" * (len(LANGUAGES) + 2),
+    ]
+    for name in SEMEVAL2023_UNMAPPED:
+        per_language = [counts[language][name] for language in LANGUAGES]
+        cells = " | ".join(map(str, per_language))
+        lines.append(f"| {name} | {cells} | {sum(per_language)} | {SEMEVAL2023_NEAREST[name]} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

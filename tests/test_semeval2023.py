@@ -21,6 +21,7 @@ from propwatch.corpus.realign import (
     on_word_boundaries,
     realign_article,
     realign_span,
+    touched_lines,
 )
 from propwatch.corpus.semeval2023 import (
     LANGUAGES,
@@ -173,13 +174,10 @@ def test_realigned_spans_keep_the_ptc_boundary_rule_and_their_lines(
     fragment = text[placed.start : placed.end]
     assert fragment and fragment[0] not in TRIMMED and fragment[-1] not in TRIMMED
     assert on_word_boundaries(text, placed.start, placed.end)
-    assert "\n" not in fragment
-    # never moved across a line break: it lies in a line the given span touched
-    end = min(span.end, len(text))
-    touched = range(
-        line_number(text, min(span.start, end - 1)), line_number(text, max(end - 1, 0)) + 1
-    )
-    assert line_number(text, placed.start) in touched
+    # never moved across a line break: it touches only lines the given span touched
+    lines = touched_lines(text, span.start, span.end)
+    placed_lines = touched_lines(text, placed.start, placed.end)
+    assert lines[0] <= placed_lines[0] and placed_lines[-1] <= lines[-1]
 
 
 @needs_data
@@ -249,7 +247,7 @@ def test_the_training_corpus_is_realigned_mapped_and_keyed_by_language():
     assert labels and {label.technique for label in labels} <= set(TECHNIQUE_NAMES)
     for label in labels:
         fragment = corpus.articles[label.article_id][label.start : label.end]
-        assert fragment.strip() == fragment and "\n" not in fragment
+        assert fragment.strip() == fragment
     assert set(corpus.unlabelled) <= set(corpus.articles)
     assert corpus.summary().startswith("SemEval-2023: 6 articles (fr 3, ru 3), ")
     nearest = training_corpus(DATA, ("fr", "ru"), "nearest", limit=3)
@@ -297,17 +295,34 @@ def test_a_cross_validated_run_trains_on_ptc_and_semeval_articles(tmp_path: Path
     from propwatch.training.ship import train_cross_validated
 
     ptc = DATA.parent / "ptc"
-    work = tmp_path / "cv"
+    work, out = tmp_path / "cv", tmp_path / "model"
     recipe = Recipe(
         epochs=1, max_articles=2, max_steps=1, semeval2023=str(DATA), languages=("fr", "de")
     )
     lines: list[str] = []
-    report = train_cross_validated(ptc, work, None, recipe, 2, lines.append, only=[1])
+    report = train_cross_validated(ptc, work, out, recipe, 2, lines.append)
 
     plan = json.loads((work / "folds.json").read_text())
     assert Counter(map(language_of, plan)) == {"en": 4, "fr": 2, "de": 2}
     assert sorted(plan[key] for key in plan if key.startswith("fr-")) == [0, 1]
     assert "SemEval-2023: 4 articles (fr 2, de 2), " in lines[0]
-    assert "fold-1: 4 articles, " in "\n".join(lines)  # 2 PTC and 2 SemEval-2023 articles
+    log = "\n".join(lines)
+    assert "fold-1: 4 articles, " in log and "all: 8 articles, " in log
     # scored out of fold on PTC's articles only
-    assert report["articles"] == sum(1 for k, f in plan.items() if f == 1 and "-" not in k)
+    assert report["articles"] == 4
+    card = (out / "MODEL_CARD.md").read_text()
+    assert "the SemEval-2023 Task 3 train splits in fr, de" in card
+    assert (
+        "--semeval2023 ../shared/data/semeval2023 --languages fr,de --unmapped unlabelled" in card
+    )
+
+
+def test_a_quotation_over_two_paragraphs_keeps_them_and_a_pushed_span_returns_to_one():
+    text = "Intro.\n\n“We will win,\nwe always win,” he said."
+    quote = Label("x", text.index("“"), text.index("win,”") + 5, "Slogans")
+    labels = {1: frozenset(), 3: frozenset({"Slogans"}), 4: frozenset({"Slogans"})}
+    assert realign_span(text, quote, labels) == quote
+    pushed = Label("x", text.index("Intro") + 3, text.index("“") + 2, "Slogans")  # "ro.\n\n“W"
+    placed = realign_span(text, pushed, labels)
+    assert placed is not None and line_number(text, placed.start) == 3
+    assert "\n" not in text[placed.start : placed.end]

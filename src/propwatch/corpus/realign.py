@@ -8,10 +8,10 @@ span back:
    the article's spans on word boundaries in a line whose paragraph labels hold their technique.
 2. A bounded local search, per span: move it by up to `MAX_SHIFT` characters and stretch each
    edge to the word it cuts (up to `MAX_STRETCH` characters), then trim it by the PTC v2 rule.
-   A candidate must lie inside one of the lines the span touched (it never moves across a line
-   break) and start and end on word boundaries; the best one lies
-   in a line whose paragraph labels hold the span's technique and moved least. A span with no
-   candidate is dropped.
+   A candidate must touch only lines the span touched (it never moves across a line break) and
+   start and end on word boundaries; the best one lies in lines whose paragraph labels hold the
+   span's technique and moved least (then spans fewest lines). A span with no candidate is
+   dropped.
 
 Paragraph labels are keyed by 1-based line number, lines being the text split on "\n".
 """
@@ -73,16 +73,29 @@ def line_number(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def in_labelled_line(text: str, span: Label, paragraphs: ParagraphLabels) -> bool:
-    """Whether the span lies inside one line whose paragraph labels hold its technique."""
-    if "\n" in text[span.start : span.end]:
-        return False
-    return span.technique in paragraphs.get(line_number(text, span.start), frozenset())
+def touched_lines(text: str, start: int, end: int) -> range:
+    """The 1-based lines that [start, end) touches, the range clipped to the text."""
+    last = min(max(end, 1), len(text)) - 1
+    return range(line_number(text, min(start, last)), line_number(text, last) + 1)
+
+
+def in_labelled_lines(text: str, span: Label, paragraphs: ParagraphLabels) -> bool:
+    """Whether every non-blank line the span touches has paragraph labels holding its
+    technique, as the official paragraph labels give each line its spans' techniques."""
+    lines = touched_lines(text, span.start, span.end)
+    if len(lines) == 1:
+        return span.technique in paragraphs.get(lines[0], frozenset())
+    texts = text.split("\n")
+    return all(
+        span.technique in paragraphs.get(line, frozenset())
+        for line in lines
+        if texts[line - 1].strip()
+    )
 
 
 def aligned(text: str, span: Label, paragraphs: ParagraphLabels) -> bool:
-    """The sharper measure: on word boundaries and inside a line labelled with its technique."""
-    return on_word_boundaries(text, span.start, span.end) and in_labelled_line(
+    """The sharper measure: on word boundaries and in lines labelled with its technique."""
+    return on_word_boundaries(text, span.start, span.end) and in_labelled_lines(
         text, span, paragraphs
     )
 
@@ -108,19 +121,23 @@ def realign_article(text: str, spans: Sequence[Label], paragraphs: ParagraphLabe
 
 def realign_span(text: str, span: Label, paragraphs: ParagraphLabels) -> Label | None:
     """The best placement of a span within `MAX_SHIFT` characters and the lines it touches, or
-    None if there is none."""
-    best: tuple[tuple[bool, int], Label] | None = None
-    end = min(max(span.end, 1), len(text))
-    lines = range(line_number(text, min(span.start, end - 1)), line_number(text, end - 1) + 1)
+    None if there is none. A quotation over several paragraphs keeps them; a span the drift
+    pushed over a line break into an unlabelled line goes back into its labelled one."""
+    best: tuple[tuple[bool, int, int], Label] | None = None
+    lines = touched_lines(text, span.start, span.end)
     for shift in _shifts():
         candidate = _snapped(text, span.start + shift, span.end + shift)
-        if candidate is None or line_number(text, candidate[0]) not in lines:
+        if candidate is None:
             continue
         start, end = candidate
+        spread = touched_lines(text, start, end)
+        if spread[0] < lines[0] or spread[-1] > lines[-1]:
+            continue
         moved = replace(span, start=start, end=end)
         rank = (
-            not in_labelled_line(text, moved, paragraphs),
+            not in_labelled_lines(text, moved, paragraphs),
             abs(start - span.start) + abs(end - span.end),
+            len(spread),
         )
         if best is None or rank < best[0]:
             best = (rank, moved)
@@ -133,13 +150,14 @@ def _shifts() -> chain[int]:
 
 
 def _snapped(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """[start, end) stretched to the words it cuts and trimmed, if it then fits one line."""
+    """[start, end) stretched to the words it cuts and trimmed, if it is then on word
+    boundaries."""
     if start < 0 or end > len(text) or start >= end:
         return None
     start = _word_start(text, start)
     end = _word_end(text, end)
     start, end = trim(text, start, end)
-    if not on_word_boundaries(text, start, end) or "\n" in text[start:end]:
+    if not on_word_boundaries(text, start, end):
         return None
     return start, end
 

@@ -189,6 +189,13 @@ def _recipe_options(recipe: dict[str, Any]) -> str:
             " Extra gold: the meme texts of SemEval-2021 Task 6 whose techniques all map to PTC's "
             f"(`propwatch.corpus.memes`), token loss weighted {recipe.get('meme_weight')}."
         )
+    if recipe.get("semeval2023"):
+        extra += (
+            " Extra labelled articles, in the folds: the SemEval-2023 Task 3 train splits in "
+            f"{', '.join(recipe.get('languages', []))}, offsets realigned, techniques mapped to "
+            f"PTC's (`propwatch.corpus.semeval2023`; the five without a class "
+            f"{recipe.get('unmapped')}); scores out of fold are on PTC articles."
+        )
     return extra
 
 
@@ -346,6 +353,11 @@ def _cross_validated_command(recipe: dict[str, Any], folds: int) -> str:
     a recipe without silver is one `propwatch train`."""
     train = f"propwatch train --data ../shared/data/ptc --folds {folds}"
     memes = " --memes ../shared/data/semeval2021-task6" if recipe.get("memes") else ""
+    if recipe.get("semeval2023"):
+        memes += (
+            f" --semeval2023 ../shared/data/semeval2023 --languages "
+            f"{','.join(recipe.get('languages', []))} --unmapped {recipe.get('unmapped')}"
+        )
     if not recipe.get("silver_articles"):
         return (
             f"- Reproduce: `{train} --work runs/cv{memes} --out MODEL_DIR`; it resumes after a "

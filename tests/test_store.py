@@ -175,8 +175,12 @@ def test_the_default_store_comes_from_the_environment(monkeypatch, tmp_path: Pat
         ("mysql://u@h/db", "SQLite or PostgreSQL"),
         ("sqlite:////no/such/folder/x.db", "/no/such/folder does not exist"),
         ("postgresql://nobody:secret@127.0.0.1:1/none", "cannot open the store"),
+        ("sqlite:///:memory:", "keeps nothing once propwatch exits"),
+        ("sqlite://", "keeps nothing once propwatch exits"),
+        ("sqlite:////tmp/propwatch-ro.db?mode=ro", r"takes no SQLite options \(\?mode=ro\)"),
     ],
 )
+@pytest.mark.filterwarnings("error")  # a one-line error, not a SQLAlchemy warning besides
 def test_unusable_stores_are_one_line_errors(url: str, message: str):
     with pytest.raises(PropwatchError, match=message) as raised:
         open_store(url)

@@ -255,6 +255,7 @@ def test_reading_and_deleting_a_kept_analysis_at_once_never_fails(client: TestCl
         ({"text": 42}, 422, "invalid_request"),
         ({"text": ""}, 422, "empty_text"),
         ({"text": " \n\t "}, 422, "empty_text"),
+        ({"text": "\u200b\u200d\ufeff \u2060\u00ad\u200e"}, 422, "empty_text"),
         ({"text": "x" * 300_001}, 413, "too_large"),
         ({"url": "ftp://example.org/article.txt"}, 422, "bad_url"),
         ({"url": "https://exa mple.org/"}, 422, "bad_url"),
@@ -270,6 +271,13 @@ def test_reading_and_deleting_a_kept_analysis_at_once_never_fails(client: TestCl
 )
 def test_bad_requests_get_json_errors_with_stable_codes(client: TestClient, body, status, code):
     assert error_of(client.post("/v1/analyze", json=body)) == (status, code)
+
+
+def test_refusals_read_as_english(client: TestClient):
+    body = client.post("/v1/analyze", json={"url": "http://0.0.0.0/"}).json()
+    assert "is an unspecified address" in body["message"]
+    bare = client.post("/v1/analyze", content=b'{"text": "x"}', headers={"content-type": ""})
+    assert "the request body came without a Content-Type;" in bare.json()["message"]
 
 
 def test_lone_surrogates_are_refused(client: TestClient):

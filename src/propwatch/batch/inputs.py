@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ MAX_ID_CHARS = 512  # the store's column widths
 MAX_OUTLET_CHARS = 256
 
 FILE_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON pairs the valid ones into one character
 RECORD_FILES = (".jsonl", ".ndjson", ".csv")
 FIELDS = {
     "outlet": ("outlet", "source"),
@@ -161,6 +163,12 @@ def _json_line(raw: bytes, location: str, outlet: str | None) -> Item:
         return BadRecord(location, None, f"not a JSON object ({error.msg}, column {error.colno})")
     if not isinstance(fields, dict):
         return BadRecord(location, None, "not a JSON object; each line holds one {...} record")
+    if any(isinstance(value, str) and LONE_SURROGATE.search(value) for value in fields.values()):
+        return BadRecord(
+            location,
+            None,
+            "holds an unpaired surrogate (a lone \\ud800 to \\udfff escape); write valid Unicode",
+        )
     return record_from_fields(fields, location, outlet)
 
 

@@ -246,9 +246,10 @@ def _check_host(host: str, port: int, url: str, allow_private: bool) -> None:
 
 def _refused(url: str, host: str, address: str, kind: str) -> UnsafeUrl:
     where = f"{host} is" if host.strip("[]") == address else f"{host} resolves to {address},"
+    article = "an" if kind[0] in "aeiou" else "a"
     return UnsafeUrl(
-        f"refusing to fetch {url}: {where} a {kind} address; propwatch fetches only public web "
-        "pages unless private addresses are allowed (--allow-private)"
+        f"refusing to fetch {url}: {where} {article} {kind} address; propwatch fetches only public "
+        "web pages unless private addresses are allowed (--allow-private)"
     )
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DatabaseError,
@@ -73,7 +73,7 @@ def make_engine(url: str) -> Engine:
             f"{url!r} is not a database URL; give sqlite:///FILE.db or postgresql://USER@HOST/DB"
         ) from None
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, parsed.database)
+        return _sqlite_engine(url, parsed)
     if parsed.get_backend_name() != "postgresql":
         raise BadInput(
             f"{display_url(url)}: the store runs on SQLite or PostgreSQL; give sqlite:/// or "
@@ -82,14 +82,24 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_engine(url: str, database: str | None) -> Engine:
-    if database and database != ":memory:":
-        path = Path(database).expanduser().resolve()
-        if path.parent.is_file():
-            raise BadInput(f"{path.parent} is a file, not a folder; give --db a file in a folder")
-        if not path.parent.is_dir():
-            raise BadInput(f"{path.parent} does not exist; create it or give another --db file")
-        check_sqlite_file(path)
+def _sqlite_engine(url: str, parsed: URL) -> Engine:
+    if not parsed.database or parsed.database == ":memory:":
+        raise BadInput(
+            f"{url} keeps nothing once propwatch exits; give --db a file, such as "
+            "sqlite:///propwatch.db"
+        )
+    if parsed.query:
+        options = "&".join(f"{name}={value}" for name, value in parsed.query.items())
+        raise BadInput(
+            f"the store opens read-write and takes no SQLite options (?{options}); give --db "
+            f"sqlite:///{parsed.database}"
+        )
+    path = Path(parsed.database).expanduser().resolve()
+    if path.parent.is_file():
+        raise BadInput(f"{path.parent} is a file, not a folder; give --db a file in a folder")
+    if not path.parent.is_dir():
+        raise BadInput(f"{path.parent} does not exist; create it or give another --db file")
+    check_sqlite_file(path)
     # A generous busy timeout: `propwatch stats` may read while a batch writes.
     engine = create_engine(url, connect_args={"timeout": 60})
     event.listen(engine, "connect", _sqlite_pragmas)
@@ -384,10 +394,9 @@ def _plain(value: Any) -> Any:
 
 
 def _missing_sqlite_file(engine: Engine) -> bool:
-    database = engine.url.database
-    if engine.url.get_backend_name() != "sqlite" or database in (None, "", ":memory:"):
-        return False
-    return not Path(database).is_file()
+    return (
+        engine.url.get_backend_name() == "sqlite" and not Path(str(engine.url.database)).is_file()
+    )
 
 
 def open_store(url: str | None = None, *, create: bool = True) -> Store:

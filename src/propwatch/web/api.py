@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from pathlib import PurePath
 from typing import Annotated
 
@@ -303,7 +304,8 @@ async def healthz(web: Annotated[Web, Depends(current)]) -> Health:
 
 def checked(text: str) -> str:
     """The text, if it is an article the model can take; else the API error that says why."""
-    if not text.strip():
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in text):
+        # Cf: zero-width spaces and joiners, direction marks, soft hyphens: nothing to read
         raise EmptyInput("the text is empty; paste the article text")
     check_length(text)
     try:

@@ -122,11 +122,9 @@ def _validation_message(request: Request, error: RequestValidationError) -> str:
     if first.get("type") == "json_invalid":
         return 'the request body is not valid JSON; send an object such as {"text": "..."}'
     if tuple(first.get("loc", ())) == ("body",) and not _is_json(request):
-        kind = request.headers.get("content-type") or "no Content-Type"
-        return (
-            f"the request body was sent as {kind[:60]}; send JSON with the header "
-            "Content-Type: application/json"
-        )
+        kind = request.headers.get("content-type")
+        sent = f"was sent as {kind[:60]}" if kind else "came without a Content-Type"
+        return f"the request body {sent}; send JSON with the header Content-Type: application/json"
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
     message = " ".join(str(first.get("msg", "invalid request")).split())
     message = message.removeprefix("Value error, ")

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -407,6 +408,33 @@ def test_upload_an_html_file(client: TestClient):
     assert "<p>" not in document["text"] and "cookies" not in document["text"]
 
 
+def test_an_upload_over_a_megabyte_never_touches_the_disk(
+    client: TestClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # No temporary folder to spool to: an upload written to disk would fail (FileNotFoundError).
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "absent"))
+    padding = b"<!-- " + b"padding " * 300_000 + b"-->"  # 2.4 MB of page around the article
+    page = PAGE.replace(b"</body>", padding + b"</body>")
+    files = {"file": ("big.html", page, "text/html")}
+    response = client.post("/v1/analyze/file", files=files, data={"min_confidence": "0.5"})
+    assert response.status_code == 200, response.text
+    assert response.json()["title"] == TITLE and response.json()["min_confidence"] == 0.5
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "where"),
+    [
+        ({"min_confidence": "2"}, {"file": ("a.txt", b"x")}, "min_confidence"),
+        ({"save": "perhaps"}, {"file": ("a.txt", b"x")}, "save"),
+        ({"file": "not a file"}, {"other": ("a.txt", b"x")}, "file"),
+    ],
+)
+def test_upload_forms_are_checked_field_by_field(client: TestClient, data, files, where: str):
+    response = client.post("/v1/analyze/file", data=data, files=files)
+    assert error_of(response) == (422, "invalid_request")
+    assert response.json()["message"].startswith(f"{where}: ")
+
+
 @pytest.mark.parametrize(
     ("name", "data", "status", "code"),
     [
@@ -478,6 +506,9 @@ def test_openapi_describes_the_api_and_the_analysis_schema(client: TestClient):
         "$ref": "#/components/schemas/Analysis_span"
     }
     assert "$defs" not in json.dumps(spec)
+    upload = spec["paths"]["/v1/analyze/file"]["post"]["requestBody"]["content"]
+    fields = upload["multipart/form-data"]["schema"]["properties"]
+    assert fields["min_confidence"]["type"] == "number"  # a form field cannot be null
     docs = client.get("/docs")
     assert docs.status_code == 200 and "swagger-ui" in docs.text
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import unicodedata
-from pathlib import PurePath
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 from starlette.concurrency import run_in_threadpool
@@ -28,15 +27,14 @@ from propwatch.render.html import render_html
 from propwatch.render.json_output import render_json
 from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
-from propwatch.web import saved
+from propwatch.web import saved, uploads
 from propwatch.web.auth import COOKIE, COOKIE_SECONDS, client_of, session_value
 from propwatch.web.errors import NotFound, responses
 from propwatch.web.state import Web, current
 
 # The most a JSON body needs: the longest article with every character \u-escaped, and room.
 MAX_JSON_BYTES = 6 * MAX_ARTICLE_CHARS + 2**16
-MAX_UPLOAD_BYTES = sources.MAX_BYTES + 2**16  # the file itself, plus the multipart framing
-MAX_NAME_CHARS = 200
+MAX_UPLOAD_BYTES = uploads.MAX_BYTES
 MAX_OTHER_BYTES = 2**16  # the other routes take no body worth speaking of
 BODY_LIMITS = {"/v1/analyze": MAX_JSON_BYTES, "/v1/analyze/file": MAX_UPLOAD_BYTES}
 
@@ -204,21 +202,16 @@ async def analyze(body: AnalyzeRequest, web: Annotated[Web, Depends(current)]) -
     response_class=Response,
     responses={200: _ANALYSIS, **responses(*_ANALYSE_ERRORS, *_ACCESS_ERRORS, "store_failed")},
     dependencies=[Limited],
+    openapi_extra={"requestBody": uploads.REQUEST_BODY},
 )
-async def analyze_file(
-    web: Annotated[Web, Depends(current)],
-    file: Annotated[UploadFile, File(description="A .txt or .html article, up to 10 MB.")],
-    save: Annotated[bool, Form(description="Keep the analysis (see /v1/analyze).")] = False,
-    min_confidence: Annotated[
-        float | None,
-        Form(ge=0.0, le=1.0, description="Spans from this confidence up (see /v1/analyze)."),
-    ] = None,
-) -> Response:
-    data = await file.read(sources.MAX_BYTES + 1)
-    name = PurePath(file.filename or "upload").name[:MAX_NAME_CHARS] or "upload"
-    got = await run_in_threadpool(ingest_bytes, data, content_type=file.content_type, name=name)
-    analysis = await web.pool.analyze(checked(got.text), None, min_confidence, got.decoding)
-    return await analysis_response(web, analysis, got.title, save)
+async def analyze_file(request: Request, web: Annotated[Web, Depends(current)]) -> Response:
+    upload = await uploads.read_upload(request)
+    got = await run_in_threadpool(
+        ingest_bytes, upload.data, content_type=upload.content_type, name=upload.name
+    )
+    minimum = upload.options.min_confidence
+    analysis = await web.pool.analyze(checked(got.text), None, minimum, got.decoding)
+    return await analysis_response(web, analysis, got.title, upload.options.save)
 
 
 @router.get(

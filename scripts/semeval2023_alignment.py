@@ -2,39 +2,61 @@
 
     nice .venv/bin/python scripts/semeval2023_alignment.py [--data ../shared/data/semeval2023]
 
-Prints a Markdown table (docs/multilingual.md quotes it). "words": the span starts and ends on
-word boundaries (`corpus.realign.on_word_boundaries`); "words+line": also, every line it touches
-has paragraph labels holding its technique (`corpus.realign.aligned`). Columns: as released, after the CRLF correction
-alone (offsets read as CRLF offsets in every article), and after realignment (per-article CRLF
-choice, then the local search), whose shares are of all spans, dropped ones counting as not
-aligned. A second table counts the spans of the five techniques without a PTC class.
+Prints three Markdown tables (docs/multilingual.md quotes them).
+
+1. Spans aligned. "words": the span starts and ends on word boundaries
+   (`corpus.realign.on_word_boundaries`); "words+lines": also, every line it touches has
+   paragraph labels holding its technique (`corpus.realign.aligned`). As released, after the
+   CRLF correction alone (every article's offsets read as CRLF offsets), and after realignment
+   (per-article CRLF choice, then the local search); shares are of all spans, dropped ones
+   counting as not aligned. "moved": characters a placed span's edges moved in the local search.
+2. A check the search does not optimise: the paragraph labels rebuilt from the spans (each line
+   a span touches gets its technique, `scoring.paragraphs_of_spans`) against the official ones,
+   micro-F1 over the official paragraphs (`scoring.score_paragraphs`, 23 techniques).
+3. The spans of the five techniques without a PTC class: what `--unmapped` decides.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from propwatch.corpus.ptc import Label
 from propwatch.corpus.realign import aligned, crlf_offset, on_word_boundaries
 from propwatch.corpus.semeval2023 import LANGUAGES, SemEvalArticle, read_language
+from propwatch.scoring import Paragraph, paragraphs_of_spans, score_paragraphs
 from propwatch.techniques import SEMEVAL2023_NEAREST, SEMEVAL2023_UNMAPPED
 
 ROOT = Path(__file__).resolve().parents[1]
-Counts = dict[str, int]
+VERSIONS = ("given", "crlf", "after")  # as released, CRLF alone, realigned
 
 
-def count(articles: list[SemEvalArticle]) -> Counts:
-    counts = dict.fromkeys(
-        ("spans", "given_words", "given_line", "crlf_words", "crlf_line", "after_words",
-         "after_line", "dropped", "crlf_articles", "articles", "unmoved", "moved_2", "max_moved"),
-        0,
-    )  # fmt: skip
+@dataclass
+class Tally:
+    """One language's (or all languages') counts and paragraph labels."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    most_moved: int = 0
+    gold: dict[Paragraph, frozenset[str]] = field(default_factory=dict)
+    rebuilt: dict[str, dict[Paragraph, frozenset[str]]] = field(
+        default_factory=lambda: {version: {} for version in VERSIONS}
+    )
+
+    def add(self, other: Tally) -> None:
+        self.counts += other.counts
+        self.most_moved = max(self.most_moved, other.most_moved)
+        self.gold |= other.gold
+        for version in VERSIONS:
+            self.rebuilt[version] |= other.rebuilt[version]
+
+
+def tally(articles: list[SemEvalArticle]) -> Tally:
+    result = Tally()
+    counts = result.counts
     for article in articles:
         text, paragraphs = article.text, article.paragraphs
-        crlf = [_as_crlf(text, span) for span in article.spans]
         realigned = article.realigned()
         counts["articles"] += 1
         counts["crlf_articles"] += realigned.crlf
@@ -42,58 +64,50 @@ def count(articles: list[SemEvalArticle]) -> Counts:
         counts["dropped"] += len(realigned.dropped)
         counts["unmoved"] += sum(moved == 0 for moved in realigned.moved)
         counts["moved_2"] += sum(moved <= 2 for moved in realigned.moved)
-        counts["max_moved"] = max(counts["max_moved"], *realigned.moved, 0)
-        for name, spans in (("given", article.spans), ("crlf", crlf), ("after", realigned.spans)):
-            counts[f"{name}_words"] += sum(on_word_boundaries(text, s.start, s.end) for s in spans)
-            counts[f"{name}_line"] += sum(aligned(text, s, paragraphs) for s in spans)
-    return counts
+        result.most_moved = max(result.most_moved, *realigned.moved, 0)
+        result.gold |= {(article.key, line): names for line, names in paragraphs.items()}
+        versions = {
+            "given": list(article.spans),
+            "crlf": [_as_crlf(text, span) for span in article.spans],
+            "after": list(realigned.spans),
+        }
+        for version, spans in versions.items():
+            counts[f"{version}_words"] += sum(
+                on_word_boundaries(text, s.start, s.end) for s in spans
+            )
+            counts[f"{version}_lines"] += sum(aligned(text, s, paragraphs) for s in spans)
+            in_text = [s for s in spans if s.end <= len(text)]
+            result.rebuilt[version] |= paragraphs_of_spans(in_text, {article.key: text})
+    return result
 
 
 def _as_crlf(text: str, span: Label) -> Label:
     return replace(span, start=crlf_offset(text, span.start), end=crlf_offset(text, span.end))
 
 
-def row(language: str, counts: Counts) -> str:
-    spans = counts["spans"]
+def alignment_row(language: str, result: Tally) -> str:
+    counts = result.counts
 
     def share(key: str) -> str:
-        return f"{counts[key] / spans:.1%}"
+        return f"{counts[key] / counts['spans']:.1%}"
 
     return (
-        f"| {language} | {counts['articles']} | {spans} | {share('given_words')} | "
-        f"{share('given_line')} | {share('crlf_words')} | {share('crlf_line')} | "
-        f"{counts['crlf_articles']} | {share('after_words')} | {share('after_line')} | "
-        f"{counts['dropped']} ({share('dropped')}) | {share('unmoved')} | {share('moved_2')} | "
-        f"{counts['max_moved']} |"
+        f"| {language} | {counts['articles']} | {counts['spans']} | {share('given_words')} | "
+        f"{share('given_lines')} | {share('crlf_words')} | {share('crlf_lines')} | "
+        f"{counts['crlf_articles']} | {share('after_words')} | {share('after_lines')} | "
+        f"{counts['dropped']} | {share('unmoved')} | {share('moved_2')} | {result.most_moved} |"
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--data", type=Path, default=ROOT.parent / "shared" / "data" / "semeval2023"
-    )
-    args = parser.parse_args()
-    print(
-        "| language | articles | spans | words, as released | words+line, as released | "
-        "words, CRLF | words+line, CRLF | articles read as CRLF | words, realigned | "
-        "words+line, realigned | dropped | unmoved | moved <= 2 | most moved |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    total: Counts = {}
-    for language in LANGUAGES:
-        counts = count(read_language(args.data, language))
-        most = max(total.get("max_moved", 0), counts["max_moved"])
-        total = {key: total.get(key, 0) + value for key, value in counts.items()}
-        total["max_moved"] = most
-        print(row(language, counts))
-    print(row("all", total))
-    print()
-    print(unmapped_table(args.data))
+def paragraph_row(language: str, result: Tally) -> str:
+    cells = []
+    for version in VERSIONS:
+        rebuilt = {p: names for p, names in result.rebuilt[version].items() if p in result.gold}
+        cells.append(f"{score_paragraphs(result.gold, rebuilt).f1:.3f}")
+    return f"| {language} | {len(result.gold)} | {' | '.join(cells)} |"
 
 
 def unmapped_table(data: Path) -> str:
-    """Spans of each technique without a PTC class, per language: what `--unmapped` decides."""
     counts = {
         language: Counter(
             span.technique for article in read_language(data, language) for span in article.spans
@@ -109,6 +123,34 @@ def unmapped_table(data: Path) -> str:
         cells = " | ".join(map(str, per_language))
         lines.append(f"| {name} | {cells} | {sum(per_language)} | {SEMEVAL2023_NEAREST[name]} |")
     return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--data", type=Path, default=ROOT.parent / "shared" / "data" / "semeval2023"
+    )
+    args = parser.parse_args()
+    results = {language: tally(read_language(args.data, language)) for language in LANGUAGES}
+    total = Tally()
+    for result in results.values():
+        total.add(result)
+    results["all"] = total
+    print(
+        "| language | articles | spans | words, as released | words+lines, as released | "
+        "words, CRLF | words+lines, CRLF | articles read as CRLF | words, realigned | "
+        "words+lines, realigned | dropped | unmoved | moved <= 2 | most moved |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n".join(alignment_row(language, result) for language, result in results.items()))
+    print()
+    print(
+        "| language | paragraphs | rebuilt labels F1, as released | CRLF | realigned |\n"
+        "|---|---|---|---|---|"
+    )
+    print("\n".join(paragraph_row(language, result) for language, result in results.items()))
+    print()
+    print(unmapped_table(args.data))
 
 
 if __name__ == "__main__":

@@ -80,22 +80,18 @@ def parse_languages(text: str) -> tuple[str, ...]:
     return languages
 
 
-def read_semeval2023(root: Path, languages: Iterable[str] = LANGUAGES) -> list[SemEvalArticle]:
-    """Every article of the given languages' train splits under `root`."""
-    return [article for language in languages for article in read_language(root, language)]
-
-
 def read_language(root: Path, language: str) -> list[SemEvalArticle]:
     """One language's train split: `root/<language>/` as described in the module docstring."""
     folder = root / language
-    if not (folder / SPANS_FILE).is_file():
-        raise BadInput(
-            f"{folder} has no {SPANS_FILE}; give the SemEval-2023 folder holding "
-            f"{','.join(LANGUAGES)}/"
-        )
+    for name in (SPANS_FILE, PARAGRAPHS_FILE):
+        if not (folder / name).is_file():
+            raise BadInput(
+                f"{folder} has no {name}; give the SemEval-2023 folder holding "
+                f"{','.join(LANGUAGES)}/"
+            )
     texts = read_articles(folder / ARTICLES_FOLDER)
     spans = _read_spans(folder / SPANS_FILE, language, texts)
-    paragraphs = _read_paragraphs(folder / PARAGRAPHS_FILE, language)
+    paragraphs = _read_paragraphs(folder / PARAGRAPHS_FILE)
     return [
         SemEvalArticle(
             key=article_key(language, article_id),
@@ -174,7 +170,7 @@ def _read_spans(path: Path, language: str, texts: dict[str, str]) -> dict[str, l
     return spans
 
 
-def _read_paragraphs(path: Path, language: str) -> dict[str, dict[int, frozenset[str]]]:
+def _read_paragraphs(path: Path) -> dict[str, dict[int, frozenset[str]]]:
     paragraphs: dict[str, dict[int, frozenset[str]]] = {}
     for where, fields in _rows(path, 3):
         article_id, line, techniques = fields

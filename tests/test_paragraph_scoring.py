@@ -53,3 +53,8 @@ def test_spans_label_every_line_they_touch():
         ("a", 3): frozenset({"Doubt"}),
         ("a", 4): frozenset({"Doubt"}),
     }
+
+
+def test_spans_without_technique_cannot_make_paragraph_labels():
+    with pytest.raises(PropwatchError, match="has no technique"):
+        paragraphs_of_spans([Label("a", 0, 5)], {"a": "Title"})

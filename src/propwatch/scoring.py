@@ -283,6 +283,8 @@ def paragraphs_of_spans(
     labels: Iterable[Label], articles: Mapping[str, str]
 ) -> dict[Paragraph, frozenset[str]]:
     """Paragraph labels from spans: each line a span touches gets the span's technique."""
+    labels = list(labels)
+    _require_techniques(labels, "predicted", "paragraph")
     found: defaultdict[Paragraph, set[str]] = defaultdict(set)
     for label in labels:
         text = articles[label.article_id]

@@ -13,7 +13,8 @@ Prints three Markdown tables (docs/multilingual.md quotes them).
 2. A check the search does not optimise: the paragraph labels rebuilt from the spans (each line
    a span touches gets its technique, `scoring.paragraphs_of_spans`) against the official ones,
    micro-F1 over the official paragraphs (`scoring.score_paragraphs`, 23 techniques).
-3. The spans of the five techniques without a PTC class: what `--unmapped` decides.
+3. The realigned spans of the five techniques without a PTC class (what `--unmapped` decides),
+   and the PTC classes of the mapped spans they overlap most.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from propwatch.corpus.ptc import Label
 from propwatch.corpus.realign import aligned, crlf_offset, on_word_boundaries
 from propwatch.corpus.semeval2023 import LANGUAGES, SemEvalArticle, read_language
 from propwatch.scoring import Paragraph, paragraphs_of_spans, score_paragraphs
-from propwatch.techniques import SEMEVAL2023_NEAREST, SEMEVAL2023_UNMAPPED
+from propwatch.techniques import SEMEVAL2023_NEAREST, SEMEVAL2023_TO_PTC, SEMEVAL2023_UNMAPPED
 
 ROOT = Path(__file__).resolve().parents[1]
 VERSIONS = ("given", "crlf", "after")  # as released, CRLF alone, realigned
@@ -43,11 +44,19 @@ class Tally:
     rebuilt: dict[str, dict[Paragraph, frozenset[str]]] = field(
         default_factory=lambda: {version: {} for version in VERSIONS}
     )
+    unmapped: Counter[str] = field(default_factory=Counter)  # spans of the five, realigned
+    # per technique of the five: the PTC classes of the mapped spans its spans overlap
+    overlaps: dict[str, Counter[str]] = field(
+        default_factory=lambda: {name: Counter() for name in SEMEVAL2023_UNMAPPED}
+    )
 
     def add(self, other: Tally) -> None:
         self.counts += other.counts
         self.most_moved = max(self.most_moved, other.most_moved)
         self.gold |= other.gold
+        self.unmapped += other.unmapped
+        for name in SEMEVAL2023_UNMAPPED:
+            self.overlaps[name] += other.overlaps[name]
         for version in VERSIONS:
             self.rebuilt[version] |= other.rebuilt[version]
 
@@ -78,7 +87,24 @@ def tally(articles: list[SemEvalArticle]) -> Tally:
             counts[f"{version}_lines"] += sum(aligned(text, s, paragraphs) for s in spans)
             in_text = [s for s in spans if s.end <= len(text)]
             result.rebuilt[version] |= paragraphs_of_spans(in_text, {article.key: text})
+        _count_overlaps(result, realigned.spans)
     return result
+
+
+def _count_overlaps(result: Tally, spans: tuple[Label, ...]) -> None:
+    for span in spans:
+        if span.technique not in SEMEVAL2023_UNMAPPED:
+            continue
+        result.unmapped[span.technique] += 1
+        result.overlaps[span.technique].update(
+            {
+                SEMEVAL2023_TO_PTC[other.technique]
+                for other in spans
+                if other.technique in SEMEVAL2023_TO_PTC
+                and other.start < span.end
+                and other.end > span.start
+            }
+        )
 
 
 def _as_crlf(text: str, span: Label) -> Label:
@@ -107,21 +133,23 @@ def paragraph_row(language: str, result: Tally) -> str:
     return f"| {language} | {len(result.gold)} | {' | '.join(cells)} |"
 
 
-def unmapped_table(data: Path) -> str:
-    counts = {
-        language: Counter(
-            span.technique for article in read_language(data, language) for span in article.spans
-        )
-        for language in LANGUAGES
-    }
+def unmapped_table(results: dict[str, Tally]) -> str:
     lines = [
-        f"| technique | {' | '.join(LANGUAGES)} | all | nearest PTC class |",
-        "|---|" + "---|" * (len(LANGUAGES) + 2),
+        f"| technique | {' | '.join(LANGUAGES)} | all | nearest PTC class | "
+        "mapped spans it overlaps most (share of its spans) |",
+        "|---|" + "---|" * (len(LANGUAGES) + 3),
     ]
+    total = results["all"]
     for name in SEMEVAL2023_UNMAPPED:
-        per_language = [counts[language][name] for language in LANGUAGES]
-        cells = " | ".join(map(str, per_language))
-        lines.append(f"| {name} | {cells} | {sum(per_language)} | {SEMEVAL2023_NEAREST[name]} |")
+        cells = " | ".join(str(results[language].unmapped[name]) for language in LANGUAGES)
+        overlaps = ", ".join(
+            f"{ptc} {count / total.unmapped[name]:.0%}"
+            for ptc, count in total.overlaps[name].most_common(3)
+        )
+        lines.append(
+            f"| {name} | {cells} | {total.unmapped[name]} | {SEMEVAL2023_NEAREST[name]} | "
+            f"{overlaps} |"
+        )
     return "\n".join(lines)
 
 
@@ -150,7 +178,7 @@ def main() -> None:
     )
     print("\n".join(paragraph_row(language, result) for language, result in results.items()))
     print()
-    print(unmapped_table(args.data))
+    print(unmapped_table(results))
 
 
 if __name__ == "__main__":

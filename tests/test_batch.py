@@ -392,3 +392,11 @@ def test_the_progress_bar_keeps_to_one_line_at_80_columns_with_the_time_left():
 def test_the_workers_option_shows_its_default():
     result = CliRunner().invoke(app, ["batch", "--help"], env={"COLUMNS": "200"})
     assert f"default: all cores, {os.cpu_count()} here" in result.stdout
+
+
+def test_a_lone_surrogate_in_a_jsonl_record_is_a_bad_record(tmp_path: Path):
+    lines = tmp_path / "broken.jsonl"
+    lines.write_bytes(b'{"id": "s1", "text": "Traitors \\ud800 lie"}\n')
+    (item,) = read_inputs([lines])
+    assert isinstance(item, BadRecord) and "unpaired surrogate" in item.reason
+    assert "\n" not in item.reason

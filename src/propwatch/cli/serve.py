@@ -12,7 +12,14 @@ import typer
 
 from propwatch.cli.common import DbOption, ModelOption, app
 from propwatch.errors import BadInput
-from propwatch.web.settings import DEFAULT_QUEUE, DEFAULT_RATE_LIMIT, DEFAULT_WORKERS, Settings
+from propwatch.web.settings import (
+    BODY_SECONDS,
+    DEFAULT_QUEUE,
+    DEFAULT_RATE_LIMIT,
+    DEFAULT_WORKERS,
+    HEAD_SECONDS,
+    Settings,
+)
 
 TOKEN_VARIABLE = "PROPWATCH_TOKEN"
 MIN_TOKEN_CHARS = 16
@@ -64,6 +71,14 @@ def serve(
         int,
         typer.Option(min=0, help="Analyses a minute per client address (0: no limit)."),
     ] = DEFAULT_RATE_LIMIT,
+    head_timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="Seconds a client has to send a request's head (408 after)."),
+    ] = HEAD_SECONDS,
+    body_timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="Seconds a client has to send a request's body (408 after)."),
+    ] = BODY_SECONDS,
 ) -> None:
     """Start the web app (/) and the HTTP API (/v1, docs at /docs); kept analyses go to --db."""
     import uvicorn
@@ -71,6 +86,7 @@ def serve(
     from propwatch.store import open_store
     from propwatch.store.database import display_url, normalise_url
     from propwatch.web.app import create_app
+    from propwatch.web.server import server_config
 
     token = None if no_auth else access_token(token_file, os.environ.get(TOKEN_VARIABLE))
     if token is None and not no_auth and not _is_loopback(host):
@@ -79,15 +95,23 @@ def serve(
             "--token-file (a long random secret), or add --no-auth if a proxy in front checks "
             "who comes in"
         )
-    open_store(db).close()  # a store that is not ours stops here, before the model loads
+    store = open_store(db)  # a store that is not ours stops here, before the model loads
+    articles = store.article_count()
+    store.close()
     listener = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{listener.getsockname()[1]}/"
     typer.echo(
-        f"propwatch: loading the model in {workers} worker(s), then serving "
-        f"http://{shown}:{listener.getsockname()[1]}/ and saving analyses in "
-        f"{display_url(normalise_url(db))}",
+        f"propwatch: loading the model in {workers} worker(s), then serving {address}; nothing "
+        f"is stored unless asked, kept analyses go to {display_url(normalise_url(db))}",
         err=True,
     )
+    if articles:
+        typer.echo(
+            f"propwatch: the corpus dashboard of its {articles:,} batch articles is at "
+            f"{address}corpus",
+            err=True,
+        )
     if token is not None:
         typer.echo("propwatch: API calls and pages need the access token", err=True)
     elif not _is_loopback(host):
@@ -105,7 +129,7 @@ def serve(
         keep_days=keep_days,
         rate_limit=rate_limit,
     )
-    config = uvicorn.Config(create_app(settings), log_level="info", timeout_graceful_shutdown=10)
+    config = server_config(create_app(settings), head_timeout, body_timeout)
     uvicorn.Server(config).run(sockets=[listener])
 
 

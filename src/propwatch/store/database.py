@@ -21,6 +21,7 @@ from sqlalchemy import (
     delete,
     event,
     exists,
+    func,
     insert,
     inspect,
     select,
@@ -232,6 +233,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def article_count(self) -> int:
+        """How many articles batch runs have stored (kept web analyses are not articles)."""
+        with self.session() as session:
+            return session.scalar(select(func.count()).select_from(models.ArticleRow)) or 0
 
     def stored_hashes(self, model: str) -> set[str]:
         """Content hashes of the articles this model has analysed already."""

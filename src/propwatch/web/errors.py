@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.routing import Match
 
 from propwatch.errors import (
@@ -37,6 +38,7 @@ log = logging.getLogger("propwatch.web")
 # code -> (HTTP status, what it means); the table in docs/web.md follows this one.
 CODES: dict[str, tuple[int, str]] = {
     "invalid_request": (422, "the request does not follow the API (see the message)"),
+    "bad_http": (400, "the request is not valid HTTP/1.1, or its body's length is ambiguous"),
     "empty_text": (422, "there is no article text to analyse"),
     "unreadable": (422, "the file or page is not text propwatch can read"),
     "bad_url": (422, "the URL is not an http(s) URL propwatch can fetch"),
@@ -44,6 +46,7 @@ CODES: dict[str, tuple[int, str]] = {
     "private_address": (403, "the URL points to a loopback, private or link-local address"),
     "not_found": (404, "no such analysis or page"),
     "method_not_allowed": (405, "the path does not take this HTTP method"),
+    "request_timeout": (408, "the request's head or body arrived too slowly"),
     "too_large": (413, "the request body, file or text is over the limit"),
     "rate_limited": (429, "too many requests from this client: retry after Retry-After seconds"),
     "fetch_failed": (502, "the URL could not be fetched"),
@@ -188,6 +191,11 @@ def _unparsed_body_message(cause: BaseException | None) -> str:
     return "the request body could not be read; send JSON in UTF-8"
 
 
+async def _gone(request: Request, error: Exception) -> JSONResponse:
+    """The client went (or was cut off for sending too slowly): no one reads an answer."""
+    return error_response("request_timeout", "the client closed the connection")
+
+
 async def _unexpected(request: Request, error: Exception) -> JSONResponse:
     log.exception("internal error on %s %s", request.method, request.url.path, exc_info=error)
     return error_response(
@@ -201,4 +209,5 @@ def install(app: FastAPI) -> None:
         app.add_exception_handler(kind, _known)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(ClientDisconnect, _gone)
     app.add_exception_handler(Exception, _unexpected)

@@ -1,9 +1,10 @@
-"""Analyses that were not kept: held in memory until a browser opens their report, once.
+"""Analyses that were not kept: held in memory for a few minutes, for their report page.
 
 The page shows every analysis as a report; when the person did not ask to keep it, the report
-is held here under a random ticket, `/r/{ticket}` shows it once and forgets it. Nothing of it is
-written to disk, nothing is held longer than `TTL_SECONDS`, and at most `SIZE` analyses are held
-at a time (the oldest go first), so memory stays bounded.
+is held here under a random ticket (144 bits), and `/r/{ticket}` shows it, as often as it is
+reloaded, for `TTL_SECONDS` after the analysis. Nothing of it is written to disk, nothing is held
+longer, and at most `SIZE` analyses are held at a time (the oldest go first), so memory stays
+bounded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable
 from propwatch.analysis import Analysis
 
 SIZE = 16
-TTL_SECONDS = 60.0
+TTL_SECONDS = 600.0  # long enough to reload the page or come back to it, short for a draft
 
 
 class Held:
@@ -34,7 +35,7 @@ class Held:
         self._lock = threading.Lock()
 
     def put(self, analysis: Analysis) -> str:
-        """Hold `analysis`; the ticket that opens its report once."""
+        """Hold `analysis`; the ticket that opens its report."""
         ticket = secrets.token_urlsafe(18)
         with self._lock:
             self._expire()
@@ -43,11 +44,11 @@ class Held:
                 self._items.popitem(last=False)
         return ticket
 
-    def pop(self, ticket: str) -> Analysis | None:
-        """The analysis held under `ticket`, forgotten as it is given; None when gone."""
+    def get(self, ticket: str) -> Analysis | None:
+        """The analysis held under `ticket`; None when its time is up (or it never was)."""
         with self._lock:
             self._expire()
-            item = self._items.pop(ticket, None)
+            item = self._items.get(ticket)
         return item[1] if item else None
 
     def _expire(self) -> None:

@@ -20,7 +20,9 @@ HEADERS = (
 
 class BodyLimit:
     """Refuse request bodies over the path's limit: at once when the declared length is over
-    it, else as soon as the bytes read go over it (a chunked body declares none)."""
+    it, else as soon as the bytes read go over it (a chunked body declares none). Refuse a body
+    framed twice (Content-Length and Transfer-Encoding): servers and proxies may read it
+    differently, which is how requests are smuggled past a proxy."""
 
     def __init__(self, app: ASGIApp, limits: Mapping[str, int], default: int) -> None:
         self.app = app
@@ -32,7 +34,16 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limits.get(scope["path"], self.default)
-        declared = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        if "content-length" in headers and "transfer-encoding" in headers:
+            response = error_response(
+                "bad_http",
+                "the request has both Content-Length and Transfer-Encoding; send one of the two",
+                {"Connection": "close"},
+            )
+            await response(scope, receive, send)
+            return
+        declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             response = error_response("too_large", too_large_message(limit))
             await response(scope, receive, send)

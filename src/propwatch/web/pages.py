@@ -1,5 +1,5 @@
 """The pages for people: the start page (`/`), a kept analysis' report (`/a/{id}`) and the
-report of one that was not kept (`/r/{ticket}`, once).
+report of one that was not kept (`/r/{ticket}`, for ten minutes, from memory).
 
 An analysis is shown as the HTML report itself (`propwatch.render.html`, the same page the CLI
 writes), with a bar on top: a new analysis, then the permalink and the downloads for a kept one;
@@ -32,6 +32,7 @@ from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
 from propwatch.web import saved
 from propwatch.web.auth import authorised
+from propwatch.web.held import TTL_SECONDS
 from propwatch.web.state import Web, current
 
 INDEX_CSP = (
@@ -53,7 +54,7 @@ def _e(value: object) -> str:
 
 
 @cache
-def index_page(model: str, keep_days: int | None, ask_token: bool) -> str:
+def index_page(model: str, keep_days: int | None, ask_token: bool, corpus: bool) -> str:
     techniques = "".join(
         f"<li><span class='chip t-{t.id}'>{_e(SHORT_LABELS.get(t.id, t.display_name))}</span>"
         f"<h3>{_e(t.display_name)}</h3><p>{_e(t.definition)}</p></li>"
@@ -70,8 +71,15 @@ def index_page(model: str, keep_days: int | None, ask_token: bool) -> str:
         version=_e(__version__),
         model=_e(model),
         keep_days=_e(kept_for(keep_days)),
+        held_for=held_for(),
+        corpus_link="<a href='/corpus'>Corpus</a>" if corpus else "",
         ask_token="true" if ask_token else "false",
     )
+
+
+def held_for() -> str:
+    """How long a report not kept can be opened, as the pages say it."""
+    return f"{TTL_SECONDS / 60:g} minutes"
 
 
 def kept_for(keep_days: int | None) -> str:
@@ -100,6 +108,7 @@ def kept_bar(key: str, permalink: str, keep_days: int | None, analysis: Analysis
 def held_bar(analysis: Analysis, report: str) -> str:
     """The bar of an analysis not kept: says so; the downloads carry their content."""
     return Template(_asset("templates", "heldbar.html")).substitute(
+        held_for=held_for(),
         json=base64.b64encode(render_json(analysis).encode()).decode("ascii"),
         report=base64.b64encode(report.encode()).decode("ascii"),
         note=decoding_note(analysis),
@@ -132,7 +141,8 @@ def report_page(document: str, bar: str) -> str:
 async def index(request: Request, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     token = web.settings.token
     ask_token = token is not None and not authorised(request, token)
-    page = index_page(web.pool.model, web.settings.keep_days, ask_token)
+    corpus = await run_in_threadpool(web.store.article_count) > 0
+    page = index_page(web.pool.model, web.settings.keep_days, ask_token, corpus)
     return HTMLResponse(page, headers={"Content-Security-Policy": INDEX_CSP})
 
 
@@ -182,7 +192,7 @@ async def delete(key: str, request: Request, web: Annotated[Web, Depends(current
 
 @router.get("/r/{ticket}", response_class=HTMLResponse)
 async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
-    analysis = web.held.pop(ticket)
+    analysis = web.held.get(ticket)
     if analysis is None:
         return HTMLResponse(
             gone_page(), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
@@ -215,9 +225,9 @@ def page(title: str, body: str) -> str:
 def gone_page() -> str:
     return page(
         "This report was not kept",
-        "<p class='lead'>A report that you did not ask to keep opens once and is then "
-        "forgotten: nothing of it is stored on this server. Analyse the article again, and tick "
-        "<q>Keep a shareable link</q> for a link that lasts.</p>"
+        f"<p class='lead'>A report that you did not ask to keep is held in this server's memory "
+        f"for {held_for()} and is then forgotten: nothing of it is stored. Analyse the article "
+        "again, and tick <q>Keep a shareable link</q> for a link that lasts.</p>"
         "<p><a href='/'>Start a new analysis</a></p>",
     )
 

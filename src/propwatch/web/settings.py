@@ -10,6 +10,8 @@ from pathlib import Path
 DEFAULT_WORKERS = max(1, min(2, os.cpu_count() or 1))
 DEFAULT_QUEUE = 16
 DEFAULT_RATE_LIMIT = 60  # analyses a minute per client: one a second, far above a person's pace
+HEAD_SECONDS = 10.0  # for a request's head: a person's browser sends it at once
+BODY_SECONDS = 30.0  # for a body: a 10 MB upload at about 3 Mbit/s
 
 
 @dataclass(frozen=True)

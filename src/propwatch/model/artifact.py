@@ -26,6 +26,7 @@ SPAN_HEAD_FILE = "span_head.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "config.json"
 CARD_FILE = "MODEL_CARD.md"
+REFERENCE_FILE = "reference.json"  # what a typical article scores (training/reference.py)
 SHIPPED_MODEL = Path(__file__).with_name("shipped")
 
 
@@ -59,10 +60,7 @@ def settings_from_dict(raw: dict[str, Any]) -> DetectorSettings:
     # min_confidence; their exported fold and epoch models all kept it at 0.
     settings.pop("min_span_score", None)
     decode = DecodeSettings(**settings.pop("decode"))
-    knots = settings.pop("calibration", {})
-    settings["calibration"] = Calibration(
-        tuple(knots.get("scores", ())), tuple(knots.get("confidences", ()))
-    )
+    settings["calibration"] = Calibration.from_dict(settings.pop("calibration", {}))
     settings["technique_bias"] = tuple(settings.get("technique_bias", ()))
     settings["repetition_bias"] = tuple(settings.get("repetition_bias", (0.0, 0.0)))
     return DetectorSettings(decode=decode, **settings)

@@ -2,22 +2,37 @@
 
 A span's confidence is the probability that it overlaps a gold span of the same technique.
 The raw score the detector computes (token confidence x P(propaganda) x P(technique)) ranks spans
-well but is no probability; an isotonic regression on held-out spans maps it to one.
+well but is no probability. An isotonic regression on held-out spans groups them into blocks of
+increasing hit rate; the map runs through the blocks' centres (so that it keeps the raw score's
+order instead of tying every span of a block), with each block's hit rate shrunk towards its
+neighbours' by how few spans it holds (so that two lucky spans never read 1.0).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from sklearn.isotonic import IsotonicRegression
 
 from propwatch.corpus.ptc import Label, labels_by_article
-from propwatch.model.calibration import Calibration
+from propwatch.model.calibration import STEPS, Calibration
 
 BINS = 10
-MAX_KNOTS = 64  # enough for a smooth map; keeps config.json short
+PRIOR_SPANS = 10  # a block's hit rate weighs as much as its neighbours' once it holds this many
+LEVEL_DECIMALS = 12
+MAX_BLOCK_SPANS = 100_000  # more held-out spans than any PTC run has, for reading version 1
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """Isotonic blocks in raw-score order: mean raw score, spans and hits of each."""
+
+    centres: np.ndarray
+    spans: np.ndarray
+    hits: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -43,17 +58,94 @@ def hits(gold: Sequence[Label], pred: Sequence[Label]) -> list[bool]:
 
 
 def fit_calibration(raw: np.ndarray, hit: np.ndarray) -> Calibration:
-    """The isotonic map from raw score to P(hit), as at most MAX_KNOTS knots."""
+    """The map from raw score to P(hit) through the isotonic blocks of (raw, hit)."""
     if not len(raw):
         return Calibration()
-    regression = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-    regression.fit(raw, hit.astype(float))
-    scores = np.asarray(regression.X_thresholds_)
-    confidences = np.asarray(regression.y_thresholds_)
-    if len(scores) > MAX_KNOTS:
-        keep = np.unique(np.linspace(0, len(scores) - 1, MAX_KNOTS).round().astype(int))
-        scores, confidences = scores[keep], confidences[keep]
-    return Calibration(tuple(scores.tolist()), tuple(confidences.tolist()))
+    fitted = IsotonicRegression(y_min=0.0, y_max=1.0).fit(raw, hit.astype(float)).predict(raw)
+    levels, block = np.unique(fitted, return_inverse=True)  # blocks rise with the raw score
+    spans = np.bincount(block, minlength=len(levels))
+    return through_blocks(
+        Blocks(
+            np.bincount(block, weights=raw, minlength=len(levels)) / spans,
+            spans,
+            np.bincount(block, weights=hit.astype(float), minlength=len(levels)),
+        )
+    )
+
+
+def through_blocks(blocks: Blocks) -> Calibration:
+    """The strictly increasing map through the blocks' centres, below 1 everywhere.
+
+    Each block's hit rate is shrunk towards its neighbours' (`PRIOR_SPANS`), order is restored
+    by isotonic regression weighted by spans, and blocks left at one level become one knot.
+    """
+    prior = _neighbour_rates(blocks.spans, blocks.hits)
+    shrunk = (blocks.hits + PRIOR_SPANS * prior) / (blocks.spans + PRIOR_SPANS)
+    ordered = IsotonicRegression().fit_transform(
+        np.arange(len(shrunk)), shrunk, sample_weight=blocks.spans
+    )
+    # Levels within rounding error of each other are one level: the map rises visibly or not at all
+    levels, knot = np.unique(ordered.round(LEVEL_DECIMALS), return_inverse=True)
+    spans = np.bincount(knot, weights=blocks.spans).astype(int)
+    centres = np.bincount(knot, weights=blocks.centres * blocks.spans) / spans
+    return _with_end_knots(centres, levels, spans)
+
+
+def _neighbour_rates(spans: np.ndarray, hits: np.ndarray) -> np.ndarray:
+    """Each block's neighbours' pooled hit rate, nearest first until they hold `PRIOR_SPANS`
+    spans (itself when alone), never 0 or 1 (Laplace)."""
+    rates = []
+    for i in range(len(spans)):
+        around = sorted((j for j in range(len(spans)) if j != i), key=lambda j: abs(j - i))
+        held = np.cumsum(spans[around]) if around else np.zeros(0)
+        near = around[: int(np.searchsorted(held, PRIOR_SPANS)) + 1] or [i]
+        rates.append((hits[near].sum() + 1) / (spans[near].sum() + 2))
+    return np.asarray(rates)
+
+
+def _with_end_knots(centres: np.ndarray, levels: np.ndarray, spans: np.ndarray) -> Calibration:
+    """The knots and one more at raw 0 and raw 1, so that order counts beyond the end centres
+    too: on the end segments' slopes, but at most half way to 0 (or to 1)."""
+    first_slope = last_slope = np.inf
+    if len(levels) > 1:
+        first_slope = (levels[1] - levels[0]) / (centres[1] - centres[0])
+        last_slope = (levels[-1] - levels[-2]) / (centres[-1] - centres[-2])
+    scores, confidences, counts = list(centres), list(levels), list(spans)
+    if centres[0] > 0:
+        low = levels[0] - min(first_slope * centres[0], levels[0] / 2)
+        scores, confidences, counts = [0.0, *scores], [low, *confidences], [0, *counts]
+    if centres[-1] < 1:
+        high = levels[-1] + min(last_slope * (1 - centres[-1]), (1 - levels[-1]) / 2)
+        scores, confidences = [*scores, 1.0], [*confidences, high]
+        counts = [*counts, 0]
+    return Calibration(
+        tuple(float(x) for x in scores),
+        tuple(float(x) for x in confidences),
+        tuple(int(x) for x in counts),
+    )
+
+
+def from_steps(steps: Calibration) -> Calibration:
+    """A version 1 map (isotonic steps) as version 2, without the spans it was fitted on.
+
+    A step's knots are its first and last raw score, its confidence a hit rate hits/spans: the
+    step's centre is taken midway between them, and its spans and hits are read back as the
+    fraction's smallest denominator and numerator (so at most the spans it held: the shrinkage
+    is, if anything, stronger than a refit would apply).
+    """
+    if steps.version != STEPS or not steps.scores:
+        return steps
+    scores, confidences = np.asarray(steps.scores), np.asarray(steps.confidences)
+    starts = np.flatnonzero(np.r_[True, confidences[1:] != confidences[:-1]])
+    ends = np.r_[starts[1:], len(scores)] - 1
+    rates = [Fraction(float(c)).limit_denominator(MAX_BLOCK_SPANS) for c in confidences[starts]]
+    return through_blocks(
+        Blocks(
+            (scores[starts] + scores[ends]) / 2,
+            np.asarray([r.denominator for r in rates], dtype=float),
+            np.asarray([r.numerator for r in rates], dtype=float),
+        )
+    )
 
 
 @dataclass(frozen=True)

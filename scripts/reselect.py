@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="a scored cross-validation folder")
     args = parser.parse_args()
     if args.work:
-        adopt_selection(args.work, args.model)
+        adopt_selection(args.work, args.model, args.data)
         return
     config = ModelConfig.load(args.model)
     provenance = {key: value for key, value in config.metrics.items() if key != "dev"}

@@ -57,7 +57,7 @@ def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path
 
     # Selection re-applied to the shipped folder changes nothing when nothing changed.
     before = (out / "config.json").read_text()
-    adopt_selection(work, out)
+    adopt_selection(work, out, PTC)
     assert (out / "config.json").read_text() == before
 
     # A rerun finds every part done and only re-scores.

@@ -36,7 +36,7 @@ from terminal_palettes import NEUTRAL, PALETTES, coloured_runs, contrast
 
 EXAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "syria-at-tanf.txt"
 ROOT = Path(__file__).resolve().parents[1]
-TYPICAL_FILE = ROOT / "src" / "propwatch" / "render" / "assets" / "typical_density.json"
+TYPICAL_FILE = ROOT / "src" / "propwatch" / "model" / "shipped" / "reference.json"
 
 ARTICLE = """\
 Officials slam reckless plan as a disgrace
@@ -556,8 +556,8 @@ def test_the_report_says_what_its_numbers_mean_and_what_is_typical():
 
 def test_the_typical_figures_say_where_they_come_from():
     typical = json.loads(TYPICAL_FILE.read_text(encoding="utf-8"))
-    assert typical["command"] == "nice .venv/bin/python scripts/ptc_density.py"
-    assert (ROOT / "scripts" / "ptc_density.py").is_file()
+    config = json.loads((TYPICAL_FILE.parent / "config.json").read_text(encoding="utf-8"))
+    assert typical["model"] == config["name"]  # made by the shipping step from the model shipped
     for key in ("model_density", "annotator_density"):
         figures = typical[key]
         assert 0 < figures["q1"] <= figures["median"] <= figures["q3"]

@@ -1,11 +1,13 @@
 """What a typical news article scores, for the reader to compare with: spans per 1,000 words over
-the PTC dev articles, as `scripts/ptc_density.py` measured them (`assets/typical_density.json`)."""
+the PTC dev articles, as the shipped model's own pipeline found them when it shipped (the model
+folder's `reference.json`, written by `training/reference.py`)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from importlib.resources import files
+
+from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODEL
 
 __all__ = ["TYPICAL", "Typical"]
 
@@ -18,7 +20,6 @@ class Typical:
     q1: float
     q3: float
     annotators: tuple[float, float, float]  # the gold spans' median, q1, q3
-    command: str  # how the figures were made
 
     def sentence(self) -> str:
         """One line for a reader: 'a typical article of PTC dev (75 articles): median 16.04, middle
@@ -30,7 +31,7 @@ class Typical:
 
 
 def _load() -> Typical:
-    data = json.loads((files("propwatch.render") / "assets" / "typical_density.json").read_text())
+    data = json.loads((SHIPPED_MODEL / REFERENCE_FILE).read_text(encoding="utf-8"))
     model, gold = data["model_density"], data["annotator_density"]
     return Typical(
         corpus=data["corpus"],
@@ -39,7 +40,6 @@ def _load() -> Typical:
         q1=model["q1"],
         q3=model["q3"],
         annotators=(gold["median"], gold["q1"], gold["q3"]),
-        command=data["command"],
     )
 
 

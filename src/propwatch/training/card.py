@@ -30,8 +30,10 @@ CORRECTION_NAMES = {
 CONFIDENCE = (
     "A span's confidence is the probability that it overlaps a gold span of the same technique. "
     "The raw score (the token head's mean probability over the span x the span head's "
-    "P(propaganda) x P(technique)) is mapped to it by an isotonic regression fitted on held-out "
-    "predictions."
+    "P(propaganda) x P(technique)) is mapped to it by a monotone map fitted on held-out "
+    "predictions: through the centres of an isotonic regression's blocks, each block's hit rate "
+    "shrunk towards its neighbours' by how few spans it holds, so that a higher raw score always "
+    "reads a higher confidence and none reads 1."
 )
 CHECK_DEV = (
     "Check them: `propwatch predict ../shared/data/ptc/dev/dev-articles --out pred.txt`, then "
@@ -372,6 +374,12 @@ def _cross_validated_command(recipe: dict[str, Any], folds: int) -> str:
     )
 
 
+def _converted_calibration(provenance: dict[str, Any]) -> list[str]:
+    """What was and was not re-measured when a step map was converted without refitting."""
+    note = provenance.get("calibration_converted")
+    return [f"**Confidence map converted, not refitted.** {note}", ""] if note else []
+
+
 def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
     provenance = config.metrics
     cv = provenance["cross_validation"]
@@ -405,6 +413,7 @@ def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
         "articles like PTC's.",
         "",
         *_overall(oof),
+        *_converted_calibration(provenance),
         f"The PTC dev articles alone, out of fold: SI F1 {dev['si']:.3f}, TC {dev['tc']:.3f}, "
         f"FLC {dev['flc']:.3f}, SLC {dev['slc']:.3f}. The shipped model trained on dev too, so "
         f"its own dev scores are in-sample. {CHECK_DEV}",

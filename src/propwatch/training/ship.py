@@ -36,6 +36,7 @@ from propwatch.training.folds import (
 )
 from propwatch.training.loop import Log, Recipe
 from propwatch.training.out_of_fold import REPORT_FILE, out_of_fold
+from propwatch.training.reference import write_reference
 from propwatch.training.train import describe_encoder, encoder_dir
 
 WEIGHTS = (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE)
@@ -59,7 +60,8 @@ def ship(
     silver_teachers: Path | None = None,
 ) -> None:
     """Write the final model folder to `out`: weights, the span chooser and config with the
-    chosen settings, the evidence index of the labelled articles, card."""
+    chosen settings, the evidence index of the labelled articles, the reference figures that
+    reports quote, card."""
     epoch = report["final_epoch"]
     source = epoch_folder(work, ALL, epoch)
     if not (source / CONFIG_FILE).is_file():
@@ -82,6 +84,7 @@ def ship(
     articles, labels = labelled_corpus(data)
     gold = [label for article_id in plan for label in labels.get(article_id, [])]
     build_evidence(load_detector(out), articles, gold).save(out)
+    write_reference(out, data)
     write_model_card(out)
 
 
@@ -95,12 +98,13 @@ def write_selection(work: Path, report: dict[str, Any], out: Path, config: Model
     replace(config, settings=settings, metrics=metrics).save(out)
 
 
-def adopt_selection(work: Path, out: Path) -> None:
+def adopt_selection(work: Path, out: Path, data: Path) -> None:
     """Re-apply the out-of-fold selection of `work` to a model folder trained by the same recipe,
     keeping its weights, evidence and training provenance: for a change to selection (decoding,
-    span choice, corrections) that needs no retraining."""
+    span choice, corrections) that needs no retraining. The reference figures are made anew."""
     report = json.loads((work / REPORT_FILE).read_text())
     write_selection(work, report, out, ModelConfig.load(out))
+    write_reference(out, data)
     write_model_card(out)
 
 

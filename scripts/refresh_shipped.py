@@ -1,0 +1,60 @@
+"""Bring a shipped model folder up to date without retraining (its fold runs are not needed).
+
+    nice .venv/bin/python scripts/refresh_shipped.py [MODEL_DIR] [--data ../shared/data/ptc]
+
+Converts a version 1 confidence map (isotonic steps) to version 2 (`training/calibration.py`:
+`from_steps`), makes the reference figures that reports quote with the folder's own pipeline
+(`training/reference.py`), and rewrites the model card. A retrain refits the map out of fold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODEL, ModelConfig
+from propwatch.model.calibration import STEPS
+from propwatch.training.calibration import from_steps
+from propwatch.training.card import write_model_card
+from propwatch.training.reference import write_reference
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def converted(config: ModelConfig) -> ModelConfig:
+    """The config with its step map as version 2, and a note for the card on what that means."""
+    calibration = from_steps(config.settings.calibration)
+    held_out = config.metrics.get("cross_validation", {}).get("out_of_fold", {})
+    total = sum(row["spans"] for row in held_out.get("reliability", []))
+    note = (
+        "The out-of-fold predictions the step map of version 1 was fitted on are not kept, so "
+        "`scripts/refresh_shipped.py` converted the stored steps: each step's centre midway "
+        "between its first and last raw score, its spans and hits read back as the smallest "
+        f"fraction of its hit rate ({sum(calibration.spans):,} spans of the {total:,} held out: "
+        "a lower bound, so the shrinkage is if anything stronger than a refit's). The "
+        "out-of-fold figures above (ECE, reliability, thresholds) were measured with the step "
+        "map and not re-measured; a retrain refits the new map out of fold and reports its ECE."
+    )
+    settings = replace(config.settings, calibration=calibration)
+    metrics = config.metrics | {"calibration_converted": note}
+    return replace(config, settings=settings, metrics=metrics)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ptc")
+    args = parser.parse_args()
+    config = ModelConfig.load(args.model)
+    if config.settings.calibration.version == STEPS:
+        config = converted(config)
+        config.save(args.model)
+    write_reference(args.model, args.data)
+    write_model_card(args.model)
+    print((args.model / REFERENCE_FILE).read_text(encoding="utf-8"), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

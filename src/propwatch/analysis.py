@@ -53,7 +53,7 @@ class SentenceResult:
     start: int
     end: int
     text: str
-    score: float  # P(the sentence holds a technique): the highest piece probability in it
+    score: float  # the highest piece probability in it: uncalibrated, unlike span confidences
     techniques: tuple[str, ...]  # ids of the techniques found in it
 
 

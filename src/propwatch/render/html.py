@@ -548,7 +548,10 @@ def _reading_guide(analysis: Analysis) -> str:
         (
             "Sentence score",
             "The model's highest probability, over the sentence's words, that a word lies "
-            "inside some technique span: how likely the sentence uses a technique at all.",
+            "inside some technique span: where the model sees technique at all. It is not "
+            "calibrated, so it is no chance of being right and usually higher than the "
+            "confidence of any span in the sentence, which must also hit the right words with "
+            "the right technique: judge highlights by their confidence.",
         ),
         (
             "Voice",

@@ -293,7 +293,8 @@ def _open(browser, url: str, width: int):
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.goto(url)
-    page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 7")
+    # every chart drawn (a locator: wait_for_function would eval, which the page's CSP forbids)
+    page.locator(".plotly-graph-div .main-svg").nth(6).wait_for()
     return page, problems, requests
 
 

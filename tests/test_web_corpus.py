@@ -115,6 +115,7 @@ def test_the_page_links_the_corpus_and_its_charts_draw_under_the_policy(served: 
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.goto(served + "/")
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Corpus").click()
-    page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 7")
+    # every chart drawn (a locator: wait_for_function would eval, which the page's CSP forbids)
+    page.locator(".plotly-graph-div .main-svg").nth(6).wait_for()
     page.close()
     assert problems == []  # a script the policy refused would be a console error

@@ -207,25 +207,29 @@ def test_text_postgresql_refuses_is_an_error_and_leaves_nothing_behind(postgres_
 # --- kept web analyses: a table of their own ----------------------------------------------------
 
 
-def test_migration_moves_drafts_kept_the_old_way_out_of_the_articles(sqlite_url: str, analysis):
+@pytest.mark.parametrize("url", urls())
+def test_migration_moves_drafts_kept_the_old_way_out_of_the_articles(
+    request: pytest.FixtureRequest, url: str, analysis
+):
     from sqlalchemy import create_engine as engine_for
 
     from propwatch.render.json_output import render_json
     from propwatch.store.models import KeptRow
     from propwatch.web import saved
 
-    engine = engine_for(sqlite_url)
+    store_url = request.getfixturevalue(url)
+    engine = engine_for(store_url)
     with engine.begin() as connection:
         config = alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
     engine.dispose()
-    old = Store(sqlite_url, engine_for(sqlite_url))  # a store as propwatch 0002 wrote it
+    old = Store(store_url, engine_for(store_url))  # a store as propwatch 0002 wrote it
     key = saved.key_of(analysis)
     old.save_analysis(ArticleMeta(key, key, f"web:{key}"), analysis)  # a draft kept then
     old.save_analysis(meta(location="web:evil.txt"), analysis)  # a batch file named web:...
     old.close()
-    store = open_store(sqlite_url)
+    store = open_store(store_url)
     try:
         loaded = saved.load(store, key)
         assert loaded is not None and render_json(loaded) == render_json(analysis)

@@ -29,6 +29,7 @@ from propwatch.article import parse_article
 from propwatch.errors import PropwatchError
 from propwatch.render.html import render_html
 from propwatch.render.json_output import render_json
+from propwatch.render.terminal import CLOSE, OPEN
 from propwatch.schema import load_schema, validate
 from propwatch.structure.types import Attribution
 from propwatch.techniques import TECHNIQUE_NAMES, TECHNIQUES, by_id
@@ -484,7 +485,91 @@ def test_without_colour_both_ends_are_marked_with_numbered_notes(console: dict):
 def test_with_colour_each_tag_carries_its_confidence():
     out = terminal_output(hand_analysis(), force_terminal=True, color_system="truecolor")
     assert "\x1b[" in out and "⟦" not in out
-    assert "[black_and_white_fallacy 0.62]" in out
+    assert "[Black-and-white fallacy 62%]" in out  # as the notes, the legend and the report
+
+
+def pseudo_terminal_output(command: list[str], **environment: str) -> str:
+    """What `command` writes to a real terminal (a pseudo-terminal 200 columns wide)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    inherited = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env = {**inherited, "TERM": "xterm-256color", "COLUMNS": "200", **environment}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("propwatch")), *command],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def hand_article(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("terminal") / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def test_no_color_on_a_real_terminal_marks_both_ends(hand_article: Path):
+    out = pseudo_terminal_output(["analyze", str(hand_article)], NO_COLOR="1")
+    assert re.search(r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38|48)[;m]", out) is None  # no colour at all
+    opened, closed = out.count(OPEN), len(re.findall(f"{CLOSE}[⁰¹²³⁴⁵⁶⁷⁸⁹]+", out))
+    assert opened == closed > 0
+
+
+def test_a_real_terminal_gets_highlights_not_brackets(hand_article: Path):
+    out = pseudo_terminal_output(["analyze", str(hand_article)])
+    assert OPEN not in out and re.search(r"\x1b\[[0-9;]*48;5;", out)
+
+
+def test_where_and_whose_counts_every_span_headline_included():
+    analysis = hand_analysis()
+    out = terminal_output(analysis)
+    table = out.split("Where and whose")[1].split("outlet's own voice")[0]
+    rows = re.findall(r"│ (\S[^│]*?)\s+│\s+(\d+) │\s+([\d.]+) │", table)
+    assert rows[0][:2] == ("headline and dateline", "2")  # "reckless plan", "a disgrace"
+    assert sum(int(spans) for _, spans, _ in rows) == len(analysis.spans)
+
+
+def test_less_sure_spans_are_underlined_not_filled():
+    sure, unsure = hand_analysis().spans[0], hand_analysis().spans[1]
+    analysis = replace(hand_analysis(), spans=(sure, replace(unsure, confidence=0.12)))
+    out = terminal_output(analysis, force_terminal=True, color_system="truecolor")
+    filled = {text for text, _, _ in coloured_runs(out)}
+    assert sure.text in filled and unsure.text not in filled
+    assert re.search(f"\x1b\\[4m{re.escape(unsure.text)}\x1b", out)
+    assert "1 of 2 spans are under 20% confidence, less sure; they are underlined" in out
+
+
+def test_a_long_span_is_quoted_by_whole_words_and_its_note_wrapped():
+    from propwatch.render.terminal import marked_text
+
+    sentence = "Either we stop this folly now or we lose our city forever"
+    text = f"Intro.\n\n{sentence} and everything we ever built together here.\n"
+    long_span = sentence + " and everything we ever built together here"
+    analysis = hand_analysis(text, [(long_span, 0, "black_and_white_fallacy", 0.6, "outlet", None)])
+    notes = marked_text(analysis, width=60).split(f"{CLOSE}¹.")[1].strip("\n").splitlines()
+    assert notes == [
+        "   ¹ Black-and-white fallacy, confidence 60%: “Either we",
+        "     stop this folly … we ever built together here”",
+    ]
 
 
 def every_technique() -> Analysis:

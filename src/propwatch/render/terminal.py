@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.color import Color, ColorSystem
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from propwatch.analysis import Analysis, SpanResult
+from propwatch.article import per_1000_words
 from propwatch.render import threshold_phrase
+from propwatch.render.html import FAINT_BELOW
 from propwatch.render.typical import TYPICAL
 from propwatch.techniques import ANSI_INK, by_id, ink_on
 
 TOP_SENTENCES = 5
 SIXTEEN_COLOURS = frozenset({"standard", "windows"})  # Console.color_system names
+FAINT_STYLE = "underline"  # a less sure span: underlined, not filled, in any terminal's theme
+FRAGMENT = 60  # characters of a span quoted whole in a note; longer ones show both ends
 
 
 def technique_style(technique_id: str, color_system: str | None) -> str:
@@ -33,13 +39,17 @@ def technique_style(technique_id: str, color_system: str | None) -> str:
 
 
 def highlighted_text(analysis: Analysis, color_system: str | None = "truecolor") -> Text:
-    """The article with every span in its technique's colour, and a tag after it with its
-    technique and confidence."""
+    """The article with every span in its technique's colour (underlined only when less sure,
+    as the report draws it paler), and a tag after it with its technique and confidence."""
     text = Text(analysis.text)
     tags: dict[int, list[str]] = {}
+    for span in sorted(analysis.spans, key=lambda s: s.confidence):  # the surest drawn last
+        faint = span.confidence < FAINT_BELOW
+        style = FAINT_STYLE if faint else technique_style(span.technique_id, color_system)
+        text.stylize(style, span.start, span.end)
     for span in analysis.spans:
-        text.stylize(technique_style(span.technique_id, color_system), span.start, span.end)
-        tags.setdefault(span.end, []).append(f"{span.technique_id} {span.confidence:.2f}")
+        name = by_id(span.technique_id).display_name
+        tags.setdefault(span.end, []).append(f"{name} {span.confidence:.0%}")
     ends = sorted(tags)
     tagged = Text()
     for i, piece in enumerate(text.divide(ends)):
@@ -53,9 +63,10 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 OPEN, CLOSE = "⟦", "⟧"
 
 
-def marked_text(analysis: Analysis) -> str:
+def marked_text(analysis: Analysis, width: int = 80) -> str:
     """The article for output without colour: each span between ⟦ and ⟧ with a number, and
-    under each line a note per span that closes in it: technique, confidence, fragment."""
+    under each line a note per span that closes in it (technique, confidence, fragment),
+    wrapped to `width` under its own indent."""
     text = analysis.text
     spans = sorted(analysis.spans, key=lambda s: (s.start, -s.end))
     # At one offset: closes before opens, and the span opened last closes first.
@@ -73,7 +84,7 @@ def marked_text(analysis: Analysis) -> str:
         out.append(text[position:line_end])
         position = line_end
         closing = [(i, s) for i, s in enumerate(spans, 1) if line_start < s.end <= line_end]
-        out.extend(_note(i, span) for i, span in closing)
+        out.extend(_note(i, span, width) for i, span in closing)
         line_start = line_end
     return "".join(out)
 
@@ -82,10 +93,21 @@ def _number(n: int) -> str:
     return str(n).translate(SUPERSCRIPT)
 
 
-def _note(number: int, span: SpanResult) -> str:
-    fragment = span.text if len(span.text) <= 60 else f"{span.text[:28]} … {span.text[-28:]}"
+def _note(number: int, span: SpanResult, width: int) -> str:
     name = by_id(span.technique_id).display_name
-    return f"\n   {_number(number)} {name}, confidence {span.confidence:.0%}: “{fragment}”"
+    note = f"{_number(number)} {name}, confidence {span.confidence:.0%}: “{_fragment(span.text)}”"
+    lines = textwrap.wrap(note, width, initial_indent="   ", subsequent_indent="     ")
+    return "".join(f"\n{line}" for line in lines)
+
+
+def _fragment(text: str) -> str:
+    """A span's text to quote: whole when short, else its first and last words around "…"."""
+    if len(text) <= FRAGMENT:
+        return text
+    half = FRAGMENT // 2
+    head = text[:half].rsplit(maxsplit=1)[0]
+    tail = text[-half:].split(maxsplit=1)[-1]
+    return f"{head} … {tail}"
 
 
 def legend(analysis: Analysis, color_system: str | None = "truecolor") -> Table:
@@ -104,14 +126,14 @@ def legend(analysis: Analysis, color_system: str | None = "truecolor") -> Table:
 
 
 def sections_and_voices(analysis: Analysis) -> Table:
-    """Where the techniques sit: per section, and whose words they are in."""
+    """Where the techniques sit: per part of the article (headline and dateline included, so
+    the rows add up to every span), and whose words they are in."""
     table = Table(title="Where and whose", title_justify="left")
     table.add_column("part")
     table.add_column("spans", justify="right")
     table.add_column("per 1,000 words", justify="right")
-    for section in analysis.sections:
-        label = section.kind + (f": {section.heading}" if section.heading else "")
-        table.add_row(label, str(section.spans), f"{section.spans_per_1000_words:g}")
+    for label, spans, words in _parts(analysis):
+        table.add_row(label, str(spans), f"{per_1000_words(spans, words):.2f}")
     voices = analysis.summary.by_voice
     table.add_section()
     table.add_row("outlet's own voice", str(voices.get("outlet", 0)), "")
@@ -119,6 +141,22 @@ def sections_and_voices(analysis: Analysis) -> Table:
     for source, count in sorted(analysis.summary.by_source.items(), key=lambda item: -item[1]):
         table.add_row(f"  attributed to {source}", str(count), "")
     return table
+
+
+def _parts(analysis: Analysis) -> list[tuple[str, int, int]]:
+    """(label, spans, words) of the headline and dateline before the first section, when they
+    hold words or spans, then of each section; the whole article when it has no sections."""
+    outside = sum(1 for span in analysis.spans if span.section is None)
+    if not analysis.sections:
+        return [("whole article", analysis.summary.spans, analysis.summary.words)]
+    parts = [
+        (s.kind + (f": {s.heading}" if s.heading else ""), s.spans, s.words)
+        for s in analysis.sections
+    ]
+    words = len(analysis.text[: analysis.sections[0].start].split())
+    if words or outside:
+        parts.insert(0, ("headline and dateline", outside, words))
+    return parts
 
 
 def top_sentences(analysis: Analysis) -> Table:
@@ -133,10 +171,13 @@ def top_sentences(analysis: Analysis) -> Table:
 
 def render(analysis: Analysis, console: Console) -> None:
     summary = analysis.summary
-    if console.color_system is None:  # piped, NO_COLOR or a dumb terminal
-        console.print(marked_text(analysis), markup=False, highlight=False)
-    else:
+    # Rich keeps a terminal's colour system under NO_COLOR and only drops the colours, which
+    # would leave the tags at the ends of spans as the only marks.
+    coloured = console.color_system is not None and not console.no_color
+    if coloured:
         console.print(highlighted_text(analysis, console.color_system))
+    else:  # piped, NO_COLOR or a dumb terminal
+        console.print(marked_text(analysis, console.width), markup=False, highlight=False)
     console.print()
     console.print(
         Group(
@@ -147,8 +188,24 @@ def render(analysis: Analysis, console: Console) -> None:
                 style="bold",
             ),
             Text(f"For comparison, {TYPICAL.sentence()}.", style="dim"),
+            *_less_sure_line(analysis, coloured),
             legend(analysis, console.color_system),
             sections_and_voices(analysis),
             top_sentences(analysis),
         )
     )
+
+
+def _less_sure_line(analysis: Analysis, coloured: bool) -> list[Text]:
+    """How many spans are less sure, and how they are drawn: none when there are none."""
+    faint = sum(1 for span in analysis.spans if span.confidence < FAINT_BELOW)
+    if not faint:
+        return []
+    drawn = "; they are underlined, not highlighted" if coloured else ""
+    return [
+        Text(
+            f"{faint} of {len(analysis.spans)} spans are under {FAINT_BELOW:.0%} "
+            f"confidence, less sure{drawn}.",
+            style="dim",
+        )
+    ]

@@ -252,3 +252,38 @@ def test_help_keeps_every_default_it_names(command: str):
     result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert not re.search(r"\w \.(\s|$)", result.output)
+
+
+@pytest.mark.parametrize(
+    ("name", "looks_like"),
+    [("x.json", '{\n  "schema_version"'), ("x.HTML", "<!doctype html>"), ("x.labels", "stdin\t")],
+)
+def test_analyze_takes_the_format_from_the_out_extension(name: str, looks_like: str, tmp_path):
+    text = "They are vile traitors who hate our great nation!\n"
+    out = tmp_path / name
+    result = runner.invoke(
+        app, ["analyze", "-", "--min-confidence", "0", "--out", str(out)], input=text
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith(looks_like)
+
+
+def test_an_out_extension_that_names_no_format_is_one_line(tmp_path: Path):
+    result = run_cli("analyze", "-", "--out", str(tmp_path / "x.pdf"), stdin="Some text.\n")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        "error: cannot tell the format of x.pdf from its extension: end it in .json, .html, "
+        ".htm, .labels or add --format json, html, ptc"
+    )
+
+
+def test_piped_batch_prints_plain_progress_lines(tmp_path: Path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"{number}.txt").write_text(f"Article {number}. They are vile traitors.\n")
+    result = run_cli("batch", str(folder), "--db", str(tmp_path / "s.db"), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("done 3 of 3 (100%)") for line in lines), lines
+    assert not re.search(r"[\x00-\x09\x0b-\x1f]", result.stderr)  # no bar, no cursor movement

@@ -167,6 +167,15 @@ def test_csv_goes_to_stdout_with_a_column_per_technique_rate(db: str):
     assert next(r for r in rows if r["outlet"] == "Daily")["spans"] == "5"
 
 
+def test_the_out_extension_names_the_format(db: str, tmp_path: Path):
+    out = tmp_path / "by-outlet.csv"
+    result = invoke("--db", db, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert len(list(csv.DictReader(out.open(encoding="utf-8")))) == 4
+    table = invoke("--db", db, "--format", "table", "--out", str(out))
+    assert "--out needs --format csv, parquet or html" in str(table.exception)
+
+
 def test_parquet_round_trips_the_rows_and_names_the_model(db: str, tmp_path: Path):
     import pyarrow.parquet as pq
 

@@ -12,13 +12,14 @@ from propwatch.cli.common import (
     MinConfidenceOption,
     ModelOption,
     app,
-    check_format,
+    chosen_format,
     console,
     errors,
 )
 from propwatch.errors import BadInput
 
-FORMATS = ("terminal", "json", "html", "ptc")
+# What --out's extension says when no --format is given
+BY_EXTENSION = {".json": "json", ".html": "html", ".htm": "html", ".labels": "ptc"}
 
 
 def _ptc_id(source: str) -> str:
@@ -35,8 +36,15 @@ def analyze(
         str, typer.Argument(help="A .txt or .html file, an http(s) URL, or - for stdin.")
     ],
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="terminal, json, html or ptc.")
-    ] = "terminal",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="terminal, json, html or ptc (default: terminal, or what --out's extension "
+            "says: .json, .html, .labels).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write json, html or ptc output here.")
     ] = None,
@@ -54,7 +62,7 @@ def analyze(
     from propwatch.render.json_output import render_json
     from propwatch.render.terminal import render
 
-    check_format(output_format, FORMATS)
+    output_format = chosen_format(output_format, out, BY_EXTENSION, "terminal")
     if out is not None and output_format == "terminal":
         raise BadInput("--out needs --format json, html or ptc; the terminal view prints")
     with errors.status("Reading the article…"):

@@ -59,6 +59,26 @@ def check_format(output_format: str, formats: tuple[str, ...]) -> None:
         raise BadInput(f"unknown format {output_format!r}; choose {', '.join(formats)}")
 
 
+def chosen_format(
+    given: str | None, out: Path | None, by_extension: dict[str, str], default: str
+) -> str:
+    """The --format given, else the one --out's extension names (x.json: json), else `default`
+    (the view printed when there is no --out)."""
+    if given is not None:
+        check_format(given, tuple(dict.fromkeys((default, *by_extension.values()))))
+        return given
+    if out is None:
+        return default
+    inferred = by_extension.get(out.suffix.lower())
+    if inferred is None:
+        formats = ", ".join(dict.fromkeys(by_extension.values()))
+        raise BadInput(
+            f"cannot tell the format of {out.name} from its extension: end it in "
+            f"{', '.join(by_extension)} or add --format {formats}"
+        )
+    return inferred
+
+
 def progress_bar() -> Progress:
     return Progress(
         "[progress.description]{task.description}",

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from propwatch.cli.common import DbOption, app, check_format, console, errors
+from propwatch.cli.common import DbOption, app, chosen_format, console, errors
 from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
     from propwatch.store.database import Store
     from propwatch.store.drill import Drill
 
-FORMATS = ("table", "csv", "parquet", "html")
+# What --out's extension says when no --format is given
+BY_EXTENSION = {".csv": "csv", ".parquet": "parquet", ".html": "html", ".htm": "html"}
 SHOWN_ARTICLES = 50  # in a terminal table; CSV and Parquet hold them all
 ModelName = Annotated[
     str | None,
@@ -36,8 +37,15 @@ def stats(
         str, typer.Option(help="outlet, technique, month, topic or topic_outlet.")
     ] = "outlet",
     output_format: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, parquet or html (a dashboard).")
-    ] = "table",
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, csv, parquet or html, a dashboard (default: table, or what --out's "
+            "extension says: .csv, .parquet, .html).",
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="File to write (needed for parquet and html)."),
@@ -73,7 +81,9 @@ def stats(
     from propwatch.store import open_store
     from propwatch.store.drill import Drill
 
-    check_format(output_format, FORMATS)
+    output_format = chosen_format(output_format, out, BY_EXTENSION, "table")
+    if output_format == "table" and out is not None:
+        raise BadInput("--out needs --format csv, parquet or html; the table prints")
     if output_format in ("parquet", "html") and out is None:
         raise BadInput(f"--format {output_format} writes a file; add --out FILE")
     if out is not None and not out.resolve().parent.is_dir():

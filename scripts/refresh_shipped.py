@@ -1,10 +1,13 @@
 """Bring a shipped model folder up to date without retraining (its fold runs are not needed).
 
     nice .venv/bin/python scripts/refresh_shipped.py [MODEL_DIR] [--data ../shared/data/ptc]
+        [--evidence]
 
 Converts a version 1 confidence map (isotonic steps) to version 2 (`training/calibration.py`:
 `from_steps`), makes the reference figures that reports quote with the folder's own pipeline
-(`training/reference.py`), and rewrites the model card. A retrain refits the map out of fold.
+(`training/reference.py`), and rewrites the model card. With `--evidence`, it first rebuilds the
+evidence index from every labelled article (what a model trained on all of them ships with).
+A retrain refits the map out of fold.
 """
 
 from __future__ import annotations
@@ -14,10 +17,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODEL, ModelConfig
+from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODEL, ModelConfig, load_detector
 from propwatch.model.calibration import STEPS
 from propwatch.training.calibration import from_steps
 from propwatch.training.card import write_model_card
+from propwatch.training.evidence import build_evidence
+from propwatch.training.folds import labelled_corpus
 from propwatch.training.reference import write_reference
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,7 +51,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model", nargs="?", type=Path, default=SHIPPED_MODEL)
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data" / "ptc")
+    parser.add_argument("--evidence", action="store_true", help="rebuild the evidence index")
     args = parser.parse_args()
+    if args.evidence:
+        articles, labels = labelled_corpus(args.data)
+        gold = [label for found in labels.values() for label in found]
+        build_evidence(load_detector(args.model), articles, gold).save(args.model)
     config = ModelConfig.load(args.model)
     if config.settings.calibration.version == STEPS:
         config = converted(config)

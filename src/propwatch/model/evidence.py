@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,8 +24,9 @@ from propwatch.model.decode import APOSTROPHE, FUNCTION_WORD_ENDS
 
 EVIDENCE_FILE = "evidence.npz"
 NEIGHBOURS = 3
+LOOK_ALIKES = 10  # evidence comes from the span's nearest fragments of any technique
 KEY_WORDS = 3
-_WORD = re.compile(rf"\w+(?:['{APOSTROPHE}]\w+)*")  # a possessive's apostrophe is not in it
+WORD = re.compile(rf"\w+(?:['{APOSTROPHE}]\w+)*")  # a possessive's apostrophe is not in it
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,8 @@ class Evidence:
     components: np.ndarray  # (H, D) projection
     vectors: np.ndarray  # (N, D) unit-length gold span vectors
     techniques: np.ndarray  # (N,) technique index of each gold span
-    texts: np.ndarray  # (N,) the gold fragments
+    texts: np.ndarray  # (N,) the gold fragments, whole words
+    articles: np.ndarray | None = None  # (N,) the article of each (indexes from 2026-12 on)
 
     @classmethod
     def load(cls, folder: Path) -> Evidence | None:
@@ -47,26 +50,50 @@ class Evidence:
                 stored["vectors"].astype(np.float32),
                 stored["techniques"],
                 stored["texts"],
+                stored["articles"] if "articles" in stored.files else None,
             )
 
     def nearest(self, hidden_mean: np.ndarray, technique: int, text: str) -> tuple[str, ...]:
-        """The gold fragments of `technique` most like the span, other than its own text."""
-        rows = np.flatnonzero(self.techniques == technique)
-        if not len(rows):
-            return ()
-        similarity = (
-            self.vectors[rows] @ project(hidden_mean[None, :], self.mean, self.components)[0]
-        )
-        found: list[str] = []
-        for row in rows[np.argsort(-similarity)]:
-            fragment = str(self.texts[row])
-            if fragment.casefold() != text.casefold() and fragment not in found:
-                found.append(fragment)
+        """The gold fragments of `technique` that look most like the span, other than its text."""
+        vector = project(hidden_mean[None, :], self.mean, self.components)[0]
+        return tuple(str(self.texts[row]) for row in self.look_alikes(vector, technique, text))
+
+    def look_alikes(
+        self,
+        vector: np.ndarray,
+        technique: int,
+        text: str,
+        among: int = LOOK_ALIKES,
+        excluded: np.ndarray | None = None,
+    ) -> list[int]:
+        """Rows of up to `NEIGHBOURS` distinct fragments of `technique` among the `among` nearest
+        to the projected `vector` of any technique (and not `excluded`), nearest first.
+
+        A fragment of the right technique that is not among the span's nearest of any technique
+        looks less like the span than fragments marked otherwise do: no evidence for it.
+        """
+        similarity = self.vectors @ vector
+        if excluded is not None:
+            similarity = np.where(excluded, -np.inf, similarity)
+        found: list[int] = []
+        seen = {text.casefold()}
+        for row in np.argsort(-similarity)[:among]:
+            fragment = str(self.texts[row]).casefold()
+            if (
+                self.techniques[row] == technique
+                and fragment not in seen
+                and similarity[row] > -np.inf
+            ):
+                found.append(int(row))
+                seen.add(fragment)
             if len(found) == NEIGHBOURS:
                 break
-        return tuple(found)
+        return found
 
     def save(self, folder: Path) -> None:
+        sources: dict[str, Any] = {}
+        if self.articles is not None:
+            sources["articles"] = self.articles.astype(str)
         np.savez_compressed(
             folder / EVIDENCE_FILE,
             mean=self.mean.astype(np.float16),
@@ -74,6 +101,7 @@ class Evidence:
             vectors=self.vectors.astype(np.float16),
             techniques=self.techniques.astype(np.int8),
             texts=self.texts.astype(str),
+            **sources,
         )
 
 
@@ -95,7 +123,7 @@ def key_words(
     a phrase, and they say nothing about why it was marked.
     """
     scored = []
-    for match in _WORD.finditer(text, *span):
+    for match in WORD.finditer(text, *span):
         overlapping = (pieces[:, 0] < match.end()) & (pieces[:, 1] > match.start())
         if match[0].lower() not in FUNCTION_WORD_ENDS and overlapping.any():
             scored.append((float(weights[overlapping].max()), match.start(), match.end()))

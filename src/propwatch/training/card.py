@@ -13,7 +13,7 @@ from typing import Any
 from propwatch.model.artifact import CARD_FILE, ENCODER_FILE, ModelConfig
 from propwatch.model.chooser import CHOOSER_FILE, SpanChooser, pool_decodes
 from propwatch.model.detector import DetectorSettings
-from propwatch.model.evidence import EVIDENCE_FILE, Evidence
+from propwatch.model.evidence import EVIDENCE_FILE, LOOK_ALIKES, Evidence
 
 TASKS = (
     ("si", "Span identification (SI), SemEval-2020 Task 11"),
@@ -277,8 +277,10 @@ def _evidence(folder: Path) -> list[str]:
         return []
     size_mb = (folder / EVIDENCE_FILE).stat().st_size / 1e6
     return [
-        "Each span comes with evidence: up to three fragments of the training data that "
-        "annotators marked with its technique, the nearest to it in the model's representation "
+        "Each span comes with evidence: up to three fragments of the training data (whole "
+        "words) that annotators marked with its technique, the nearest to it in the model's "
+        f"representation among its {LOOK_ALIKES} nearest fragments of any technique, so none "
+        "when fragments marked otherwise look more alike "
         f"(`{EVIDENCE_FILE}`: {len(evidence.texts):,} gold fragments, the encoder's mean over each "
         f"projected on its {evidence.vectors.shape[1]} main components, {size_mb:.1f} MB).",
         "",

@@ -39,8 +39,9 @@ def converted(config: ModelConfig) -> ModelConfig:
         "between its first and last raw score, its spans and hits read back as the smallest "
         f"fraction of its hit rate ({sum(calibration.spans):,} spans of the {total:,} held out: "
         "a lower bound, so the shrinkage is if anything stronger than a refit's). The "
-        "out-of-fold figures above (ECE, reliability, thresholds) were measured with the step "
-        "map and not re-measured; a retrain refits the new map out of fold and reports its ECE."
+        "out-of-fold confidence figures in this card (ECE, the reliability and threshold tables) "
+        "were measured with the step map and not re-measured; a retrain refits the new map out "
+        "of fold and reports its ECE."
     )
     settings = replace(config.settings, calibration=calibration)
     metrics = config.metrics | {"calibration_converted": note}

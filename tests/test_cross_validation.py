@@ -59,6 +59,7 @@ def test_cross_validated_training_ships_a_model_with_out_of_fold_scores(tmp_path
     before = (out / "config.json").read_text()
     adopt_selection(work, out, PTC)
     assert (out / "config.json").read_text() == before
+    assert json.loads((out / "reference.json").read_text())["corpus"] == "PTC dev (75 articles)"
 
     # A rerun finds every part done and only re-scores.
     again = train_cross_validated(PTC, work, out, recipe, folds=2, log=lambda _: None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -361,9 +362,10 @@ def test_drill_down_from_a_bar_and_a_name_to_the_article_report(db: str, tmp_pat
     page.mouse.move(x, y)
     page.wait_for_selector(".hoverlayer .hovertext")
     page.mouse.click(x, y)
-    page.wait_for_selector("#drill:not([hidden])")
+    page.wait_for_selector("#drill[open]")
     heading = page.locator("#drill h2").text_content()
     links = page.locator("#drill li a").all_text_contents()
+    page.locator("#drill .close").click()
     # a click on an outlet's name lists its articles; the first link opens its report
     page.locator("button.drill", has_text="Daily").click()
     daily = page.locator("#drill li").count()
@@ -374,6 +376,102 @@ def test_drill_down_from_a_bar_and_a_name_to_the_article_report(db: str, tmp_pat
     assert problems == []
     assert heading == "Articles: technique Loaded language" and len(links) == 2
     assert daily == 2 and report_title.endswith("propwatch report")
+
+
+def _dashboard(db: str, tmp_path: Path, *args: str) -> Path:
+    out = tmp_path / "dashboard.html"
+    result = invoke("--db", db, "--format", "html", "--out", str(out), "--no-reports", *args)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_heatmaps_colour_scale_starts_at_zero(db: str, tmp_path: Path):
+    page = _dashboard(db, tmp_path).read_text(encoding="utf-8")
+    assert page.count('"zmin":0') == 2  # both heatmaps: by outlet, outlets within topics
+
+
+def test_the_dashboard_compares_the_groups_of_by(db: str, tmp_path: Path):
+    page = _dashboard(db, tmp_path, "--by", "month").read_text(encoding="utf-8")
+    titles = re.findall(r"<h2>([^<]+)</h2>", page)
+    assert titles[:3] == [
+        "Techniques per 1,000 words, by month",
+        "Share of propagandistic sentences, by month",
+        "Each technique per 1,000 words, by month",
+    ]
+    assert titles.index("Months") < titles.index("Techniques") < titles.index("Outlets")
+    technique = invoke("--db", db, "--format", "html", "--out", str(tmp_path / "t.html"),
+                       "--by", "technique")  # fmt: skip
+    assert "the dashboard compares outlets, months or topics" in str(technique.exception)
+
+
+def test_groups_of_too_few_articles_are_marked_in_every_chart(db: str, tmp_path: Path):
+    page = _dashboard(db, tmp_path).read_text(encoding="utf-8")  # every group is under 10
+    assert '"name":"Daily *"' in page  # the trend's outlet lines
+    assert '"symbol":["circle-open","circle-open"]' in page  # its months
+    assert '"text":[["*"' in page  # the cells of outlets within topics
+
+
+def _theme_of(browser, url: str, scheme: str, name: str) -> tuple[str, str]:
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page.goto(url)
+    page.locator(".plotly-graph-div .main-svg").nth(6).wait_for()
+    body = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    chart = page.locator(".plotly-graph-div .main-svg").first.get_attribute("style") or ""
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    page.close()
+    return body, chart
+
+
+@pytest.mark.slow
+def test_the_dashboard_follows_the_systems_dark_mode(db: str, tmp_path: Path, browser):
+    url = _dashboard(db, tmp_path).as_uri()
+    light = _theme_of(browser, url, "light", "dashboard-light.png")
+    dark = _theme_of(browser, url, "dark", "dashboard-dark.png")
+    assert light == ("rgb(255, 255, 255)", light[1]) and "rgb(255, 255, 255)" in light[1]
+    assert dark[0] == "rgb(22, 25, 29)" and "rgb(22, 25, 29)" in dark[1]
+
+
+@pytest.mark.slow
+def test_on_a_phone_tables_scroll_with_their_first_column_in_view(db: str, tmp_path: Path, browser):
+    page, problems, _ = _open(browser, _dashboard(db, tmp_path).as_uri(), 390)
+    tables = page.evaluate(
+        """[...document.querySelectorAll('.scroll > table')].map(table => {
+             const box = table.parentElement;
+             box.scrollLeft = box.scrollWidth;
+             const last = table.querySelector('th:last-child').getBoundingClientRect();
+             const first = table.querySelector('td:first-child').getBoundingClientRect();
+             return [box.scrollWidth > box.clientWidth, last.right, first.left];
+           })"""
+    )
+    page.close()
+    assert problems == [] and len(tables) >= 2
+    for overflows, last_right, first_left in tables:
+        # wider than the phone, scrolled to its end: the last column shows, the first stays
+        assert overflows and last_right <= 390 and first_left >= 0
+
+
+@pytest.mark.slow
+def test_a_heatmap_cell_and_close_keep_the_readers_place(db: str, tmp_path: Path, browser):
+    page, problems, _ = _open(browser, _dashboard(db, tmp_path).as_uri(), 1200)
+    cells = page.locator(".plotly-graph-div").nth(2).locator(".nsewdrag")
+    cells.scroll_into_view_if_needed()
+    box = cells.bounding_box()
+    assert box is not None
+    x, y = box["x"] + 5, box["y"] + 5  # the top left cell: the first outlet, the first technique
+    before = page.evaluate("window.scrollY")
+    page.mouse.move(x - 2, y)
+    page.mouse.move(x, y)
+    page.wait_for_selector(".hoverlayer .hovertext")
+    page.mouse.click(x, y)
+    page.wait_for_selector("#drill[open]")
+    opened = page.evaluate("window.scrollY")
+    heading = page.locator("#drill h2").text_content()
+    page.locator("#drill .close").click()
+    closed = page.evaluate("[window.scrollY, document.querySelector('#drill').open]")
+    page.close()
+    assert problems == []
+    assert heading is not None and heading.startswith("Articles: outlet")
+    assert before == opened == closed[0] > 0 and closed[1] is False
 
 
 # --- served by `propwatch serve` ----------------------------------------------------------------

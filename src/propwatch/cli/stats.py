@@ -99,7 +99,7 @@ def stats(
             _drill(store, _stored_name(model), drill, output_format, out)
         elif output_format == "html":
             assert out is not None
-            _write_dashboard(store, _stored_name(model), folder, topics, out, reports)
+            _write_dashboard(store, _stored_name(model), folder, topics, by, out, reports)
         else:
             _write_stats(store, _stored_name(model), folder, by, topics, output_format, out)
     finally:
@@ -186,16 +186,23 @@ def _write_dashboard(
     model: str | None,
     folder: Path | None,
     topics: int | None,
+    by: str,
     out: Path,
     reports: bool,
 ) -> None:
-    from propwatch.render.dashboard import render_dashboard, static_links
+    from propwatch.render.dashboard import GROUPINGS, render_dashboard, static_links
     from propwatch.store.summary import corpus_stats
     from propwatch.web.reports import write_reports
 
+    if by not in GROUPINGS:
+        raise BadInput(
+            "the dashboard compares outlets, months or topics: --by outlet, month or topic"
+        )
     corpus = corpus_stats(store, model, folder, topics)
+    if by == "topic" and not corpus.topics:
+        raise BadInput("too few articles or words to find topics; use --by outlet or month")
     links = static_links(f"{out.stem}-reports/" if reports else None)
-    out.write_text(render_dashboard(store, corpus, links), encoding="utf-8")
+    out.write_text(render_dashboard(store, corpus, links, by), encoding="utf-8")
     errors.print(f"wrote the dashboard of model {corpus.model} to {out}", highlight=False)
     if reports:
         folder_out = out.with_name(f"{out.stem}-reports")

@@ -11,7 +11,7 @@ from typing import Any
 
 from propwatch.store.correction import ALL
 from propwatch.store.estimates import Rates
-from propwatch.store.intervals import Estimate
+from propwatch.store.intervals import MIN_ARTICLES, Estimate
 from propwatch.store.stats import DISPLAY, NO_DATE, TECHNIQUE_IDS, Group
 from propwatch.techniques import by_id
 
@@ -21,6 +21,45 @@ CORRECTED = "#999999"
 TREND_OUTLETS = 8  # lines in the trend chart: the outlets with most articles, and all together
 EDGE = {"color": "#333333", "width": 1}  # the palette's pale colours need an edge on white
 CI = " (95% CI %{customdata[1]:.2f}\u2013%{customdata[2]:.2f})"  # hover: the interval
+BAND = "rgba(68,68,68,.15)"
+FEW_NOTE = f"fewer than {MIN_ARTICLES} articles: too few to conclude from"
+# The charts' light look is Plotly's default made explicit, so that the page's script can switch
+# a chart to the dark one and back as the reader's system does (prefers-color-scheme). Colours
+# that only read on white (the greys of all techniques together) swap with the theme.
+LIGHT_LAYOUT = {
+    "paper_bgcolor": "#ffffff",
+    "plot_bgcolor": "#e5ecf6",
+    "font.color": "#2a3f5f",
+    "xaxis.gridcolor": "#ffffff",
+    "yaxis.gridcolor": "#ffffff",
+    "xaxis.zerolinecolor": "#ffffff",
+    "yaxis.zerolinecolor": "#ffffff",
+}
+DARK_LAYOUT = {
+    "paper_bgcolor": "#16191d",
+    "plot_bgcolor": "#22272e",
+    "font.color": "#d8dde3",
+    "xaxis.gridcolor": "#39414b",
+    "yaxis.gridcolor": "#39414b",
+    "xaxis.zerolinecolor": "#39414b",
+    "yaxis.zerolinecolor": "#39414b",
+}
+DARK_COLOURS = {
+    RAW: "#c9ced4",
+    CORRECTED: "#7c848e",
+    "#111111": "#e8ebee",
+    BAND: "rgba(201,206,212,.2)",
+}
+HEAT = "Reds"  # white at zero: on a dark page, from the plot's dark up to a bright red instead
+DARK_HEAT = [[0, "#22272e"], [0.5, "#b3261e"], [1, "#ffb4a2"]]
+THEMES = {
+    "light": {
+        "layout": LIGHT_LAYOUT,
+        "colours": {v: k for k, v in DARK_COLOURS.items()},
+        "heat": HEAT,
+    },
+    "dark": {"layout": DARK_LAYOUT, "colours": DARK_COLOURS, "heat": DARK_HEAT},
+}
 
 
 def name(technique: str) -> str:
@@ -33,6 +72,7 @@ def drill(**keys: str) -> str:
 
 
 def figure_html(figure: Any, height: int) -> str:
+    figure.update_layout({key.replace(".", "_"): value for key, value in LIGHT_LAYOUT.items()})
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -56,6 +96,10 @@ def _errors(estimates: list[Estimate]) -> dict[str, Any]:
         "color": "#111111",
         "thickness": 1.2,
     }
+
+
+def _few(few: bool) -> str:
+    return f" ({FEW_NOTE})" if few else ""
 
 
 def _label(group: Group, rates: Rates) -> str:
@@ -135,7 +179,8 @@ def technique_heatmap(groups: list[Group], rates: dict[tuple[str, ...], Rates], 
             z=[[e.value for e in row] for row in cells],
             x=[name(t) for t in TECHNIQUE_IDS],
             y=[_label(g, rates[g.key]) for g in groups],
-            colorscale="Reds",
+            colorscale=HEAT,
+            zmin=0,  # a rate near the lowest is not near zero
             colorbar={"title": {"text": "per 1,000 words", "side": "right"}, "thickness": 12},
             customdata=[
                 [
@@ -172,7 +217,7 @@ def trend(
             x=x + x[::-1],
             y=[e.high for e in shown] + [e.low for e in shown][::-1],
             fill="toself",
-            fillcolor="rgba(68,68,68,.15)",
+            fillcolor=BAND,
             line={"width": 0},
             hoverinfo="skip",
             name="95% interval",
@@ -185,16 +230,22 @@ def trend(
             name="all outlets",
             mode="lines+markers",
             line={"width": 4, "color": RAW},
+            # a hollow point: a month of too few articles to conclude from
+            marker={
+                "size": 9,
+                "symbol": ["circle-open" if rates[g.key].few else "circle" for g in dated],
+            },
             customdata=[
-                [drill(), e.low, e.high, rates[g.key].articles]
+                [drill(), e.low, e.high, rates[g.key].articles, _few(rates[g.key].few)]
                 for g, e in zip(dated, shown, strict=True)
             ],
             hovertemplate="%{x}: %{y:.2f} per 1,000 words"
             + CI
-            + ", %{customdata[3]} articles<extra>all outlets</extra>",
+            + ", %{customdata[3]} articles%{customdata[4]}<extra>all outlets</extra>",
         )
     )
     busiest = sorted(outlets, key=lambda g: -g.articles)[:TREND_OUTLETS]
+    few = {g.key[0]: g.articles < MIN_ARTICLES for g in busiest}
     for outlet in sorted(g.key[0] for g in busiest):
         points = [g for g in outlet_months if g.key[0] == outlet and g.key[1] != NO_DATE]
         if points:
@@ -202,7 +253,7 @@ def trend(
                 go.Scatter(
                     x=[g.key[1] for g in points],
                     y=[g.spans_per_1000_words for g in points],
-                    name=outlet,
+                    name=outlet + (" *" if few[outlet] else ""),
                     mode="lines+markers",
                     line={"width": 1.5},
                     customdata=[[drill(outlet=outlet), g.articles] for g in points],
@@ -296,11 +347,12 @@ def topic_outlet_heatmap(cells: list[Group], rates: dict[tuple[str, ...], Rates]
     outlets = sorted({g.key[1] for g in cells})
     found = {g.key: rates[g.key] for g in cells}
     empty = Estimate(float("nan"), float("nan"), float("nan"))
-    z, custom = [], []
+    z, custom, marks = [], [], []
     for topic in topics:
         row = [found[(topic, o)].raw[ALL] if (topic, o) in found else empty for o in outlets]
         z.append([None if e is empty else e.value for e in row])
         counts = [found[(topic, o)].articles if (topic, o) in found else 0 for o in outlets]
+        marks.append(["*" if 0 < n < MIN_ARTICLES else "" for n in counts])
         custom.append(
             [
                 [drill(topic=topic, outlet=o), e.low, e.high, n]
@@ -312,13 +364,16 @@ def topic_outlet_heatmap(cells: list[Group], rates: dict[tuple[str, ...], Rates]
             z=z,
             x=outlets,
             y=topics,
-            colorscale="Reds",
+            colorscale=HEAT,
+            zmin=0,  # a rate near the lowest is not near zero
+            text=marks,
+            texttemplate="%{text}",
             customdata=custom,
             hoverongaps=False,
             colorbar={"title": {"text": "per 1,000 words", "side": "right"}, "thickness": 12},
             hovertemplate="%{y}<br>%{x}: %{z:.2f} per 1,000 words"
             + CI
-            + ", %{customdata[3]} articles<extra></extra>",
+            + ", %{customdata[3]} articles %{text}<extra></extra>",
         )
     )
     figure.update_yaxes(autorange="reversed", automargin=True)

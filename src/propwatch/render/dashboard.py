@@ -70,26 +70,27 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
-def render_dashboard(store: Store, stats: CorpusStats, links: Links) -> str:
-    """The dashboard of one model's statistics, as a whole HTML page."""
-    outlets = sorted(stats.outlets, key=lambda g: -g.spans_per_1000_words)
-    by_outlet, by_topic = stats.rates["outlet"], stats.rates["topic"]
+# What the dashboard can group its rate charts and first table by: (the grouping's name in
+# CorpusStats.rates, the table's title)
+GROUPINGS = {"outlet": "Outlets", "month": "Months", "topic": "Topics"}
+
+
+def render_dashboard(store: Store, stats: CorpusStats, links: Links, by: str = "outlet") -> str:
+    """The dashboard of one model's statistics, as a whole HTML page; its rate charts and first
+    table compare the groups of `by` (a key of GROUPINGS)."""
+    groups, rates = _groups(stats, by), stats.rates[by]
+    tables = _group_tables(stats, by)
     sections = [
+        _chart(f"Techniques per 1,000 words, by {by}", charts.rate_bars(groups, rates, by)),
+        _chart(f"Share of propagandistic sentences, by {by}", charts.share_bars(groups, rates, by)),
         _chart(
-            "Techniques per 1,000 words, by outlet", charts.rate_bars(outlets, by_outlet, "outlet")
-        ),
-        _chart(
-            "Share of propagandistic sentences, by outlet",
-            charts.share_bars(outlets, by_outlet, "outlet"),
-        ),
-        _chart(
-            "Each technique per 1,000 words, by outlet",
-            charts.technique_heatmap(outlets, by_outlet, "outlet"),
+            f"Each technique per 1,000 words, by {by}",
+            charts.technique_heatmap(groups, rates, by),
             wide=True,
         ),
         _chart(
             "Techniques per 1,000 words, by month",
-            charts.trend(stats.months, stats.rates["month"], stats.outlet_months, outlets),
+            charts.trend(stats.months, stats.rates["month"], stats.outlet_months, stats.outlets),
         ),
         _chart(
             "The techniques found in the corpus",
@@ -97,28 +98,45 @@ def render_dashboard(store: Store, stats: CorpusStats, links: Links) -> str:
                 stats.overall, {t.technique_id: t.spans for t in stats.techniques}
             ),
         ),
-        _table(
-            "Outlets",
-            _group_table(outlets, by_outlet, "outlet", against_rest(stats.table, "outlet")),
-        ),
+        tables[0],
         _table("Techniques", _technique_table(stats)),
+        *tables[1:],
     ]
     if stats.topics:
-        topics = sorted(stats.topics, key=lambda g: -g.spans_per_1000_words)
         sections += [
-            _chart("Techniques per 1,000 words, by topic", charts.topic_stacks(topics, by_topic)),
+            _chart(
+                "Techniques per 1,000 words, by topic",
+                charts.topic_stacks(_groups(stats, "topic"), stats.rates["topic"]),
+            ),
             _chart(
                 "Outlets within each topic",
                 charts.topic_outlet_heatmap(stats.topic_outlets, stats.rates["topic_outlet"]),
                 wide=True,
             ),
-            _table(
-                "Topics",
-                _group_table(topics, by_topic, "topic", against_rest(stats.table, "topic")),
-            ),
         ]
     index = article_index(store, stats.model, stats.table)
     return with_policy(_page(stats, links, "".join(sections), index))
+
+
+def _groups(stats: CorpusStats, by: str) -> list[Group]:
+    """The groups of `by`: months in time order, outlets and topics from the highest rate."""
+    if by == "month":
+        return stats.months
+    found = stats.outlets if by == "outlet" else stats.topics
+    return sorted(found, key=lambda g: -g.spans_per_1000_words)
+
+
+def _group_tables(stats: CorpusStats, by: str) -> list[str]:
+    """The table of `by` first, then those of the outlets and topics when they are not it."""
+    shown = [by, *(g for g in ("outlet", "topic") if g != by)]
+    return [
+        _table(
+            GROUPINGS[g],
+            _group_table(_groups(stats, g), stats.rates[g], g, against_rest(stats.table, g)),
+        )
+        for g in shown
+        if g != "topic" or stats.topics
+    ]
 
 
 # A script element's attributes and text; JSON data blocks and src= scripts are not inline code.
@@ -268,7 +286,7 @@ def _page(stats: CorpusStats, links: Links, sections: str, index: list[list[Any]
         plotly = f"<script>{plotly_script()}</script>"
     else:
         plotly = f"<script src='{html.escape(links.plotly_src)}'></script>"
-    config = {"report": links.report, "names": DISPLAY}
+    config = {"report": links.report, "names": DISPLAY, "themes": charts.THEMES}
     return f"""<!doctype html>
 <html lang=en>
 <head>
@@ -290,8 +308,8 @@ words. 95% intervals: bootstrap over the group's articles ({REPLICATES:,} replic
 {_correction_note(stats)} Click a bar, a cell or a name to list its articles.</p>
 </header>
 <main>
-<section id=drill hidden aria-live=polite><h2></h2><p class=note></p><ol></ol>
-<button type=button class=close>Close</button></section>
+<dialog id=drill aria-labelledby=drill-title><h2 id=drill-title></h2><p class=note></p><ol></ol>
+<button type=button class=close>Close</button></dialog>
 {sections}
 </main>
 <script type=application/json id=articles>{_json(index)}</script>

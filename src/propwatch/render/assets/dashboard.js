@@ -1,5 +1,7 @@
 // Drill-down: a click on a bar, a heatmap cell or a name lists the articles behind it, most
-// propagandistic first, each linked to its report. Titles and names go in as text, never HTML.
+// propagandistic first, each linked to its report, in a dialog over the page: the page does not
+// move, so Close leaves the reader where they were. Titles and names go in as text, never HTML.
+// Theme: the charts follow the system's light or dark mode, as the page's CSS does.
 (() => {
   const index = JSON.parse(document.getElementById("articles").textContent);
   const config = JSON.parse(document.getElementById("drill-config").textContent);
@@ -42,12 +44,31 @@
     const reports = config.report ? "" : " (reports were not written: leave out --no-reports)";
     panel.querySelector("p").textContent = `${found.length} articles, most propagandistic first${more}${reports}.`;
     panel.querySelector("ol").replaceChildren(...found.slice(0, SHOWN).map((a) => item(a, filter)));
-    panel.hidden = false;
-    panel.scrollIntoView({ block: "start" });
+    if (!panel.open) panel.showModal();
+    panel.scrollTop = 0;
+  }
+
+  const dark = window.matchMedia("(prefers-color-scheme: dark)");
+  const COLOURED = ["marker.color", "error_x.color", "line.color", "fillcolor"];
+  function paint(chart) {
+    const theme = config.themes[dark.matches ? "dark" : "light"];
+    Plotly.relayout(chart, theme.layout);
+    chart.data.forEach((trace, i) => {
+      const update = {};
+      for (const key of COLOURED) {
+        const value = key.split(".").reduce((part, name) => part && part[name], trace);
+        if (typeof value === "string" && theme.colours[value]) update[key] = [theme.colours[value]];
+      }
+      if (trace.type === "heatmap") update.colorscale = [theme.heat];
+      if (Object.keys(update).length) Plotly.restyle(chart, update, [i]);
+    });
   }
 
   window.addEventListener("load", () => {
-    document.querySelectorAll(".plotly-graph-div").forEach((chart) => {
+    const charts = document.querySelectorAll(".plotly-graph-div");
+    if (dark.matches) charts.forEach(paint);
+    dark.addEventListener("change", () => charts.forEach(paint));
+    charts.forEach((chart) => {
       chart.on("plotly_click", (event) => {
         const data = event.points[0] && event.points[0].customdata;
         if (Array.isArray(data) && typeof data[0] === "string") open(JSON.parse(data[0]));
@@ -58,5 +79,5 @@
     const button = event.target.closest("button.drill");
     if (button) open(JSON.parse(button.dataset.drill));
   });
-  panel.querySelector(".close").addEventListener("click", () => { panel.hidden = true; });
+  panel.querySelector(".close").addEventListener("click", () => panel.close());
 })();

@@ -1,11 +1,12 @@
-# The two commands a newcomer runs: `make demo` and `make test`. Each sets up .venv when missing.
+# The commands a newcomer runs: `make demo` and `make test` (everything, as CI runs it); `make check`
+# while editing. Each sets up .venv when missing.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 PTC := $(SHARED)/data/ptc
 
-.PHONY: demo test lint model encoder-e5 clean-venv
+.PHONY: demo test check lint model encoder-e5 clean-venv
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +38,16 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# The edit-test loop: lint and the fast tests, without the training extra, Chromium or a server.
+# mypy reads torch's types for training/, so it runs here only when the training extra is in.
+check: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	if $(BIN)/python -c "import torch" 2>/dev/null; then $(BIN)/mypy; \
+	else echo "mypy skipped: it needs the training extra (make test runs it)"; fi
+	$(BIN)/pytest -m "not slow" -q
 
 test: $(VENV)/.train $(VENV)/.e5 lint
 	sh scripts/ensure-chromium.sh

@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
 DEV = PTC / "dev"
 EXAMPLES = PTC.parents[1] / "examples"
 needs_ptc = pytest.mark.skipif(not PTC.is_dir(), reason="../shared/data/ptc is not beside the repo")
+# train checks its options after it finds torch: without the train extra it stops at that
+needs_torch = pytest.mark.skipif(find_spec("torch") is None, reason="needs the train extra")
 runner = CliRunner()
 
 
@@ -159,6 +162,7 @@ def test_predict_writes_ptc_lines_for_spans_and_for_a_template(tmp_path: Path):
     assert json.loads(scored.output)["gold_count"] == len(gold)
 
 
+@needs_torch
 def test_train_refuses_an_encoder_folder_without_a_tokenizer(tmp_path: Path):
     result = run_cli(
         "train", "--data", str(PTC), "--out", str(tmp_path / "m"), "--encoder", str(tmp_path)
@@ -167,6 +171,7 @@ def test_train_refuses_an_encoder_folder_without_a_tokenizer(tmp_path: Path):
     assert "has no tokenizer.json" in result.stderr and "Traceback" not in result.stderr
 
 
+@needs_torch
 def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
     result = run_cli(
         "train", "--data", str(PTC), "--out", str(tmp_path / "m"), "--teacher", str(tmp_path)
@@ -175,6 +180,7 @@ def test_train_refuses_a_teacher_that_is_not_a_model_folder(tmp_path: Path):
     assert "has no config.json" in result.stderr and "Traceback" not in result.stderr
 
 
+@needs_torch
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -182,6 +182,7 @@ def test_any_text_keeps_the_offset_contract(text: str):
 
 
 def test_analyze_does_not_import_torch_and_leaves_it_importable():
+    pytest.importorskip("torch", reason="needs the train extra")
     # thinc, under spaCy, would import torch whenever it is installed (the train extra).
     code = (
         "import sys, importlib.util, propwatch; propwatch.analyze('They are vile traitors!'); "

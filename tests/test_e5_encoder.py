@@ -232,6 +232,7 @@ def test_a_trimmed_folder_keeps_the_embedding_rows_of_its_pieces(tmp_path: Path)
 
 
 def test_the_command_says_in_one_line_what_is_missing(tmp_path: Path, capsys):
+    pytest.importorskip("torch", reason="needs the train extra")
     from propwatch.training.encoders.__main__ import main
 
     assert main(["trim", "--shared", str(tmp_path), "--out", str(tmp_path / "out")]) == 2

@@ -12,7 +12,6 @@ from propwatch.model.artifact import SHIPPED_MODEL
 from propwatch.model.evidence import Evidence, key_words, project
 from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.evidence import MAX_CHARS, shortened, whole_words
-from propwatch.training.folds import labelled_corpus
 
 PTC = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
 
@@ -117,6 +116,9 @@ def _whole_words_in(fragment: str, body: str) -> bool:
 
 
 def test_the_shipped_evidence_is_whole_words_of_its_articles():
+    pytest.importorskip("torch", reason="needs the train extra")
+    from propwatch.training.folds import labelled_corpus
+
     index = Evidence.load(SHIPPED_MODEL)
     assert index is not None and index.articles is not None
     articles, _ = labelled_corpus(PTC)

@@ -73,6 +73,7 @@ def test_every_kept_fragment_is_the_annotated_text():
 
 @needs_memes
 def test_each_meme_trains_as_one_window_with_its_gold_spans_at_the_meme_weight():
+    pytest.importorskip("torch", reason="needs the train extra")
     from propwatch.model.artifact import TOKENIZER_FILE
     from propwatch.model.windows import WindowTokenizer
     from propwatch.training.examples import NONE_CLASS

@@ -255,6 +255,7 @@ def test_the_training_corpus_is_realigned_mapped_and_keyed_by_language():
 
 
 def test_folds_deal_each_language_evenly_and_keep_ptc_plans():
+    pytest.importorskip("torch", reason="needs the train extra")
     from propwatch.training.folds import assign_folds
 
     ptc = [str(111111111 + i) for i in range(40)]

@@ -654,3 +654,8 @@ def test_the_section_rows_add_up_to_the_article():
     page = render_html(analysis)
     words = [int(n.replace(",", "")) for n in re.findall(r"· ([\d,]+) words</span>", page)]
     assert "Headline" in page and sum(words) == analysis.summary.words
+
+
+def test_the_terminal_says_a_sentence_score_is_no_confidence():
+    out = " ".join(terminal_output(hand_analysis()).split())
+    assert "score: how likely the sentence is to hold a technique at all; not calibrated" in out

@@ -160,7 +160,13 @@ def _parts(analysis: Analysis) -> list[tuple[str, int, int]]:
 
 
 def top_sentences(analysis: Analysis) -> Table:
-    table = Table(title="Most propagandistic sentences", title_justify="left")
+    table = Table(
+        title="Most propagandistic sentences",
+        title_justify="left",
+        caption="score: how likely the sentence is to hold a technique at all; not calibrated, "
+        "and it asks for no span's extent or technique, so it runs above the spans' confidences",
+        caption_justify="left",
+    )
     table.add_column("score", justify="right")
     table.add_column("sentence")
     ranked = sorted(analysis.sentences, key=lambda s: -s.score)[:TOP_SENTENCES]
@@ -189,8 +195,11 @@ def render(analysis: Analysis, console: Console) -> None:
             ),
             Text(f"For comparison, {TYPICAL.sentence()}.", style="dim"),
             *_less_sure_line(analysis, coloured),
+            Text(),  # a blank line before each table
             legend(analysis, console.color_system),
+            Text(),
             sections_and_voices(analysis),
+            Text(),
             top_sentences(analysis),
         )
     )

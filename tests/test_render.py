@@ -499,7 +499,7 @@ def pseudo_terminal_output(command: list[str], **environment: str) -> str:
     inherited = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env = {**inherited, "TERM": "xterm-256color", "COLUMNS": "200", **environment}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("propwatch")), *command],
+        [sys.executable, "-c", "from propwatch.cli import main; main()", *command],
         stdin=subprocess.DEVNULL,
         stdout=follower,
         stderr=subprocess.DEVNULL,

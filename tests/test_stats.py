@@ -451,6 +451,22 @@ def test_on_a_phone_tables_scroll_with_their_first_column_in_view(db: str, tmp_p
 
 
 @pytest.mark.slow
+def test_on_a_phone_no_legend_covers_its_chart(db: str, tmp_path: Path, browser):
+    page, problems, _ = _open(browser, _dashboard(db, tmp_path).as_uri(), 390)
+    overlaps = page.evaluate(
+        """[...document.querySelectorAll('.plotly-graph-div')].filter(chart => {
+             const legend = chart.querySelector('.legend'), plot = chart.querySelector('.nsewdrag');
+             if (!legend || !plot) return false;
+             const a = legend.getBoundingClientRect(), b = plot.getBoundingClientRect();
+             return a.bottom > b.top + 1 && a.top < b.bottom
+               && a.right > b.left && a.left < b.right;
+           }).map(chart => chart.closest('section').querySelector('h2').textContent)"""
+    )
+    page.close()
+    assert problems == [] and overlaps == []
+
+
+@pytest.mark.slow
 def test_a_heatmap_cell_and_close_keep_the_readers_place(db: str, tmp_path: Path, browser):
     page, problems, _ = _open(browser, _dashboard(db, tmp_path).as_uri(), 1200)
     cells = page.locator(".plotly-graph-div").nth(2).locator(".nsewdrag")

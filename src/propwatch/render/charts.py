@@ -71,13 +71,25 @@ def drill(**keys: str) -> str:
     return json.dumps({k: v for k, v in keys.items() if v}, ensure_ascii=False)
 
 
-def figure_html(figure: Any, height: int) -> str:
+# above the plot: below it, the legend runs into the axis title on a phone
+ABOVE = {"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"}
+# beside it, one technique a line: fourteen of them above would cover the bars
+BESIDE = {
+    "orientation": "v",
+    "traceorder": "normal",  # top to bottom as the stacks run left to right
+    "x": 1.02,
+    "y": 1,
+    "yanchor": "top",
+    "font": {"size": 11},
+}
+
+
+def figure_html(figure: Any, height: int, legend: dict[str, Any] = ABOVE) -> str:
     figure.update_layout({key.replace(".", "_"): value for key, value in LIGHT_LAYOUT.items()})
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
-        # above the plot: below it, the legend runs into the axis title on a phone
-        legend={"orientation": "h", "x": 0, "y": 1.01, "yanchor": "bottom"},
+        legend=legend,
         hoverlabel={"align": "left"},
     )
     return str(figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG))
@@ -333,10 +345,10 @@ def topic_stacks(topics: list[Group], rates: dict[tuple[str, ...], Rates]) -> st
                 + "<extra></extra>",
             )
         )
-    figure.update_layout(barmode="stack", legend={"font": {"size": 11}})
+    figure.update_layout(barmode="stack")
     figure.update_yaxes(autorange="reversed", automargin=True)
     figure.update_xaxes(title="technique spans per 1,000 words")
-    return figure_html(figure, bar_height(len(topics)) + 160)
+    return figure_html(figure, max(bar_height(len(topics)), 20 * len(TECHNIQUE_IDS) + 80), BESIDE)
 
 
 def topic_outlet_heatmap(cells: list[Group], rates: dict[tuple[str, ...], Rates]) -> str:

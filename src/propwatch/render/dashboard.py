@@ -107,6 +107,7 @@ def render_dashboard(store: Store, stats: CorpusStats, links: Links, by: str = "
             _chart(
                 "Techniques per 1,000 words, by topic",
                 charts.topic_stacks(_groups(stats, "topic"), stats.rates["topic"]),
+                wide=True,  # its legend of 14 techniques would cover the bars on a phone
             ),
             _chart(
                 "Outlets within each topic",

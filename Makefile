@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 PTC := $(SHARED)/data/ptc
 
-.PHONY: demo test check lint model encoder-e5 clean-venv
+.PHONY: demo test check lint model encoder-e5 clean-venv extension
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,7 @@ model: $(VENV)/.train
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The browser extension, one zip per browser (Chromium, Firefox) in dist/: see extension/README.md
+extension:
+	$(PYTHON) extension/build.py dist

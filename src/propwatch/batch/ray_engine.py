@@ -71,7 +71,7 @@ class RayEngine:
             else:  # a local instance for this run, sized to the workers asked for
                 self.ray.init(address="local", num_cpus=workers, include_dashboard=False, **quiet)
         except (ConnectionError, RuntimeError, ValueError) as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else type(error)
+            first = _first_line(error)
             where = f"reach the Ray cluster {address}" if address else "start a local Ray instance"
             raise PropwatchError(
                 f"cannot {where}: {first}; check --ray-address or RAY_ADDRESS "
@@ -79,38 +79,69 @@ class RayEngine:
             ) from None
 
     def results(self, records: Iterable[Record]) -> Iterator[tuple[Record, Outcome]]:
-        ray = self.ray
         todo = iter(records)
-        pending: dict[Any, tuple[Record, int, Any]] = {}  # ref -> (record, actor index, actor)
-        load = [0] * len(self.actors)
+        pending: dict[Any, tuple[Record, Any]] = {}  # ref -> (record, the actor analysing it)
         while True:
-            while min(load) < QUEUED_PER_WORKER and (record := next(todo, None)) is not None:
-                index = load.index(min(load))
-                actor = self.actors[index]
-                pending[actor.analyse.remote(record)] = (record, index, actor)
-                load[index] += 1
+            while (actor := self._least_loaded(pending)) is not None and (
+                record := next(todo, None)
+            ) is not None:
+                pending[actor.analyse.remote(record)] = (record, actor)
             if not pending:
                 return
-            done, _ = ray.wait(list(pending), num_returns=1)
-            record, index, actor = pending.pop(done[0])
-            load[index] -= 1
-            yield record, self._outcome(done[0], index, actor)
+            ref = self._next_done(pending)
+            record, actor = pending.pop(ref)
+            yield record, self._outcome(ref, actor)
 
-    def _outcome(self, ref: Any, index: int, actor: Any) -> Outcome:
+    def _least_loaded(self, pending: dict[Any, tuple[Record, Any]]) -> Any | None:
+        """The actor with the fewest records queued, None when all are full."""
+        if not self.actors:
+            raise PropwatchError(
+                "every Ray worker died (did the cluster lose its nodes?); what is stored stays: "
+                "check the cluster with `ray status` and run the same command again"
+            )
+        queued = [sum(1 for _, held in pending.values() if held is actor) for actor in self.actors]
+        fewest = min(queued)
+        return self.actors[queued.index(fewest)] if fewest < QUEUED_PER_WORKER else None
+
+    def _next_done(self, pending: dict[Any, tuple[Record, Any]]) -> Any:
+        try:
+            done, _ = self.ray.wait(list(pending), num_returns=1)
+        except ConnectionError as error:  # Ray Client lost the head: nothing more will come
+            raise PropwatchError(
+                f"lost the connection to the Ray cluster ({_first_line(error)}); what is stored "
+                "stays: check the head node and run the same command again"
+            ) from None
+        return done[0]
+
+    def _outcome(self, ref: Any, actor: Any) -> Outcome:
         try:
             outcome: Outcome = self.ray.get(ref)
             return outcome
         except self.ray.exceptions.RayActorError:
-            # The actor is gone (out of memory, a lost node): its records fail, a new one takes
-            # its place (once, though several of its calls report the death).
-            if self.actors[index] is actor:
-                self.actors[index] = self.actor_class.remote(self.model, self.min_confidence)
-            return Failed("its Ray worker died while analysing it (out of memory?)")
+            self._replace(actor)
+            return Failed("its Ray worker died while analysing it (out of memory, or a lost node)")
         except self.ray.exceptions.RayError as error:
-            return Failed(f"Ray failed on it: {str(error).strip().splitlines()[0]}")
+            return Failed(f"Ray failed on it: {_first_line(error)}")
+
+    def _replace(self, dead: Any) -> None:
+        """Drops a dead actor (once, though several of its calls report the death) and starts a
+        new one where the cluster has a CPU free: after a lost node there is none, and an actor
+        that cannot be placed would hold its records forever."""
+        if all(actor is not dead for actor in self.actors):
+            return
+        self.actors = [actor for actor in self.actors if actor is not dead]
+        if self.ray.available_resources().get("CPU", 0) >= 1:
+            self.actors.append(self.actor_class.remote(self.model, self.min_confidence))
 
     def close(self) -> None:
-        for actor in self.actors:
-            self.ray.kill(actor)
+        try:
+            for actor in self.actors:
+                self.ray.kill(actor)
+        except ConnectionError:
+            pass  # the cluster is gone, and its actors with it
         if self.started_here:
             self.ray.shutdown()
+
+
+def _first_line(error: BaseException) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -63,6 +63,8 @@ ENGLISH = page_html(
     <p>A spokesman said the opposition was a <a href="/gang">gang of <em>criminals</em></a>
        and terrorists. This is an outrageous attack on democracy!</p>
     <p>We must act now, before it is too late. Either we stand up, or we lose everything.</p>
+    <p hidden>Hidden traitors.</p><p style="display:none">Invisible traitors.</p>
+    <script>window.inArticle = "traitors";</script>
     """,
     "<p>Vile traitors and criminals plot against us.</p>",
 )

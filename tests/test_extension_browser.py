@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -174,6 +174,7 @@ class Browser:
         self.requests: list[str] = []
         self.sent: list[dict[str, Any]] = []  # the bodies the extension posted to the server
         self.answers: list[dict[str, Any]] = []  # and the analyses the server answered
+        self.while_analysing: Callable[[], object] = lambda: None  # runs before the answer
         context.route("**/*", self.record)
         self.worker: Worker = (
             context.service_workers[0]
@@ -192,6 +193,7 @@ class Browser:
             response = route.fetch()
             if response.ok:
                 self.answers.append(response.json())
+            self.while_analysing()
             route.fulfill(response=response)
         else:
             route.continue_()
@@ -248,6 +250,7 @@ def reader(chromium: Browser, server: str) -> Browser:
     chromium.configure(server, TOKEN)
     chromium.sent.clear()
     chromium.answers.clear()
+    chromium.while_analysing = lambda: None
     return chromium
 
 
@@ -346,6 +349,20 @@ def test_the_confidence_control_hides_the_less_confident(reader: Browser, pages:
     assert f"Showing {result['placed']}" not in panel_text(page) and "Showing" in panel_text(page)
     control.fill("100")
     assert shown.count() == 0
+    page.close()
+
+
+def test_words_that_changed_meanwhile_are_not_placed(reader: Browser, pages: Pages):
+    page = reader.open(pages.base + "/en.html")
+    change = "(p) => { p.lastChild.data = p.lastChild.data.replace('outrageous', 'brave'); }"
+    reader.while_analysing = lambda: page.locator("article p").nth(2).evaluate(change)
+    result = reader.analyse(page)
+    spans = reader.answers[0]["spans"]
+    changed = [s for s in spans if "outrageous" in s["text"]]
+    assert changed, "the model finds a span over the changed word"
+    assert result["notPlaced"] == len(changed) and result["placed"] == len(spans) - len(changed)
+    assert "brave" not in "".join(marks_by_span(page).values())
+    assert f"{len(changed)} not placed" in panel_text(page)
     page.close()
 
 

@@ -76,7 +76,7 @@ def clean(text: str) -> Cleaned:
     """Remove boilerplate lines from `text` (newlines already normalised) and find credits."""
     trailing_newline = text.endswith("\n")
     lines = (text[:-1] if trailing_newline else text).split("\n")
-    drop = _boilerplate_indices(lines)
+    drop = boilerplate_lines(lines)
     kept = _without(lines, drop)
     cleaned = "\n".join(kept) + ("\n" if trailing_newline and kept else "")
     removed = tuple(lines[i].strip() for i in sorted(drop))
@@ -95,7 +95,8 @@ def is_boilerplate(line: str) -> bool:
     )
 
 
-def _boilerplate_indices(lines: list[str]) -> set[int]:
+def boilerplate_lines(lines: list[str]) -> set[int]:
+    """Indices of the lines that are page boilerplate (share widgets' entries among them)."""
     drop: set[int] = set()
     in_widget = False  # inside a share widget's list of networks
     for index, line in enumerate(lines):
@@ -111,15 +112,21 @@ def _boilerplate_indices(lines: list[str]) -> set[int]:
 
 def _without(lines: list[str], drop: set[int]) -> list[str]:
     """`lines` minus `drop`; each gap keeps the blank lines of its larger side, none at the ends."""
-    kept: list[str] = []
+    return [lines[index] for index in kept_lines(lines, drop)]
+
+
+def kept_lines(lines: list[str], drop: set[int]) -> list[int]:
+    """Indices of the lines `clean` keeps of `lines` when it drops `drop` (and the blank lines
+    a gap leaves), in order: what lets a caller map the cleaned text back to its source."""
+    kept: list[int] = []
     index = 0
     while index < len(lines):
         if index not in drop:
-            kept.append(lines[index])
+            kept.append(index)
             index += 1
             continue
-        before: list[str] = []
-        while kept and not kept[-1].strip():
+        before: list[int] = []
+        while kept and not lines[kept[-1]].strip():
             before.insert(0, kept.pop())
         end, after = _gap_end(lines, drop, index)
         if kept and end < len(lines):
@@ -128,12 +135,12 @@ def _without(lines: list[str], drop: set[int]) -> list[str]:
     return kept
 
 
-def _gap_end(lines: list[str], drop: set[int], start: int) -> tuple[int, list[str]]:
+def _gap_end(lines: list[str], drop: set[int], start: int) -> tuple[int, list[int]]:
     """End of the gap of dropped and blank lines from `start`, and its trailing blank lines."""
-    after: list[str] = []
+    after: list[int] = []
     end = start
     while end < len(lines) and (end in drop or not lines[end].strip()):
-        after = [] if end in drop else [*after, lines[end]]
+        after = [] if end in drop else [*after, end]
         end += 1
     return end, after
 

@@ -7,7 +7,7 @@ this one code path, so what is selected on dev is what ships.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -17,6 +17,7 @@ from propwatch.model.chooser import Pool, SpanChooser, pool_decodes, pool_featur
 from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
 from propwatch.model.evidence import Evidence, key_words
 from propwatch.model.features import TextIndex, fragment_repeats, span_features
+from propwatch.model.view import TextView, text_view
 from propwatch.model.windows import TokenizedArticle, Window, WindowTokenizer
 from propwatch.techniques import TECHNIQUE_NAMES
 
@@ -96,7 +97,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class Detection:
-    """Everything the model says about one article."""
+    """Everything the model says about one article, in offsets of the text as given (the
+    model read its canonical view: model/view.py; `tokens.index` is that view's)."""
 
     tokens: TokenizedArticle
     span_probability: np.ndarray  # (pieces,) P(piece is inside some technique span)
@@ -158,7 +160,8 @@ class Detector:
     def detect(self, text: str, min_confidence: float | None = None) -> Detection:
         """Spans at or above `min_confidence` (the model's display threshold if None)."""
         floor = self.settings.min_confidence if min_confidence is None else min_confidence
-        tokens = self.tokenizer.tokenize(text)
+        view = text_view(text)
+        tokens = self.tokenizer.tokenize(view.text)
         spans: list[DetectedSpan] = []
         span_probability = np.zeros(len(tokens), dtype=np.float32)
         if not len(tokens):
@@ -168,8 +171,12 @@ class Detector:
                 segment.probabilities, self.settings.decode.technique_mix
             )
             spans.extend(self._spans_in(tokens, segment, floor))
+        spans = [in_given_text(span, view) for span in spans]
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
-        return Detection(tokens, span_probability, spans)
+        offsets = np.column_stack(
+            [view.start(tokens.offsets[:, 0]), view.end(tokens.offsets[:, 1])]
+        )
+        return Detection(replace(tokens, offsets=offsets), span_probability, spans)
 
     def classify(self, pooled: np.ndarray, recurs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(P(technique | propaganda) (N, techniques), P(propaganda) (N,)) for pooled spans.
@@ -461,6 +468,14 @@ class Detector:
         line = line_piece_range(tokens, pieces[0], segment.first, segment.last)
         features = span_features(tokens.index, *chars)
         return pool_span(segment.hidden, (first, last), line, features)
+
+
+def in_given_text(span: DetectedSpan, view: TextView) -> DetectedSpan:
+    """A span found in the model's view of a text, with offsets into the text as given."""
+    starts = view.start(np.asarray([span.start, *(a for a, _ in span.key_words)]))
+    ends = view.end(np.asarray([span.end, *(b for _, b in span.key_words)]))
+    pairs = [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+    return replace(span, start=pairs[0][0], end=pairs[0][1], key_words=tuple(pairs[1:]))
 
 
 def recurring(index: TextIndex, spans: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -12,10 +12,14 @@ from hypothesis import strategies as st
 from propwatch.model.decode import (
     BOUNDARY_PUNCTUATION,
     DecodeSettings,
+    cuts_any_quotation,
     decode_spans,
     expand_to_words,
+    inside_word,
     line_breaks,
     piece_span_probability,
+    quotations,
+    respect_quotations,
     token_runs,
     trim_function_word_ends,
     trim_span,
@@ -30,6 +34,63 @@ def word_offsets(text: str) -> np.ndarray:
         offsets.append((start, start + len(word)))
         position = start + len(word)
     return np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+
+
+def test_an_apostrophe_between_letters_belongs_to_its_word():
+    text = "the council’s reckless scheme, don't 'go'"
+    start = text.index("s reckless")
+    assert expand_to_words(text, start, start + 10) == (text.index("council"), start + 10)
+    assert inside_word(text, text.index("'t")) and not inside_word(text, text.index("'go"))
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("a “moderate opposition” b", "“moderate opposition”"),
+        ('a "moderate opposition" b', '"moderate opposition"'),
+        ("a ‘moderate opposition’ b", "‘moderate opposition’"),
+        ("a «moderate opposition» b", "«moderate opposition»"),
+        ("a „moderate opposition“ b", "„moderate opposition“"),
+        ("a ‚moderate opposition‘ b", "‚moderate opposition‘"),
+        ("a ‘don’t shoot’ b", "‘don’t shoot’"),
+    ],
+)
+def test_every_kind_of_quotation_is_found(text: str, quoted: str):
+    assert [text[a:b] for a, b in quotations(text)] == [quoted]
+
+
+def test_a_span_crossing_a_quotation_mark_holds_the_quotation_or_stops_at_it():
+    text = "the “moderate opposition” members in the killing of civilians and others"
+    assert cuts_any_quotation(text, text.index("opposition"), len(text))
+    start, end = respect_quotations(text, text.index("opposition"), len(text))
+    assert text[start:end] == "“moderate opposition” members in the killing of civilians and others"
+    start, end = respect_quotations(text, text.index("ion”"), len(text))
+    assert text[start:end] == " members in the killing of civilians and others"
+    start, end = respect_quotations(text, 0, text.index("rate"))
+    assert text[start:end] == "the "
+
+
+@given(
+    st.lists(
+        st.sampled_from(["word", "council’s", "“quoted words”", "«x y»", "'s", ","]), max_size=12
+    ),
+    st.data(),
+)
+def test_decoded_spans_cut_neither_words_nor_quotations(words: list[str], data: st.DataObject):
+    text = " ".join(words)
+    offsets = word_offsets(text)
+    if not len(offsets):
+        return
+    # pieces of two characters, so that pieces cut words
+    pieces = np.asarray(
+        [(a, min(a + 2, b)) for start, end in offsets for a in range(start, end, 2) for b in [end]]
+    )
+    probabilities = np.asarray(
+        data.draw(st.lists(st.floats(0, 1), min_size=len(pieces), max_size=len(pieces)))
+    )
+    for span in decode_spans(text, pieces, probabilities, DecodeSettings(min_chars=1)):
+        assert not inside_word(text, span.start) and not inside_word(text, span.end)
+        assert not cuts_any_quotation(text, span.start, span.end)
 
 
 def test_trim_removes_whitespace_and_ptc_punctuation_only():

@@ -24,6 +24,7 @@ from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
 from propwatch.ingest.checks import long_runs
 from propwatch.model.artifact import load_detector
+from propwatch.model.decode import cuts_any_quotation
 from propwatch.record import Record
 from propwatch.structure import Structure, analyse_structure, load_pipeline
 
@@ -89,7 +90,7 @@ class Pipeline:
         article = parse_article(text)
         structure = analyse_structure(article, self.nlp)
         detection = _prose_only(self.detector.detect(text, floor), text)
-        detection = _phrase_shaped(detection, structure)
+        detection = _phrase_shaped(detection, structure, text)
         return build_analysis(article, detection, self.model, structure, url, floor, decoding)
 
     def analyse_record(self, record: Record) -> Analysed:
@@ -115,9 +116,13 @@ def _prose_only(detection: Detection, text: str) -> Detection:
     return replace(detection, spans=spans)
 
 
-def _phrase_shaped(detection: Detection, structure: Structure) -> Detection:
-    """Spans that stop before the noun their last word modifies end on it (`structure.phrases`)."""
-    spans = [replace(s, end=structure.phrase_end(s.end)) for s in detection.spans]
+def _phrase_shaped(detection: Detection, structure: Structure, text: str) -> Detection:
+    """Spans that stop before the noun their last word modifies end on it (`structure.phrases`),
+    unless that end would cut a quotation."""
+    spans = []
+    for span in detection.spans:
+        end = structure.phrase_end(span.end)
+        spans.append(span if cuts_any_quotation(text, span.start, end) else replace(span, end=end))
     return replace(detection, spans=spans)
 
 

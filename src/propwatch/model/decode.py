@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -25,6 +26,16 @@ may might must
 """
 FUNCTION_WORD_ENDS = frozenset(_FUNCTION_WORDS.split())
 APOSTROPHE = "\u2019"
+APOSTROPHES = "'\u2019"
+OPEN_SINGLE, LOW_SINGLE = "\u2018", "\u201a"
+# Quotations within one line: “…” „…“ „…” «…» "…", and single ones opened by OPEN_SINGLE or
+# LOW_SINGLE; an apostrophe inside a word (don't) closes no single quotation.
+QUOTATION = re.compile(
+    r"“[^“”\n]*”|„[^„“”\n]*[“”]|«[^«»\n]*»|\"[^\"\n]*\""
+    rf"|(?<!\w){OPEN_SINGLE}(?:[^{OPEN_SINGLE}{APOSTROPHE}\n]|{APOSTROPHE}(?=\w))*{APOSTROPHE}(?!\w)"
+    rf"|{LOW_SINGLE}(?:[^{LOW_SINGLE}{OPEN_SINGLE}{APOSTROPHE}\n]|{APOSTROPHE}(?=\w))*"
+    rf"[{OPEN_SINGLE}{APOSTROPHE}](?!\w)"
+)
 WORD = re.compile(rf"[\w'{APOSTROPHE}-]+")
 
 
@@ -78,12 +89,70 @@ def trim_function_word_ends(text: str, start: int, end: int) -> tuple[int, int] 
         start, end = trimmed
 
 
+def is_word_character(text: str, i: int) -> bool:
+    """Letters and digits, and an apostrophe between two of them (council's, don't)."""
+    if text[i].isalnum():
+        return True
+    return (
+        text[i] in APOSTROPHES
+        and 0 < i < len(text) - 1
+        and text[i - 1].isalnum()
+        and text[i + 1].isalnum()
+    )
+
+
+def inside_word(text: str, offset: int) -> bool:
+    """Whether a span boundary at `offset` would cut a word in two."""
+    return (
+        0 < offset < len(text)
+        and is_word_character(text, offset - 1)
+        and is_word_character(text, offset)
+    )
+
+
 def expand_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Grow a span so that it does not cut a word in two (word pieces cover parts of words)."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+    while inside_word(text, start):
         start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+    while inside_word(text, end):
         end += 1
+    return start, end
+
+
+@lru_cache(maxsize=8)
+def quotations(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each quotation in `text`, its marks included, within one line."""
+    return tuple(match.span() for match in QUOTATION.finditer(text))
+
+
+def cuts_quotation(start: int, end: int, quotation: tuple[int, int]) -> bool:
+    """Whether [start, end) holds one of the quotation's marks but not the other."""
+    opening, closing = quotation[0], quotation[1] - 1
+    return (start <= opening < end) != (start <= closing < end)
+
+
+def cuts_any_quotation(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) holds one mark of some quotation in `text` but not the other."""
+    return any(cuts_quotation(start, end, quotation) for quotation in quotations(text))
+
+
+def respect_quotations(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span that crosses a quotation mark holds the whole quotation when it already holds
+    most of it, and else stops at the mark."""
+    for quotation in quotations(text):
+        if quotation[0] >= end:
+            break
+        if not cuts_quotation(start, end, quotation):
+            continue
+        inside = min(end, quotation[1]) - max(start, quotation[0])
+        if 2 * inside >= quotation[1] - quotation[0]:
+            start, end = min(start, quotation[0]), max(end, quotation[1])
+        elif start > quotation[0]:
+            start = quotation[1]
+        else:
+            end = quotation[0]
+        if start >= end:
+            break
     return start, end
 
 
@@ -123,7 +192,8 @@ def piece_span_probability(probabilities: np.ndarray, technique_mix: float) -> n
 def decode_spans(
     text: str, offsets: np.ndarray, probabilities: np.ndarray, settings: DecodeSettings
 ) -> list[RawSpan]:
-    """Runs of likely tokens holding one that reaches the threshold, snapped to words, trimmed."""
+    """Runs of likely tokens holding one that reaches the threshold, snapped to whole words and
+    quotations, trimmed."""
     breaks = line_breaks(text, offsets)
     spans = []
     extend_to = settings.threshold - settings.extend_margin
@@ -134,6 +204,8 @@ def decode_spans(
         trimmed = trim_span(text, start, end)
         if trimmed is not None and settings.trim_function_words:
             trimmed = trim_function_word_ends(text, *trimmed)
+        if trimmed is not None:
+            trimmed = trim_span(text, *respect_quotations(text, *trimmed))
         if trimmed is None or trimmed[1] - trimmed[0] < settings.min_chars:
             continue
         confidence = float(probabilities[first : last + 1].mean())

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from propwatch import analyze
 from propwatch.model.artifact import shipped_detector
+from propwatch.model.decode import cuts_any_quotation, inside_word
 from propwatch.pipeline import shipped_pipeline
 from propwatch.record import ArticleMeta, Record
 from propwatch.web.app import create_app
@@ -112,3 +113,14 @@ def test_every_entry_point_gives_the_example_the_same_highlights(tmp_path: Path,
         assert spans_of(client.post("/v1/analyze", json={"url": example_url}).json()) == expected
         upload = client.post("/v1/analyze/file", files={"file": ("a.txt", raw, "text/plain")})
         assert spans_of(upload.json()) == expected
+
+
+@pytest.mark.parametrize("name", ["article787966255.txt", "article788271400.txt"])
+def test_the_products_highlights_cut_no_word_and_no_quotation(name: str):
+    """Phrase completion (pipeline) once ended spans on man of man's."""
+    text = (DEV / name).read_text(encoding="utf-8")
+    spans = analyze(text).spans
+    assert spans
+    for span in spans:
+        assert not inside_word(text, span.start) and not inside_word(text, span.end), span.text
+        assert not cuts_any_quotation(text, span.start, span.end), span.text

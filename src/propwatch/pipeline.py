@@ -24,7 +24,7 @@ from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
 from propwatch.ingest.checks import long_runs
 from propwatch.model.artifact import load_detector
-from propwatch.model.decode import cuts_any_quotation
+from propwatch.model.decode import cuts_any_quotation, inside_word
 from propwatch.record import Record
 from propwatch.structure import Structure, analyse_structure, load_pipeline
 
@@ -118,11 +118,12 @@ def _prose_only(detection: Detection, text: str) -> Detection:
 
 def _phrase_shaped(detection: Detection, structure: Structure, text: str) -> Detection:
     """Spans that stop before the noun their last word modifies end on it (`structure.phrases`),
-    unless that end would cut a quotation."""
+    unless that end would cut a word (man of man's) or a quotation."""
     spans = []
     for span in detection.spans:
         end = structure.phrase_end(span.end)
-        spans.append(span if cuts_any_quotation(text, span.start, end) else replace(span, end=end))
+        cuts = inside_word(text, end) or cuts_any_quotation(text, span.start, end)
+        spans.append(span if cuts else replace(span, end=end))
     return replace(detection, spans=spans)
 
 

@@ -158,6 +158,16 @@ def batch(corpus: Path, cluster: Cluster, url: str) -> subprocess.Popen[str]:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def stderr_at_end(run: subprocess.Popen[str]) -> str:
+    """What the run wrote on stderr once it ends (bounded); killed if it does not."""
+    try:
+        return run.communicate(timeout=RUN_SECONDS)[1]
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=30)
+
+
 @pytest.mark.slow
 def test_a_batch_survives_a_lost_node_and_a_rerun_stores_every_article_once(
     cluster: Cluster, request: pytest.FixtureRequest, tmp_path: Path
@@ -169,25 +179,19 @@ def test_a_batch_survives_a_lost_node_and_a_rerun_stores_every_article_once(
         shutil.copy(source, corpus / source.name)
 
     first = batch(corpus, cluster, url)
-    try:
-        deadline = time.monotonic() + RUN_SECONDS
-        while stored_articles(url)[0] < 3 and first.poll() is None:
-            assert time.monotonic() < deadline, "the first run stored nothing in time"
-            time.sleep(0.5)
-        cluster.worker.kill()
-        _, errors = first.communicate(timeout=RUN_SECONDS)
-    finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait(timeout=30)
+    deadline = time.monotonic() + RUN_SECONDS
+    while stored_articles(url)[0] < 3 and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    cluster.worker.kill()  # mid-run: both actors have records queued
+    errors = stderr_at_end(first)
     first_rows = stored_articles(url)[0]
     assert "Traceback" not in errors, errors
     assert first.returncode == 1 and first_rows < ARTICLES, errors
     failed = [line for line in errors.splitlines() if line.strip().startswith("failed ")]
     assert failed and all("its Ray worker died" in line for line in failed), errors
 
-    rerun = batch(corpus, cluster, url)
-    _, errors = rerun.communicate(timeout=RUN_SECONDS)
+    rerun = batch(corpus, cluster, url)  # asks for 2 workers where one CPU is left
+    errors = stderr_at_end(rerun)
     assert rerun.returncode == 0, errors
     assert f"stored {ARTICLES - first_rows} · skipped {first_rows} · failed 0" in errors
     assert stored_articles(url) == (ARTICLES, ARTICLES)

@@ -18,6 +18,8 @@ from propwatch.errors import PropwatchError
 from propwatch.pipeline import Pipeline
 from propwatch.record import Record
 
+STARTING_SECONDS = 300  # for the first actor to load the model, or a new one after a loss
+
 
 class Analyser:
     """A Ray actor: one pipeline on one ONNX thread (an actor per CPU), kept for its life."""
@@ -57,7 +59,12 @@ class RayEngine:
         self.model = model
         self.min_confidence = min_confidence
         self.actor_class = ray.remote(num_cpus=1)(Analyser)
-        self.actors = [self.actor_class.remote(model, min_confidence) for _ in range(self.workers)]
+        # Records go only to actors that have started (model loaded): one that no node can host
+        # (more workers than CPUs, a lost node) waits in `starting` and holds no records.
+        self.actors: list[Any] = []
+        self.starting: dict[Any, Any] = {}  # ready ref -> actor
+        for _ in range(self.workers):
+            self._start_actor()
 
     def _connect(self, address: str | None, workers: int | None) -> None:
         address = address or os.environ.get("RAY_ADDRESS")
@@ -78,39 +85,68 @@ class RayEngine:
                 "(ray://HEAD:10001, or HEAD:6379 on a node of the cluster)"
             ) from None
 
+    def _start_actor(self) -> None:
+        actor = self.actor_class.remote(self.model, self.min_confidence)
+        self.starting[actor.__ray_ready__.remote()] = actor
+
     def results(self, records: Iterable[Record]) -> Iterator[tuple[Record, Outcome]]:
         todo = iter(records)
         pending: dict[Any, tuple[Record, Any]] = {}  # ref -> (record, the actor analysing it)
+        record = next(todo, None)
         while True:
-            while (actor := self._least_loaded(pending)) is not None and (
-                record := next(todo, None)
-            ) is not None:
+            while record is not None and (actor := self._least_loaded(pending)) is not None:
                 pending[actor.analyse.remote(record)] = (record, actor)
-            if not pending:
+                record = next(todo, None)
+            if record is None and not pending:
                 return
             ref = self._next_done(pending)
-            record, actor = pending.pop(ref)
-            yield record, self._outcome(ref, actor)
+            if ref in self.starting:
+                self._started(ref)
+                continue
+            done, actor = pending.pop(ref)
+            yield done, self._outcome(ref, actor)
 
     def _least_loaded(self, pending: dict[Any, tuple[Record, Any]]) -> Any | None:
-        """The actor with the fewest records queued, None when all are full."""
-        if not self.actors:
+        """The started actor with the fewest records queued, None when all are full."""
+        if not self.actors and not self.starting:
             raise PropwatchError(
                 "every Ray worker died (did the cluster lose its nodes?); what is stored stays: "
                 "check the cluster with `ray status` and run the same command again"
             )
         queued = [sum(1 for _, held in pending.values() if held is actor) for actor in self.actors]
-        fewest = min(queued)
+        fewest = min(queued, default=QUEUED_PER_WORKER)
         return self.actors[queued.index(fewest)] if fewest < QUEUED_PER_WORKER else None
+
+    def _started(self, ready: Any) -> None:
+        actor = self.starting.pop(ready)
+        try:
+            self.ray.get(ready)
+        except self.ray.exceptions.RayError as error:  # its node died, or the model did not load
+            logging.getLogger(__name__).warning(
+                "a Ray worker did not start: %s", _first_line(error)
+            )
+            return
+        self.actors.append(actor)
 
     def _next_done(self, pending: dict[Any, tuple[Record, Any]]) -> Any:
         try:
-            done, _ = self.ray.wait(list(pending), num_returns=1)
+            # Only while no record is out: a slow article must not time out, an actor that no
+            # node can host must not hang the run.
+            done, _ = self.ray.wait(
+                [*pending, *self.starting],
+                num_returns=1,
+                timeout=None if pending else STARTING_SECONDS,
+            )
         except ConnectionError as error:  # Ray Client lost the head: nothing more will come
             raise PropwatchError(
                 f"lost the connection to the Ray cluster ({_first_line(error)}); what is stored "
                 "stays: check the head node and run the same command again"
             ) from None
+        if not done:
+            raise PropwatchError(
+                f"no Ray worker started within {STARTING_SECONDS} s: does the cluster have a "
+                "CPU free and propwatch installed on its nodes? check with `ray status`"
+            )
         return done[0]
 
     def _outcome(self, ref: Any, actor: Any) -> Outcome:
@@ -125,17 +161,14 @@ class RayEngine:
 
     def _replace(self, dead: Any) -> None:
         """Drops a dead actor (once, though several of its calls report the death) and starts a
-        new one where the cluster has a CPU free: after a lost node there is none, and an actor
-        that cannot be placed would hold its records forever."""
-        if all(actor is not dead for actor in self.actors):
-            return
-        self.actors = [actor for actor in self.actors if actor is not dead]
-        if self.ray.available_resources().get("CPU", 0) >= 1:
-            self.actors.append(self.actor_class.remote(self.model, self.min_confidence))
+        new one, which takes records once a node hosts it."""
+        if any(actor is dead for actor in self.actors):
+            self.actors = [actor for actor in self.actors if actor is not dead]
+            self._start_actor()
 
     def close(self) -> None:
         try:
-            for actor in self.actors:
+            for actor in [*self.actors, *self.starting.values()]:
                 self.ray.kill(actor)
         except ConnectionError:
             pass  # the cluster is gone, and its actors with it

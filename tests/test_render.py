@@ -624,6 +624,16 @@ def test_less_sure_highlights_are_paler():
     assert "Paler highlights are less sure: under 20% confidence." in page
 
 
+def test_a_span_that_reads_20_percent_is_not_drawn_as_under_20_percent():
+    sure, unsure = hand_analysis().spans[0], hand_analysis().spans[1]
+    analysis = replace(hand_analysis(), spans=(sure, replace(unsure, confidence=0.197)))
+    page = render_html(analysis)
+    marks = re.findall(r"<mark class='([^']*)'[^>]*>([^<]*)<", page)
+    assert all("faint" not in cls.split() for cls, _ in marks)
+    out = terminal_output(analysis, force_terminal=False)
+    assert "20%" in out and "under 20%" not in out
+
+
 def test_the_report_says_what_its_numbers_mean_and_what_is_typical():
     page = render_html(hand_analysis())
     guide = html.unescape(

@@ -324,6 +324,11 @@ def _sentence_at(analysis: Analysis, starts: list[int], offset: int) -> int | No
 FAINT_BELOW = 0.2
 
 
+def is_faint(confidence: float) -> bool:
+    """Drawn paler: judged on the percentage a reader sees, so 0.197 ("20%") is not faint."""
+    return round(confidence * 100) < round(FAINT_BELOW * 100)
+
+
 def _piece(analysis: Analysis, text: str, spans: set[int], attributions: set[int]) -> str:
     """One stretch of text between two boundaries: plain, reported speech, or a highlight."""
     reported = ""
@@ -338,7 +343,7 @@ def _piece(analysis: Analysis, text: str, spans: set[int], attributions: set[int
     top = analysis.spans[ranked[0]]
     ids = list(dict.fromkeys(analysis.spans[i].technique_id for i in ranked))
     classes = f"hl t-{top.technique_id}{' multi' if len(ranked) > 1 else ''}"
-    classes += " faint" if top.confidence < FAINT_BELOW else ""
+    classes += " faint" if is_faint(top.confidence) else ""
     classes += " rep" if reported else ""
     return (
         f"<mark class='{classes}' data-spans='{' '.join(map(str, ranked))}' "

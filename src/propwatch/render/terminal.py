@@ -12,7 +12,7 @@ from rich.text import Text
 from propwatch.analysis import Analysis, SpanResult
 from propwatch.article import per_1000_words
 from propwatch.render import threshold_phrase
-from propwatch.render.html import FAINT_BELOW
+from propwatch.render.html import FAINT_BELOW, is_faint
 from propwatch.render.typical import TYPICAL
 from propwatch.techniques import ANSI_INK, by_id, ink_on
 
@@ -44,7 +44,7 @@ def highlighted_text(analysis: Analysis, color_system: str | None = "truecolor")
     text = Text(analysis.text)
     tags: dict[int, list[str]] = {}
     for span in sorted(analysis.spans, key=lambda s: s.confidence):  # the surest drawn last
-        faint = span.confidence < FAINT_BELOW
+        faint = is_faint(span.confidence)
         style = FAINT_STYLE if faint else technique_style(span.technique_id, color_system)
         text.stylize(style, span.start, span.end)
     for span in analysis.spans:
@@ -207,7 +207,7 @@ def render(analysis: Analysis, console: Console) -> None:
 
 def _less_sure_line(analysis: Analysis, coloured: bool) -> list[Text]:
     """How many spans are less sure, and how they are drawn: none when there are none."""
-    faint = sum(1 for span in analysis.spans if span.confidence < FAINT_BELOW)
+    faint = sum(1 for span in analysis.spans if is_faint(span.confidence))
     if not faint:
         return []
     drawn = "; they are underlined, not highlighted" if coloured else ""

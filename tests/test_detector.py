@@ -61,15 +61,19 @@ def test_example_article_analysis_is_json_serialisable():
 
 
 @pytest.mark.skipif(not EXAMPLE.is_file(), reason="../shared/examples is not beside the repo")
-def test_every_span_shows_annotated_fragments_of_its_own_technique():
+def test_spans_show_annotated_look_alikes_of_their_own_technique():
+    # Evidence comes only from a span's nearest annotated fragments: a span none of whose
+    # look-alikes shares its technique shows none rather than unconvincing ones.
     evidence = Evidence.load(SHIPPED_MODEL)
     assert evidence is not None
     analysis = analyze(EXAMPLE.read_text(encoding="utf-8"))
     assert analysis.spans
     for span in analysis.spans:
         own = set(evidence.texts[evidence.techniques == TECHNIQUE_NAMES.index(span.technique)])
-        assert 1 <= len(span.examples) <= 3 and set(span.examples) <= own
+        assert len(span.examples) <= 3 and set(span.examples) <= own
         assert span.text.casefold() not in {e.casefold() for e in span.examples}
+    with_examples = sum(1 for span in analysis.spans if span.examples)
+    assert with_examples >= 0.75 * len(analysis.spans)
 
 
 @pytest.mark.skipif(not EXAMPLE.is_file(), reason="../shared/examples is not beside the repo")

@@ -376,10 +376,21 @@ def _cross_validated_command(recipe: dict[str, Any], folds: int) -> str:
     )
 
 
-def _converted_calibration(provenance: dict[str, Any]) -> list[str]:
-    """What was and was not re-measured when a step map was converted without refitting."""
-    note = provenance.get("calibration_converted")
-    return [f"**Confidence map converted, not refitted.** {note}", ""] if note else []
+# Changes made to a shipped model without retraining, and what each did not re-measure.
+AFTER_SHIPPING = {
+    "calibration_converted": "Confidence map converted, not refitted.",
+    "decoding_changed": "Decoding changed after these figures.",
+}
+
+
+def _after_shipping(provenance: dict[str, Any]) -> list[str]:
+    """What was changed and not re-measured out of fold since the model was trained."""
+    return [
+        line
+        for key, heading in AFTER_SHIPPING.items()
+        if (note := provenance.get(key))
+        for line in (f"**{heading}** {note}", "")
+    ]
 
 
 def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
@@ -415,7 +426,7 @@ def _cross_validated(config: ModelConfig, folder: Path) -> list[str]:
         "articles like PTC's.",
         "",
         *_overall(oof),
-        *_converted_calibration(provenance),
+        *_after_shipping(provenance),
         f"The PTC dev articles alone, out of fold: SI F1 {dev['si']:.3f}, TC {dev['tc']:.3f}, "
         f"FLC {dev['flc']:.3f}, SLC {dev['slc']:.3f}. The shipped model trained on dev too, so "
         f"its own dev scores are in-sample. {CHECK_DEV}",

@@ -81,6 +81,23 @@ def test_a_comparison_trains_and_scores_only_the_folds_it_names(tmp_path: Path):
     assert (work / "fold-1" / "done").is_file() and not out.exists()
 
 
+def test_semeval2023_articles_are_scored_out_of_fold_in_their_own_language(tmp_path: Path):
+    from propwatch.training.loop import Recipe
+    from propwatch.training.ship import train_cross_validated
+
+    semeval2023 = PTC.parent / "semeval2023"
+    recipe = Recipe(
+        epochs=1, max_articles=2, max_steps=1, semeval2023=str(semeval2023), languages=("fr", "ru")
+    )
+    report = train_cross_validated(PTC, tmp_path / "cv", None, recipe, 2, lambda _: None, only=[0])
+
+    by_language = report["per_language"]
+    assert list(by_language) == ["en", "fr", "ru"]
+    assert sum(scores["articles"] for scores in by_language.values()) == report["articles"]
+    assert all(0 <= scores["paragraph"] <= 1 for scores in by_language.values())
+    assert by_language["fr"]["gold_spans"] > 0
+
+
 def windows_by_part(lines: list[str]) -> dict[str, int]:
     """{part: windows} from the training log's "fold-0: 4 articles, 31 windows" lines."""
     found = [line.split(": ") for line in lines if line.endswith(" windows")]

@@ -125,6 +125,8 @@ class TrainingCorpus:
     labels: dict[str, list[Label]]
     unlabelled: dict[str, list[Region]]  # masked from the loss ("unlabelled" policy only)
     dropped: int  # spans realignment could not place
+    # the official paragraph labels, {(article key, line): 2023 names}: what subtask 3 scores
+    paragraphs: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
 
     def summary(self) -> str:
         spans = sum(len(labels) for labels in self.labels.values())
@@ -143,16 +145,18 @@ def training_corpus(
     articles: dict[str, str] = {}
     labels: dict[str, list[Label]] = {}
     unlabelled: dict[str, list[Region]] = {}
+    paragraphs: dict[tuple[str, int], frozenset[str]] = {}
     dropped = 0
     for language in languages:
         for article in read_language(root, language)[:limit]:
             mapped = ptc_labels(article, unmapped)
             articles[article.key] = article.text
+            paragraphs |= {(article.key, line): names for line, names in article.paragraphs.items()}
             labels[article.key] = list(mapped.labels)
             if mapped.unlabelled:
                 unlabelled[article.key] = list(mapped.unlabelled)
             dropped += mapped.dropped
-    return TrainingCorpus(articles, labels, unlabelled, dropped)
+    return TrainingCorpus(articles, labels, unlabelled, dropped, paragraphs)
 
 
 def _read_spans(path: Path, language: str, texts: dict[str, str]) -> dict[str, list[Label]]:

@@ -20,7 +20,12 @@ import numpy as np
 
 from propwatch.corpus.memes import read_memes
 from propwatch.corpus.ptc import Label
-from propwatch.corpus.semeval2023 import PTC_LANGUAGE, Region, language_of, training_corpus
+from propwatch.corpus.semeval2023 import (
+    PTC_LANGUAGE,
+    TrainingCorpus,
+    language_of,
+    training_corpus,
+)
 from propwatch.model.artifact import TOKENIZER_FILE, load_detector
 from propwatch.model.windows import WindowTokenizer
 from propwatch.training.distil import ensemble_targets, folder_targets
@@ -45,6 +50,19 @@ def labelled_corpus(
         articles |= split_articles
         labels |= split_labels
     return articles, labels
+
+
+def recipe_corpus(data: Path, recipe: Recipe, log: Log = print) -> TrainingCorpus:
+    """Every labelled article of the recipe: PTC train and dev, then with `recipe.semeval2023`
+    its realigned articles, with their masked regions and official paragraph labels."""
+    articles, labels = labelled_corpus(data, recipe.max_articles)
+    if not recipe.semeval2023:
+        return TrainingCorpus(articles, labels, {}, 0)
+    extra = training_corpus(
+        Path(recipe.semeval2023), recipe.languages, recipe.unmapped, recipe.max_articles
+    )
+    log(extra.summary())
+    return replace(extra, articles=articles | extra.articles, labels=labels | extra.labels)
 
 
 def assign_folds(article_ids: list[str], folds: int, seed: int) -> dict[str, int]:
@@ -113,16 +131,8 @@ def cross_validate(
     """
     source = encoder or encoder_dir()
     tokenizer = WindowTokenizer(source / TOKENIZER_FILE)
-    articles, labels = labelled_corpus(data, recipe.max_articles)
-    unlabelled: dict[str, list[Region]] = {}
-    if recipe.semeval2023:
-        extra = training_corpus(
-            Path(recipe.semeval2023), recipe.languages, recipe.unmapped, recipe.max_articles
-        )
-        log(extra.summary())
-        articles |= extra.articles
-        labels |= extra.labels
-        unlabelled = extra.unlabelled
+    corpus = recipe_corpus(data, recipe, log)
+    articles, labels, unlabelled = corpus.articles, corpus.labels, corpus.unlabelled
     plan = fold_plan(work, list(articles), folds, recipe.seed)
     parts: list[int | str] = [*range(folds), ALL] if only is None else sorted(only)
     # the same for every part: read and tokenized once

@@ -22,8 +22,9 @@ from propwatch.model.artifact import load_detector
 from propwatch.model.detector import DetectorSettings
 from propwatch.training.chooser import POOL_BASE, fit_chooser, pool_table
 from propwatch.training.corrections import GoldSpans, gold_spans
-from propwatch.training.folds import PLAN_FILE, epoch_folder, labelled_corpus
-from propwatch.training.loop import Log
+from propwatch.training.folds import PLAN_FILE, epoch_folder, recipe_corpus
+from propwatch.training.loop import Log, Recipe
+from propwatch.training.per_language import per_language
 from propwatch.training.runs import Runs, article_runs, segments_of
 from propwatch.training.selection import (
     Outcome,
@@ -124,19 +125,26 @@ def choose_epochs(
 
 
 def out_of_fold(
-    data: Path, work: Path, log: Log = print, only: Collection[int] | None = None
+    data: Path,
+    work: Path,
+    log: Log = print,
+    only: Collection[int] | None = None,
+    recipe: Recipe | None = None,
 ) -> dict[str, Any]:
     """Score the fold models out of fold, write REPORT_FILE in `work`, and return the report.
 
     With `only`, just those folds' models on their own articles, settings tuned among them.
+    The articles are those of `recipe` (PTC's alone if None), every setting tuned on all of
+    them; the report also scores each language apart (`per_language`).
     """
     plan = {
         article_id: fold
         for article_id, fold in json.loads((work / PLAN_FILE).read_text()).items()
         if only is None or fold in only
     }
-    articles, labels = labelled_corpus(data)
-    articles = {a: text for a, text in articles.items() if a in plan}
+    corpus = recipe_corpus(data, recipe or Recipe(), log)
+    labels = corpus.labels
+    articles = {a: text for a, text in corpus.articles.items() if a in plan}
     gold = [label for a in articles for label in labels.get(a, [])]
     epochs = fold_epochs(work, sorted(set(plan.values())))
     if not epochs:
@@ -158,6 +166,7 @@ def out_of_fold(
         "folds": len(set(plan.values())),
         "epochs_chosen_per_fold": chosen,
         "out_of_fold": scores(pooled, gold, articles),
+        "per_language": per_language(pooled, gold, articles, corpus.paragraphs),
         "out_of_fold_one_decoding": _headline(scores(decoded, gold, articles)),
         "per_epoch": {e: _headline(s) for e, s in per_epoch.items()},
         "final_epoch": final_epoch,

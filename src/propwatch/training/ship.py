@@ -126,9 +126,10 @@ def train_cross_validated(
     cross_validate(
         data, work, recipe, folds, log, encoder, silver_teachers=silver_teachers, only=only
     )
-    report = out_of_fold(data, work, log, only)
+    report = out_of_fold(data, work, log, only, recipe)
     if out is None or only is not None:
         log(f"out of fold over {report['articles']} articles: {json.dumps(report['per_epoch'])}")
+        log(f"each language at the chosen epochs: {json.dumps(report['per_language'])}")
         return report
     ship(work, report, out, data, encoder, silver_teachers)
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")

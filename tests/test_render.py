@@ -403,7 +403,7 @@ def test_article_markup_renders_as_text():
     for payload in PAYLOADS:
         assert payload not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     assert "href='javascript:" not in page.lower() and 'href="javascript:' not in page.lower()
     assert "javascript:alert(1)" in page  # shown as text
     assert page.lower().count("</script>") == page.lower().count("<script")  # none broken out

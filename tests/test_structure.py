@@ -15,7 +15,7 @@ from propwatch.article import BLANK, parse_article
 from propwatch.errors import PropwatchError
 from propwatch.structure import Structure, analyse_structure, voice_of
 from propwatch.structure import nlp as nlp_module
-from propwatch.structure.attribution import find_quotes
+from propwatch.structure.quotes import find_quotes
 from propwatch.structure.sections import find_sections
 from propwatch.structure.types import Attribution, Section
 

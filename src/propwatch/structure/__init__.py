@@ -5,7 +5,7 @@
 >>> voice_of(structure, start, end)  # ("reported", "Interfax") or ("outlet", None)
 
 `analyse_structure` parses the article once with spaCy (see `nlp`), finds its quotations once
-(`attribution.find_quotes`), its attributions (`attribution`), where a highlight's phrase ends
+(`quotes.find_quotes`), its attributions (`attribution`), where a highlight's phrase ends
 (`phrases`), and cuts its body into report / opinion / credits sections (`sections`). Every
 Section and Attribution keeps `0 <= start < end <= len(article.text)` and has no whitespace at
 either edge, for any input.
@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from propwatch.structure.attribution import find_attributions, find_quotes
+from propwatch.structure.attribution import find_attributions
 from propwatch.structure.nlp import load_pipeline, parse
 from propwatch.structure.phrases import complete_end, phrase_ends
+from propwatch.structure.quotes import find_quotes
 from propwatch.structure.sections import find_sections
 from propwatch.structure.types import Attribution, Section, SectionKind, Voice
 

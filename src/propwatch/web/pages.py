@@ -11,23 +11,22 @@ holds.
 from __future__ import annotations
 
 import base64
-import html
-import re
 from functools import cache
 from importlib.resources import files
-from string import Template
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from propwatch.analysis import Analysis
 from propwatch.article import MAX_ARTICLE_CHARS
 from propwatch.ingest import sources
 from propwatch.render.html import CSP as REPORT_CSP
-from propwatch.render.html import SHORT_LABELS, render_html, technique_css
+from propwatch.render.html import SHORT_LABELS, Bar, render_html, technique_css
 from propwatch.render.json_output import render_json
+from propwatch.render.templating import render_template
 from propwatch.techniques import TECHNIQUES
 from propwatch.version import __version__
 from propwatch.web import saved
@@ -39,40 +38,36 @@ INDEX_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-_BODY = re.compile(r"<body[^>]*>(?:<a class='skip'[^<]*</a>)?")
-
 router = APIRouter(include_in_schema=False)
 
 
+def _page(name: str, **context: object) -> str:
+    """One of this app's templates (`web/templates/`), filled in."""
+    return render_template("propwatch.web", name, **context)
+
+
 @cache
-def _asset(folder: str, name: str) -> str:
-    return files("propwatch.web").joinpath(folder, name).read_text(encoding="utf-8")
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+def _appbar_css() -> Markup:
+    return Markup(files("propwatch.web").joinpath("static", "appbar.css").read_text("utf-8"))
 
 
 @cache
 def index_page(model: str, keep_days: int | None, ask_token: bool, corpus: bool) -> str:
-    techniques = "".join(
-        f"<li><span class='chip t-{t.id}'>{_e(SHORT_LABELS.get(t.id, t.display_name))}</span>"
-        f"<h3>{_e(t.display_name)}</h3><p>{_e(t.definition)}</p></li>"
-        for t in TECHNIQUES
-    )
-    return Template(_asset("templates", "index.html")).substitute(
-        technique_css=technique_css(),
-        techniques=techniques,
-        sample=_e(sample_article()),
+    return _page(
+        "index.html",
+        technique_css=Markup(technique_css()),
+        techniques=TECHNIQUES,
+        short_labels=SHORT_LABELS,
+        sample=sample_article(),
         max_chars=f"{MAX_ARTICLE_CHARS:,}",
         max_chars_raw=MAX_ARTICLE_CHARS,
         max_bytes=sources.MAX_BYTES,
         max_mb=f"{sources.MAX_BYTES / 2**20:g}",
-        version=_e(__version__),
-        model=_e(model),
-        keep_days=_e(kept_for(keep_days)),
+        version=__version__,
+        model=model,
+        keep_days=kept_for(keep_days),
         held_for=held_for(),
-        corpus_link="<a href='/corpus'>Corpus</a>" if corpus else "",
+        corpus=corpus,
         ask_token="true" if ask_token else "false",
     )
 
@@ -95,46 +90,33 @@ def sample_article() -> str:
     return f"Sample: fourteen ways to sway a reader\n\n{body}\n"
 
 
-def kept_bar(key: str, permalink: str, keep_days: int | None, analysis: Analysis) -> str:
-    """The bar of a kept analysis: permalink, how long it is kept, downloads."""
-    return Template(_asset("templates", "appbar.html")).substitute(
-        key=_e(key),
-        permalink=_e(permalink),
-        kept=_e(kept_for(keep_days)),
-        note=decoding_note(analysis),
+def kept_page(analysis: Analysis, key: str, permalink: str, keep_days: int | None) -> str:
+    """The report of a kept analysis, with a bar: permalink, how long it is kept, downloads."""
+    bar = _page(
+        "appbar.html",
+        key=key,
+        permalink=permalink,
+        kept=kept_for(keep_days),
+        decoding=analysis.decoding,
     )
+    return render_html(analysis, Bar(Markup(bar), _appbar_css()))
 
 
-def held_bar(analysis: Analysis, report: str) -> str:
-    """The bar of an analysis not kept: says so; the downloads carry their content."""
-    return Template(_asset("templates", "heldbar.html")).substitute(
+def held_page(analysis: Analysis) -> str:
+    """The report of an analysis not kept, with a bar that says so; the downloads carry their
+    content (the report without the bar)."""
+    bar = _page(
+        "heldbar.html",
         held_for=held_for(),
-        json=base64.b64encode(render_json(analysis).encode()).decode("ascii"),
-        report=base64.b64encode(report.encode()).decode("ascii"),
-        note=decoding_note(analysis),
+        json=_base64(render_json(analysis)),
+        report=_base64(render_html(analysis)),
+        decoding=analysis.decoding,
     )
+    return render_html(analysis, Bar(Markup(bar), _appbar_css()))
 
 
-def decoding_note(analysis: Analysis) -> str:
-    """A line in the bar when bytes of the file or page could not be read."""
-    decoding = analysis.decoding
-    if decoding is None or not decoding.replaced_bytes:
-        return ""
-    count = f"{decoding.replaced_bytes:,} byte{'s' if decoding.replaced_bytes != 1 else ''}"
-    return (
-        f"<p class='pw-note' role='note'>{count} of the file were not valid "
-        f"{_e(decoding.encoding)} and show as \ufffd.</p>"
-    )
-
-
-def report_page(document: str, bar: str) -> str:
-    """The report with the bar for the web app put in after the skip link."""
-    style = f"<style>{_asset('static', 'appbar.css')}</style></head>"
-    document = document.replace("</head>", style, 1)
-    body = _BODY.search(document)
-    if body is None:
-        raise RuntimeError("the HTML report has no <body>: the bar has nowhere to go")
-    return document[: body.end()] + bar + document[body.end() :]
+def _base64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode("ascii")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -155,8 +137,7 @@ async def stored_report(
         return HTMLResponse(
             missing_page(key), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    bar = kept_bar(key, f"{request.base_url}a/{key}", web.settings.keep_days, analysis)
-    page = report_page(render_html(analysis), bar)
+    page = kept_page(analysis, key, f"{request.base_url}a/{key}", web.settings.keep_days)
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
 
 
@@ -164,7 +145,7 @@ async def stored_report(
 async def confirm_delete(key: str) -> HTMLResponse:
     """A page that asks before deleting (the report's own policy allows no form)."""
     return HTMLResponse(
-        page("Delete this analysis?", DELETE_FORM.format(key=_e(key))),
+        _page("delete.html", key=key),
         headers={"Content-Security-Policy": INDEX_CSP},
     )
 
@@ -173,9 +154,8 @@ async def confirm_delete(key: str) -> HTMLResponse:
 async def delete(key: str, request: Request, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     # Only from this server's own page: another site's form must not delete (the browser says).
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        body = "<p class='lead'>Delete from this server's own page.</p>"
         return HTMLResponse(
-            page("Not deleted", body),
+            _page("not_deleted.html"),
             status_code=403,
             headers={"Content-Security-Policy": INDEX_CSP},
         )
@@ -183,11 +163,7 @@ async def delete(key: str, request: Request, web: Annotated[Web, Depends(current
         return HTMLResponse(
             missing_page(key), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    body = (
-        "<p class='lead'>The article and its analysis are gone from this server; the link no "
-        "longer opens.</p><p><a href='/'>Start a new analysis</a></p>"
-    )
-    return HTMLResponse(page("Deleted", body), headers={"Content-Security-Policy": INDEX_CSP})
+    return HTMLResponse(_page("deleted.html"), headers={"Content-Security-Policy": INDEX_CSP})
 
 
 @router.get("/r/{ticket}", response_class=HTMLResponse)
@@ -197,45 +173,15 @@ async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTM
         return HTMLResponse(
             gone_page(), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    report = render_html(analysis)
-    page = report_page(report, held_bar(analysis, report))
+    page = held_page(analysis)
     # Not kept: the browser may not keep it either (no cache, no back-forward copy on disk).
     headers = {"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"}
     return HTMLResponse(page, headers=headers)
 
 
-DELETE_FORM = (
-    "<p class='lead'>This deletes the article and its analysis from this server for everyone: "
-    "the permalink stops working.</p><form method='post' action='/a/{key}/delete'>"
-    "<button type='submit' class='primary'>Delete</button> <a href='/a/{key}'>Keep it</a></form>"
-)
-
-
-def page(title: str, body: str) -> str:
-    """A small page in the start page's style."""
-    return (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{_e(title)} — propwatch</title>"
-        "<link rel='stylesheet' href='/static/app.css'></head><body><main class='hero'>"
-        f"<h1>{_e(title)}</h1>{body}</main></body></html>"
-    )
-
-
 def gone_page() -> str:
-    return page(
-        "This report was not kept",
-        f"<p class='lead'>A report that you did not ask to keep is held in this server's memory "
-        f"for {held_for()} and is then forgotten: nothing of it is stored. Analyse the article "
-        "again, and tick <q>Keep a shareable link</q> for a link that lasts.</p>"
-        "<p><a href='/'>Start a new analysis</a></p>",
-    )
+    return _page("gone.html", held_for=held_for())
 
 
 def missing_page(key: str) -> str:
-    return page(
-        "No analysis at this link",
-        f"<p class='lead'>Nothing is stored under <code>{_e(key[:40])}</code> on this server. "
-        "The link may be mistyped, the analysis deleted, or made on another server.</p>"
-        "<p><a href='/'>Start a new analysis</a></p>",
-    )
+    return _page("missing.html", key=key)

@@ -24,6 +24,7 @@ from propwatch.training.card import write_model_card
 from propwatch.training.evidence import build_evidence
 from propwatch.training.folds import labelled_corpus
 from propwatch.training.reference import write_reference
+from propwatch.training.results import CrossValidated, record_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,8 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def converted(config: ModelConfig) -> ModelConfig:
     """The config with its step map as version 2, and a note for the card on what that means."""
     calibration = from_steps(config.settings.calibration)
-    held_out = config.metrics.get("cross_validation", {}).get("out_of_fold", {})
-    total = sum(row["spans"] for row in held_out.get("reliability", []))
+    record = record_of(config.metrics)
+    held_out = (
+        record.cross_validation.out_of_fold
+        if isinstance(record, CrossValidated)
+        else record.dev.cross_fitted
+    )
+    total = sum(row.spans for row in held_out.reliability) if held_out else 0
     note = (
         "The out-of-fold predictions the step map of version 1 was fitted on are not kept, so "
         "`scripts/refresh_shipped.py` converted the stored steps: each step's centre midway "
@@ -44,7 +50,7 @@ def converted(config: ModelConfig) -> ModelConfig:
         "of fold and reports its ECE."
     )
     settings = replace(config.settings, calibration=calibration)
-    metrics = config.metrics | {"calibration_converted": note}
+    metrics = replace(record, calibration_converted=note).to_dict()
     return replace(config, settings=settings, metrics=metrics)
 
 

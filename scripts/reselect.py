@@ -17,6 +17,7 @@ import argparse
 from pathlib import Path
 
 from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig
+from propwatch.training.results import DevSelected, record_of
 from propwatch.training.selection import DevSet
 from propwatch.training.ship import adopt_selection
 from propwatch.training.train import select_and_describe
@@ -32,8 +33,10 @@ def main() -> None:
         adopt_selection(args.work, args.model, args.data)
         return
     config = ModelConfig.load(args.model)
-    provenance = {key: value for key, value in config.metrics.items() if key != "dev"}
-    select_and_describe(args.model, DevSet.load(args.data), config, provenance, print)
+    record = record_of(config.metrics)
+    if not isinstance(record, DevSelected):
+        parser.error(f"{args.model} was selected out of fold; give its folds' folder with --work")
+    select_and_describe(args.model, DevSet.load(args.data), config, record, print)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from propwatch.training.corrections import GoldSpans, gold_spans
 from propwatch.training.folds import PLAN_FILE, epoch_folder, recipe_corpus
 from propwatch.training.loop import Log, Recipe
 from propwatch.training.per_language import per_language
+from propwatch.training.results import CorrectionReport, Headline, Scores
 from propwatch.training.runs import Runs, article_runs, segments_of
 from propwatch.training.selection import (
     Outcome,
@@ -93,7 +94,7 @@ def chooser_stage(
     articles: dict[str, str],
     gold: list[Label],
     plan: dict[str, int],
-) -> tuple[Outcome, DetectorSettings, dict[str, Any]]:
+) -> tuple[Outcome, DetectorSettings, CorrectionReport]:
     """Out-of-fold predictions with spans chosen from pools (model/chooser.py), at each fold's
     chosen epoch; the chooser and settings tuned on all articles, saved as CHOOSER_FILE."""
     runs, spans = fold_runs(work, epochs, articles, gold, plan)
@@ -154,8 +155,8 @@ def out_of_fold(
         outcomes[epoch] = evaluate_epoch(work, epoch, articles, gold, plan)
         per_epoch[epoch] = scores(outcomes[epoch], gold, articles)
         log(
-            f"epoch {epoch}: out of fold SI {per_epoch[epoch]['si']['f1']:.3f}, "
-            f"TC {per_epoch[epoch]['tc']['f1']:.3f}, FLC {per_epoch[epoch]['flc']['f1']:.3f}"
+            f"epoch {epoch}: out of fold SI {per_epoch[epoch].si.f1:.3f}, "
+            f"TC {per_epoch[epoch].tc.f1:.3f}, FLC {per_epoch[epoch].flc.f1:.3f}"
         )
     decoded, chosen = choose_epochs(outcomes, gold, articles, plan)
     final_epoch = max(per_epoch, key=lambda e: si_tc(per_epoch[e]))
@@ -165,13 +166,13 @@ def out_of_fold(
         "articles": len(articles),
         "folds": len(set(plan.values())),
         "epochs_chosen_per_fold": chosen,
-        "out_of_fold": scores(pooled, gold, articles),
+        "out_of_fold": scores(pooled, gold, articles).to_dict(),
         "per_language": per_language(pooled, gold, articles, corpus.paragraphs),
         "out_of_fold_one_decoding": _headline(scores(decoded, gold, articles)),
         "per_epoch": {e: _headline(s) for e, s in per_epoch.items()},
         "final_epoch": final_epoch,
         "final_settings": asdict(final_settings),
-        "final_corrections": final_corrections,
+        "final_corrections": final_corrections.to_dict(),
         "function_word_ends": {
             "predicted": function_word_end_rate(articles, pooled.shown_labels()),
             "gold": function_word_end_rate(articles, gold),
@@ -185,5 +186,5 @@ def out_of_fold(
     return report
 
 
-def _headline(score: dict[str, Any]) -> dict[str, float]:
-    return {task: score[task]["f1"] for task in ("si", "tc", "flc", "slc")} | {"ece": score["ece"]}
+def _headline(score: Scores) -> dict[str, Any]:
+    return Headline.of(score).to_dict()

@@ -9,8 +9,8 @@ None and left out of the JSON, so the card can say it was not recorded instead o
 
 from __future__ import annotations
 
-from dataclasses import asdict, field, fields
-from typing import Any
+from dataclasses import Field, asdict, fields
+from typing import Any, ClassVar
 
 from pydantic import ConfigDict, TypeAdapter
 from pydantic.dataclasses import dataclass
@@ -29,10 +29,12 @@ def _recorded(items: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 class Record:
-    """JSON in and out for the records below (pydantic dataclasses)."""
+    """JSON out for the records below (pydantic dataclasses, which validate JSON in)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self, dict_factory=_recorded)  # type: ignore[call-overload]
+        return asdict(self, dict_factory=_recorded)
 
 
 @dataclass(frozen=True, config=RECORD)
@@ -89,6 +91,13 @@ class DevScores(Scores):
 
     tc_corrections: CorrectionReport
     cross_fitted: Scores | None = None
+
+    @classmethod
+    def of(
+        cls, scores: Scores, corrections: CorrectionReport, cross_fitted: Scores | None
+    ) -> DevScores:
+        kept = {f.name: getattr(scores, f.name) for f in fields(Scores)}
+        return cls(**kept, tc_corrections=corrections, cross_fitted=cross_fitted)
 
 
 @dataclass(frozen=True, config=RECORD)
@@ -200,4 +209,3 @@ def record_of(metrics: dict[str, Any]) -> ModelRecord:
     if "cross_validation" in metrics:
         return CrossValidated(**metrics)
     return DevSelected(**metrics)
-

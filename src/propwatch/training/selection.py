@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ from propwatch.training.corrections import (
     gold_spans,
     technique_labels,
 )
+from propwatch.training.results import CorrectionReport, DevScores, Scores, ThresholdRow
 from propwatch.training.runs import Runs, article_runs, segments_of
 
 THRESHOLDS = tuple(np.round(np.arange(0.2, 0.71, 0.05), 2))
@@ -150,18 +151,18 @@ def predictions(runs: Runs, settings: DetectorSettings) -> list[Predicted]:
     return found
 
 
-def choose_correction(spans: GoldSpans) -> tuple[Correction, dict[str, Any]]:
+def choose_correction(spans: GoldSpans) -> tuple[Correction, CorrectionReport]:
     """The span-head corrections with the best TC on held-out halves, tuned on all `spans`."""
     scores = {"none": accuracy(spans)}
     scores |= {name: cross_fitted_accuracy(spans, *kind) for name, kind in CORRECTIONS.items()}
     kept = max(scores, key=lambda name: scores[name])
     correction = Correction() if kept == "none" else fit_correction(spans, *CORRECTIONS[kept])
-    return correction, {"cross_fitted_f1": scores, "kept": kept}
+    return correction, CorrectionReport(scores, kept)
 
 
 def tune(
     runs: Runs, gold: list[Label], spans: GoldSpans, decode: DecodeSettings
-) -> tuple[DetectorSettings, dict[str, Any]]:
+) -> tuple[DetectorSettings, CorrectionReport]:
     """Every setting after decoding, from these articles: corrections, calibration, threshold."""
     correction, report = choose_correction(spans)
     settings = DetectorSettings(
@@ -260,37 +261,37 @@ def install_chooser(runs: Runs, chooser: SpanChooser | None) -> None:
         run.detector.chooser = chooser
 
 
-def scores(outcome: Outcome, gold: list[Label], articles: Mapping[str, str]) -> dict[str, Any]:
+def scores(outcome: Outcome, gold: list[Label], articles: Mapping[str, str]) -> Scores:
     """The official scores, calibration and precision/recall at thresholds of an outcome."""
     shown = outcome.shown_labels()
     hit = np.asarray(hits(gold, [s.label for s in outcome.spans]), dtype=bool)
     visible = outcome.shown
-    return {
-        "si": score_si(gold, shown).to_dict(),
-        "flc": score_flc(gold, shown).to_dict(),
-        "slc": score_slc(gold, shown, articles).to_dict(),
-        "tc": score_tc(gold, outcome.tc).to_dict(),
-        "ece": expected_calibration_error(outcome.confidences[visible], hit[visible]),
-        "ece_all_spans": expected_calibration_error(outcome.confidences, hit),
-        "reliability": [asdict(r) for r in reliability(outcome.confidences, hit)],
-        "thresholds": [
+    return Scores(
+        si=score_si(gold, shown),
+        flc=score_flc(gold, shown),
+        slc=score_slc(gold, shown, articles),
+        tc=score_tc(gold, outcome.tc),
+        ece=expected_calibration_error(outcome.confidences[visible], hit[visible]),
+        ece_all_spans=expected_calibration_error(outcome.confidences, hit),
+        reliability=tuple(reliability(outcome.confidences, hit)),
+        thresholds=tuple(
             _at_threshold(outcome, gold, hit, threshold) for threshold in REPORTED_THRESHOLDS
-        ],
-    }
+        ),
+    )
 
 
 def _at_threshold(
     outcome: Outcome, gold: list[Label], hit: np.ndarray, threshold: float
-) -> dict[str, float]:
+) -> ThresholdRow:
     kept = outcome.confidences >= threshold
     flc = score_flc(gold, [s.label for s, k in zip(outcome.spans, kept, strict=True) if k])
-    return {
-        "min_confidence": threshold,
-        "spans": int(kept.sum()),
-        "hit_rate": float(hit[kept].mean()) if kept.any() else 0.0,
-        "flc_precision": flc.precision,
-        "flc_recall": flc.recall,
-    }
+    return ThresholdRow(
+        min_confidence=threshold,
+        spans=int(kept.sum()),
+        hit_rate=float(hit[kept].mean()) if kept.any() else 0.0,
+        flc_precision=flc.precision,
+        flc_recall=flc.recall,
+    )
 
 
 def halves(articles: Iterable[str]) -> dict[str, int]:
@@ -300,7 +301,7 @@ def halves(articles: Iterable[str]) -> dict[str, int]:
 
 def select_settings(
     detector: Detector, dev: DevSet, full: bool = False
-) -> tuple[DetectorSettings, dict[str, Any]]:
+) -> tuple[DetectorSettings, DevScores]:
     """Tune every setting on dev and score there; `full` adds the cross-fitted dev scores."""
     detector.settings = DetectorSettings()
     runs = article_runs(dev.articles, lambda _: detector)
@@ -308,14 +309,13 @@ def select_settings(
     decode = best_decodes(runs, dev.gold, {"dev": set(runs)})["dev"]
     settings, corrections = tune(runs, dev.gold, spans, decode)
     metrics = scores(apply(runs, settings, spans), dev.gold, dev.articles)
-    metrics["tc_corrections"] = corrections
+    fitted = None
     if full:
-        fitted, _ = cross_fit(runs, dev.gold, spans, halves(runs))
-        metrics["cross_fitted"] = scores(fitted, dev.gold, dev.articles)
+        fitted = scores(cross_fit(runs, dev.gold, spans, halves(runs))[0], dev.gold, dev.articles)
     detector.settings = settings
-    return settings, metrics
+    return settings, DevScores.of(metrics, corrections, fitted)
 
 
-def si_tc(score: Mapping[str, Any]) -> float:
+def si_tc(score: Scores) -> float:
     """The sum that picks an epoch: SI F1 plus TC micro-F1."""
-    return float(score["si"]["f1"] + score["tc"]["f1"])
+    return score.si.f1 + score.tc.f1

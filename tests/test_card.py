@@ -1,0 +1,99 @@
+"""The model card and the typed training record it is rendered from, on the shipped model."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("torch", reason="needs the train extra")
+
+from propwatch.model.artifact import CARD_FILE, CONFIG_FILE, SHIPPED_MODEL, ModelConfig
+from propwatch.training.card import render_model_card
+from propwatch.training.results import (
+    CrossValidated,
+    DevProvenance,
+    DevScores,
+    record_of,
+)
+
+
+def shipped_metrics() -> dict[str, Any]:
+    metrics: dict[str, Any] = json.loads((SHIPPED_MODEL / CONFIG_FILE).read_text())["metrics"]
+    return metrics
+
+
+def folder_with(tmp_path: Path, metrics: dict[str, Any]) -> Path:
+    """A model folder with the shipped model's files and the given metrics in its config."""
+    folder = tmp_path / "model"
+    folder.mkdir()
+    for path in SHIPPED_MODEL.iterdir():
+        if path.name not in (CONFIG_FILE, CARD_FILE):
+            (folder / path.name).symlink_to(path)
+    replace(ModelConfig.load(SHIPPED_MODEL), metrics=metrics).save(folder)
+    return folder
+
+
+def test_the_shipped_metrics_load_typed_and_dump_to_the_same_json():
+    metrics = shipped_metrics()
+    record = record_of(metrics)
+    assert isinstance(record, CrossValidated)
+    assert (
+        record.cross_validation.per_epoch[4].si
+        == metrics["cross_validation"]["per_epoch"]["4"]["si"]
+    )
+    assert json.loads(json.dumps(record.to_dict())) == metrics
+
+
+def test_a_key_the_record_does_not_know_is_refused():
+    with pytest.raises(ValueError, match="misspelt"):
+        record_of(shipped_metrics() | {"misspelt": 1})
+
+
+def test_the_committed_card_is_the_rendering_of_the_shipped_model():
+    assert render_model_card(SHIPPED_MODEL) == (SHIPPED_MODEL / CARD_FILE).read_text()
+
+
+def test_the_shipped_card_says_what_its_run_did_not_record():
+    card = render_model_card(SHIPPED_MODEL)
+    assert "PTC v2 train and dev (446 articles; the data folder was not recorded)" in card
+    assert "Training time on a CPU machine (its core count was not recorded): 246.4" in card
+
+
+def test_the_card_states_the_article_count_folder_and_machine_of_its_run(tmp_path: Path):
+    metrics = shipped_metrics() | {"data": "/corpora/ptc-v2", "cpu_cores": 16}
+    metrics["cross_validation"] = metrics["cross_validation"] | {"articles": 123}
+    card = render_model_card(folder_with(tmp_path, metrics))
+    assert "PTC v2 train and dev (123 articles), `/corpora/ptc-v2`." in card
+    assert "## Scores out of fold (123 articles, official formulas)" in card
+    assert "- Trained on 123 English news articles" in card
+    assert "Training time on the 16-core CPU machine: 246.4 minutes" in card
+    assert "`propwatch train --data /corpora/ptc-v2 --folds 4 --work runs/sm" in card
+    assert "`propwatch predict /corpora/ptc-v2/dev/dev-articles --out pred.txt`" in card
+    assert "../shared/data/ptc" not in card.replace(metrics["decoding_changed"], "")
+
+
+def test_a_dev_selected_card_counts_the_articles_its_run_trained_on(tmp_path: Path):
+    shipped = record_of(shipped_metrics())
+    assert isinstance(shipped, CrossValidated)
+    cv = shipped.cross_validation
+    run = DevProvenance(
+        recipe=shipped.recipe,
+        selected_epoch=2,
+        training_minutes=12.5,
+        data="data/ptc",
+        cpu_cores=8,
+        train_articles=37,
+        dev_articles=7,
+    )
+    dev = DevScores.of(cv.out_of_fold, cv.final_corrections, cv.out_of_fold)
+    card = render_model_card(folder_with(tmp_path, run.selected(dev).to_dict()))
+    assert "- Training data: PTC v2 train (37 articles), `data/ptc/train`." in card
+    assert "PTC v2 dev (7 articles)" in card
+    assert "- Training time on the 8-core CPU machine: 12.5 minutes." in card
+    assert "- Trained on 37 English news articles" in card
+    assert "Tuned on one half of the dev articles and scored on the other" in card
+    assert "371" not in card

@@ -216,8 +216,8 @@ def run_one(kind: str, corpus: Path, scratch: Path) -> dict[str, Any]:
 def stats_times(url: str) -> dict[str, float]:
     """Seconds `stats` takes on the store: in-process by grouping, and the command end to end."""
     from propwatch.render.dashboard import render_dashboard, static_links
+    from propwatch.statistics.summary import corpus_stats, stats_table
     from propwatch.store import open_store
-    from propwatch.store.summary import corpus_stats, stats_table
 
     store = open_store(url, create=False)
     times: dict[str, float] = {}

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig
-from propwatch.store.correction import ALL, Accuracy, DetectorError, detector_error
-from propwatch.store.estimates import COLUMNS, against_rest, compare, rates_of
-from propwatch.store.intervals import bootstrap_rates, estimates, resample_weights
-from propwatch.store.stats import TECHNIQUE_IDS, ArticleTable
+from propwatch.statistics.correction import ALL, Accuracy, DetectorError, detector_error
+from propwatch.statistics.estimates import COLUMNS, against_rest, compare, rates_of
+from propwatch.statistics.intervals import bootstrap_rates, estimates, resample_weights
+from propwatch.statistics.stats import TECHNIQUE_IDS, ArticleTable
 
 
 def table(words: list[int], spans: list[int], outlets: list[str] | None = None) -> ArticleTable:

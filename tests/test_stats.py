@@ -21,9 +21,9 @@ from conftest import ARTIFACTS
 from propwatch.cli import app
 from propwatch.errors import PropwatchError
 from propwatch.render.dashboard import render_dashboard, served_links, static_links
+from propwatch.statistics.summary import corpus_stats, stats_table
 from propwatch.store import Store, open_store
 from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
-from propwatch.store.summary import corpus_stats, stats_table
 from test_store import postgres_server, postgres_url  # noqa: F401  (fixtures)
 
 MODEL, OLD_MODEL = "model-b", "model-a"
@@ -530,7 +530,7 @@ def test_the_cartesian_bundle_is_the_version_plotly_writes_figures_for():
 
 
 def test_topics_are_made_again_for_new_articles_or_another_number(db: str):
-    from propwatch.store.topics import cluster, needs_clustering, topic_count
+    from propwatch.statistics.topics import cluster, needs_clustering, topic_count
 
     store = open_store(db)
     cluster(store, 2)

@@ -20,8 +20,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from propwatch.render.dashboard import render_dashboard, static_links
+from propwatch.statistics.summary import corpus_stats
 from propwatch.store import open_store
-from propwatch.store.summary import corpus_stats
 from propwatch.web import reports, saved
 from propwatch.web.local import free_port, local_server
 from test_render import hand_analysis

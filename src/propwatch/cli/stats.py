@@ -13,8 +13,8 @@ from propwatch.cli.common import DbOption, app, chosen_format, console, errors
 from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
+    from propwatch.statistics.drill import Drill
     from propwatch.store.database import Store
-    from propwatch.store.drill import Drill
 
 # What --out's extension says when no --format is given
 BY_EXTENSION = {".csv": "csv", ".parquet": "parquet", ".html": "html", ".htm": "html"}
@@ -78,8 +78,8 @@ def stats(
 ) -> None:
     """Technique rates per 1,000 words with 95% intervals, raw and corrected for the model's
     error; by outlet, month, topic or technique; comparisons; the articles behind a rate."""
+    from propwatch.statistics.drill import Drill
     from propwatch.store import open_store
-    from propwatch.store.drill import Drill
 
     output_format = chosen_format(output_format, out, BY_EXTENSION, "table")
     if output_format == "table" and out is not None:
@@ -125,7 +125,7 @@ def _write_stats(
     out: Path | None,
 ) -> None:
     from propwatch.render.stats import table_notes
-    from propwatch.store.summary import stats_table
+    from propwatch.statistics.summary import stats_table
 
     table = stats_table(store, by, model, folder, topics)
     metadata = {"propwatch_model": table.model}
@@ -141,10 +141,10 @@ def _compare(
     store: Store, model: str | None, by: str, groups: tuple[str, str], technique: str | None
 ) -> None:
     from propwatch.render.stats import comparison_line
-    from propwatch.store.correction import ALL
-    from propwatch.store.estimates import compare
-    from propwatch.store.stats import article_table, choose_model
-    from propwatch.store.topics import ensure_topics
+    from propwatch.statistics.correction import ALL
+    from propwatch.statistics.estimates import compare
+    from propwatch.statistics.stats import article_table, choose_model
+    from propwatch.statistics.topics import ensure_topics
     from propwatch.techniques import lookup
 
     if by not in ("outlet", "month", "topic"):
@@ -164,8 +164,8 @@ def _drill(
     store: Store, model: str | None, drill: Drill, output_format: str, out: Path | None
 ) -> None:
     from propwatch.render.stats import ARTICLE_COLUMNS
-    from propwatch.store.drill import articles_of
-    from propwatch.store.stats import choose_model
+    from propwatch.statistics.drill import articles_of
+    from propwatch.statistics.stats import choose_model
 
     if output_format == "html":
         raise BadInput("--outlet, --topic and --technique list articles: use table, csv or parquet")
@@ -191,7 +191,7 @@ def _write_dashboard(
     reports: bool,
 ) -> None:
     from propwatch.render.dashboard import GROUPINGS, render_dashboard, static_links
-    from propwatch.store.summary import corpus_stats
+    from propwatch.statistics.summary import corpus_stats
     from propwatch.web.reports import write_reports
 
     if by not in GROUPINGS:

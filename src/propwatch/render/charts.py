@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from propwatch.store.correction import ALL
-from propwatch.store.estimates import Rates
-from propwatch.store.intervals import MIN_ARTICLES, Estimate
-from propwatch.store.stats import DISPLAY, NO_DATE, TECHNIQUE_IDS, Group
+from propwatch.statistics.correction import ALL
+from propwatch.statistics.estimates import Rates
+from propwatch.statistics.intervals import MIN_ARTICLES, Estimate
+from propwatch.statistics.stats import DISPLAY, NO_DATE, TECHNIQUE_IDS, Group
 from propwatch.techniques import by_id
 
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}

@@ -19,13 +19,13 @@ from importlib.resources import files
 from typing import Any
 
 from propwatch.render import charts, ratio_text
-from propwatch.store.correction import ALL
+from propwatch.statistics.correction import ALL
+from propwatch.statistics.drill import article_index
+from propwatch.statistics.estimates import Comparison, Rates, against_rest
+from propwatch.statistics.intervals import MIN_ARTICLES, REPLICATES, Estimate
+from propwatch.statistics.stats import DISPLAY, TECHNIQUE_IDS, Group
+from propwatch.statistics.summary import CorpusStats
 from propwatch.store.database import Store
-from propwatch.store.drill import article_index
-from propwatch.store.estimates import Comparison, Rates, against_rest
-from propwatch.store.intervals import MIN_ARTICLES, REPLICATES, Estimate
-from propwatch.store.stats import DISPLAY, TECHNIQUE_IDS, Group
-from propwatch.store.summary import CorpusStats
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""Corpus statistics (`propwatch.store.summary`) as a terminal table, CSV or Parquet; comparisons
-and drill-down lists; the dashboard is `propwatch.render.dashboard`."""
+"""Corpus statistics (`propwatch.statistics.summary`) as a terminal table, CSV or Parquet;
+comparisons and drill-down lists; the dashboard is `propwatch.render.dashboard`."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from propwatch.render import ratio_text
-from propwatch.store.correction import DetectorError
-from propwatch.store.estimates import Comparison
-from propwatch.store.intervals import MIN_ARTICLES
+from propwatch.statistics.correction import DetectorError
+from propwatch.statistics.estimates import Comparison
+from propwatch.statistics.intervals import MIN_ARTICLES
 
 # What a terminal shows of a row (the per-technique rates are for CSV and Parquet): a column, or
 # a rate shown with the interval in its _low and _high columns.

@@ -1,4 +1,5 @@
-"""The SQL store of corpus runs (SQLite by default, PostgreSQL by URL) and its statistics."""
+"""The SQL store of corpus runs (SQLite by default, PostgreSQL by URL); its statistics are
+`propwatch.statistics`."""
 
 from propwatch.record import ArticleMeta
 from propwatch.store.database import DEFAULT_URL, Store, open_store

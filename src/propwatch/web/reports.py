@@ -19,9 +19,9 @@ from propwatch.errors import BadInput
 from propwatch.render.dashboard import plotly_script, policy, render_dashboard, served_links
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
+from propwatch.statistics.summary import corpus_stats
 from propwatch.store.database import Store
 from propwatch.store.models import AnalysisRow, SpanRow
-from propwatch.store.summary import corpus_stats
 from propwatch.web.saved import rebuild
 from propwatch.web.state import Web, current
 

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, cast, func, select
 
 from propwatch.article import per_1000_words
+from propwatch.statistics.stats import NO_OUTLET, NO_TOPIC, TECHNIQUE_IDS, ArticleTable
 from propwatch.store.database import Store
 from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
-from propwatch.store.stats import NO_OUTLET, NO_TOPIC, TECHNIQUE_IDS, ArticleTable
 from propwatch.techniques import lookup
 
 

@@ -11,11 +11,10 @@ from typing import Any
 
 from propwatch.article import per_1000_words
 from propwatch.errors import BadInput
-from propwatch.store.correction import ALL, DetectorError, detector_error
-from propwatch.store.database import Store
-from propwatch.store.estimates import Rates, group_rates, overall_rates
-from propwatch.store.intervals import Estimate
-from propwatch.store.stats import (
+from propwatch.statistics.correction import ALL, DetectorError, detector_error
+from propwatch.statistics.estimates import Rates, group_rates, overall_rates
+from propwatch.statistics.intervals import Estimate
+from propwatch.statistics.stats import (
     DISPLAY,
     GROUPINGS,
     RATE_DIGITS,
@@ -28,7 +27,8 @@ from propwatch.store.stats import (
     groups,
     technique_totals,
 )
-from propwatch.store.topics import ensure_topics
+from propwatch.statistics.topics import ensure_topics
+from propwatch.store.database import Store
 
 
 @dataclass(frozen=True)

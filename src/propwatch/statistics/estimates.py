@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from propwatch.errors import BadInput
-from propwatch.store.correction import ALL, DetectorError
-from propwatch.store.intervals import (
+from propwatch.statistics.correction import ALL, DetectorError
+from propwatch.statistics.intervals import (
     MIN_ARTICLES,
     REPLICATES,
     SEED,
@@ -23,7 +23,7 @@ from propwatch.store.intervals import (
     percentiles,
     pooled,
 )
-from propwatch.store.stats import TECHNIQUE_IDS, ArticleTable
+from propwatch.statistics.stats import TECHNIQUE_IDS, ArticleTable
 
 COLUMNS = (ALL, *TECHNIQUE_IDS)  # the columns of ArticleTable.counts
 NAN = float("nan")

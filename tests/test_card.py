@@ -97,3 +97,24 @@ def test_a_dev_selected_card_counts_the_articles_its_run_trained_on(tmp_path: Pa
     assert "- Trained on 37 English news articles" in card
     assert "Tuned on one half of the dev articles and scored on the other" in card
     assert "371" not in card
+
+
+def test_a_multilingual_card_counts_each_language_from_its_run(tmp_path: Path):
+    metrics = shipped_metrics()
+    options = {"semeval2023": "/corpora/se23", "languages": ["fr", "de"], "unmapped": "drop"}
+    metrics["recipe"] = metrics["recipe"] | options | {"near_misses": 2}
+    scores = {"gold_spans": 9, "si": 0.5, "tc": 0.25, "flc": 0.125, "paragraph": 0.75}
+    languages = {"de": 20, "en": 446, "fr": 34}
+    per_language = {name: {"articles": n, **scores} for name, n in languages.items()}
+    metrics["cross_validation"] = metrics["cross_validation"] | {
+        "articles": 500,
+        "per_language": per_language,
+    }
+    card = render_model_card(folder_with(tmp_path, metrics))
+    assert "PTC v2 train and dev (446 articles; the data folder was not recorded)" in card
+    assert "and 54 SemEval-2023 articles in fr, de and the SemEval-2021" in card
+    assert "| fr | 34 | 9 | 0.500 | 0.250 | 0.125 | 0.750 |" in card
+    assert "--semeval2023 /corpora/se23 --languages fr,de --unmapped drop" in card
+    assert "(`propwatch.corpus.semeval2023`; the 5 without a class drop)" in card
+    assert "2 near misses per gold span (edges shifted up to 6 pieces)" in card
+    assert "## Scores out of fold (500 articles, official formulas)" in card

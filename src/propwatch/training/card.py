@@ -18,6 +18,8 @@ from propwatch.model.artifact import CARD_FILE, ENCODER_FILE, ModelConfig
 from propwatch.model.chooser import CHOOSER_FILE, SpanChooser, pool_decodes
 from propwatch.model.decode import DecodeSettings
 from propwatch.model.evidence import EVIDENCE_FILE, LOOK_ALIKES, Evidence
+from propwatch.techniques import SEMEVAL2023_UNMAPPED
+from propwatch.training.examples import NEAR_MISS_SHIFT
 from propwatch.training.loop import Recipe
 from propwatch.training.results import CrossValidated, ModelRecord, record_of
 
@@ -158,6 +160,8 @@ def _environment() -> jinja2.Environment:
         "look_alikes": LOOK_ALIKES,
         "evidence_file": EVIDENCE_FILE,
         "chooser_file": CHOOSER_FILE,
+        "near_miss_shift": NEAR_MISS_SHIFT,
+        "unmapped_techniques": len(SEMEVAL2023_UNMAPPED),
     }
     return environment
 

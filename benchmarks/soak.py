@@ -186,7 +186,7 @@ def remember(soak: Soak, response: httpx.Response) -> None:
             soak.kept.append(key)
         elif held:
             soak.held.append(held.group(1))
-            del soak.held[:-8]  # the newest only: the server holds 16 at most, for 60 s
+            del soak.held[:-8]  # the newest only: the server holds 16 at most, for 10 minutes
 
 
 def client_loop(soak: Soak, seed: int, deadline: float) -> None:

@@ -17,6 +17,8 @@ from propwatch.training.results import (
     CrossValidated,
     DevProvenance,
     DevScores,
+    EncoderRecord,
+    TeacherRecord,
     record_of,
 )
 
@@ -88,9 +90,15 @@ def test_a_dev_selected_card_counts_the_articles_its_run_trained_on(tmp_path: Pa
         cpu_cores=8,
         train_articles=37,
         dev_articles=7,
+        encoder=EncoderRecord(source="the folder enc"),
+        teacher=TeacherRecord(name="teacher-model", training_minutes=3.5),
     )
     dev = DevScores.of(cv.out_of_fold, cv.final_corrections, cv.out_of_fold)
-    card = render_model_card(folder_with(tmp_path, run.selected(dev).to_dict()))
+    record = run.selected(dev)
+    assert record_of(record.to_dict()) == record
+    card = render_model_card(folder_with(tmp_path, record.to_dict()))
+    assert "Distilled from the teacher `teacher-model` (3.5 minutes to train here)" in card
+    assert "Encoder: `sentence-transformers/all-MiniLM-L6-v2` from the folder enc," in card
     assert "- Training data: PTC v2 train (37 articles), `data/ptc/train`." in card
     assert "PTC v2 dev (7 articles)" in card
     assert "- Training time on the 8-core CPU machine: 12.5 minutes." in card

@@ -133,22 +133,22 @@ class CrossValidation(Record):
         return int(self.per_language.get("en", {}).get("articles", 0))
 
 
-@dataclass(frozen=True, config=RECORD)
+@dataclass(frozen=True, kw_only=True, config=RECORD)
 class EncoderRecord(Record):
     """The pretrained encoder: its size and where it came from."""
 
-    layers: int | None
-    width: int | None
+    layers: int | None = None
+    width: int | None = None
     source: str
 
 
-@dataclass(frozen=True, config=RECORD)
+@dataclass(frozen=True, kw_only=True, config=RECORD)
 class TeacherRecord(Record):
     """A distillation teacher: its name, training minutes and dev SI F1."""
 
     name: str
-    training_minutes: float | None
-    dev_si_f1: float | None
+    training_minutes: float | None = None
+    dev_si_f1: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True, config=RECORD)

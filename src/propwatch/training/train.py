@@ -64,7 +64,9 @@ def describe_teacher(folder: Path) -> TeacherRecord:
     config = ModelConfig.load(folder)
     record = record_of(config.metrics)
     dev_si = record.dev.si.f1 if isinstance(record, DevSelected) else None
-    return TeacherRecord(config.name, record.training_minutes, dev_si)
+    return TeacherRecord(
+        name=config.name, training_minutes=record.training_minutes, dev_si_f1=dev_si
+    )
 
 
 def base_config(encoder: Path | None) -> ModelConfig:

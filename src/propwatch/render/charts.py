@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from markupsafe import Markup
+
 from propwatch.statistics.correction import ALL
 from propwatch.statistics.estimates import Rates
 from propwatch.statistics.intervals import MIN_ARTICLES, Estimate
@@ -84,7 +86,8 @@ BESIDE = {
 }
 
 
-def figure_html(figure: Any, height: int, legend: dict[str, Any] = ABOVE) -> str:
+def figure_html(figure: Any, height: int, legend: dict[str, Any] = ABOVE) -> Markup:
+    """The figure as Plotly writes it: a <div> and the inline script that draws it."""
     figure.update_layout({key.replace(".", "_"): value for key, value in LIGHT_LAYOUT.items()})
     figure.update_layout(
         height=height,
@@ -92,7 +95,7 @@ def figure_html(figure: Any, height: int, legend: dict[str, Any] = ABOVE) -> str
         legend=legend,
         hoverlabel={"align": "left"},
     )
-    return str(figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG))
+    return Markup(figure.to_html(full_html=False, include_plotlyjs=False, config=PLOT_CONFIG))
 
 
 def bar_height(rows: int, series: int = 1) -> int:
@@ -118,7 +121,7 @@ def _label(group: Group, rates: Rates) -> str:
     return " / ".join(group.key) + (" *" if rates.few else "")
 
 
-def rate_bars(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str) -> str:
+def rate_bars(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str) -> Markup:
     """All techniques per 1,000 words of each group, raw and corrected, with intervals."""
     import plotly.graph_objects as go
 
@@ -156,7 +159,7 @@ def rate_bars(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: s
     return figure_html(figure, bar_height(len(groups), len(series)))
 
 
-def share_bars(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str) -> str:
+def share_bars(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str) -> Markup:
     import plotly.graph_objects as go
 
     ordered = sorted(groups, key=lambda g: -rates[g.key].sentence_share.value)
@@ -181,7 +184,9 @@ def share_bars(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: 
     return figure_html(figure, bar_height(len(ordered)))
 
 
-def technique_heatmap(groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str) -> str:
+def technique_heatmap(
+    groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str
+) -> Markup:
     """Each technique's rate in each group; a click lists the group's articles holding it."""
     import plotly.graph_objects as go
 
@@ -214,13 +219,14 @@ def trend(
     rates: dict[tuple[str, ...], Rates],
     outlet_months: list[Group],
     outlets: list[Group],
-) -> str:
-    """All outlets' rate by month with its interval as a band, and the busiest outlets' lines."""
+) -> Markup | None:
+    """All outlets' rate by month with its interval as a band, and the busiest outlets' lines;
+    None when no article has a date."""
     import plotly.graph_objects as go
 
     dated = [g for g in months if g.key[0] != NO_DATE]
     if not dated:
-        return "<p class=note>No article has a date: give dates in the input to see trends.</p>"
+        return None
     x = [g.key[0] for g in dated]
     shown = [rates[g.key].raw[ALL] for g in dated]
     figure = go.Figure()
@@ -278,7 +284,7 @@ def trend(
     return figure_html(figure, 440)
 
 
-def technique_bars(overall: Rates, spans: dict[str, int]) -> str:
+def technique_bars(overall: Rates, spans: dict[str, int]) -> Markup:
     """Each technique's rate in the corpus, in its own colour; corrected beside it, hatched."""
     import plotly.graph_objects as go
 
@@ -319,7 +325,7 @@ def technique_bars(overall: Rates, spans: dict[str, int]) -> str:
     return figure_html(figure, bar_height(len(order), len(series)))
 
 
-def topic_stacks(topics: list[Group], rates: dict[tuple[str, ...], Rates]) -> str:
+def topic_stacks(topics: list[Group], rates: dict[tuple[str, ...], Rates]) -> Markup:
     """Each topic's rate, stacked by technique in the taxonomy's colours."""
     import plotly.graph_objects as go
 
@@ -351,7 +357,7 @@ def topic_stacks(topics: list[Group], rates: dict[tuple[str, ...], Rates]) -> st
     return figure_html(figure, max(bar_height(len(topics)), 20 * len(TECHNIQUE_IDS) + 80), BESIDE)
 
 
-def topic_outlet_heatmap(cells: list[Group], rates: dict[tuple[str, ...], Rates]) -> str:
+def topic_outlet_heatmap(cells: list[Group], rates: dict[tuple[str, ...], Rates]) -> Markup:
     """All techniques per 1,000 words of each outlet within each topic."""
     import plotly.graph_objects as go
 

@@ -3,7 +3,8 @@
 Written as a file, it inlines Plotly's script (once, in the head) and opens offline; each article
 links to its report written beside it (`static_links`). Served by `propwatch serve`, it loads
 Plotly from `/corpus/plotly.js` and links to `/corpus/articles/{id}` (`served_links`). User-given
-strings (outlets, titles, topics) reach the page through escaped JSON or `html.escape`.
+strings (outlets, titles, topics) reach the page through the template `templates/dashboard.html`,
+which escapes them (`render.templating`).
 """
 
 from __future__ import annotations
@@ -11,17 +12,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import html
-import json
 import re
 from dataclasses import dataclass
 from importlib.resources import files
-from typing import Any
+
+from markupsafe import Markup
 
 from propwatch.render import charts, ratio_text
-from propwatch.statistics.correction import ALL
+from propwatch.render.templating import render_template
+from propwatch.statistics.correction import ALL, Accuracy
 from propwatch.statistics.drill import article_index
-from propwatch.statistics.estimates import Comparison, Rates, against_rest
+from propwatch.statistics.estimates import Comparison, against_rest
 from propwatch.statistics.intervals import MIN_ARTICLES, REPLICATES, Estimate
 from propwatch.statistics.stats import DISPLAY, TECHNIQUE_IDS, Group
 from propwatch.statistics.summary import CorpusStats
@@ -65,11 +66,6 @@ def plotly_script() -> str:
     return str(get_plotlyjs())
 
 
-def _json(data: Any) -> str:
-    """JSON that cannot end a <script> element or open a comment in it."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-
-
 # What the dashboard can group its rate charts and first table by: (the grouping's name in
 # CorpusStats.rates, the table's title)
 GROUPINGS = {"outlet": "Outlets", "month": "Months", "topic": "Topics"}
@@ -78,45 +74,52 @@ GROUPINGS = {"outlet": "Outlets", "month": "Months", "topic": "Topics"}
 def render_dashboard(store: Store, stats: CorpusStats, links: Links, by: str = "outlet") -> str:
     """The dashboard of one model's statistics, as a whole HTML page; its rate charts and first
     table compare the groups of `by` (a key of GROUPINGS)."""
+    context = {
+        "stats": stats,
+        "by": by,
+        "figures": _figures(stats, by),
+        "group_tables": _group_tables(stats, by),
+        "technique_rows": _technique_rows(stats),
+        "articles": sum(g.articles for g in stats.outlets),
+        "today": dt.date.today().isoformat(),
+        "replicates": REPLICATES,
+        "min_articles": MIN_ARTICLES,
+        "ratio_text": ratio_text,
+        "css": Markup(_asset("dashboard.css") + _swatches()),
+        "plotly_src": links.plotly_src,
+        "plotly": Markup(plotly_script()) if links.plotly_src is None else None,
+        "script": Markup(_asset("dashboard.js")),
+        "index": article_index(store, stats.model, stats.table),
+        "config": {"report": links.report, "names": DISPLAY, "themes": charts.THEMES},
+    }
+    # The policy holds the hashes of the page's inline scripts, which the page without it shows.
+    page = render_template("propwatch.render", "dashboard.html", csp=None, **context)
+    return render_template("propwatch.render", "dashboard.html", csp=policy(page), **context)
+
+
+def _figures(stats: CorpusStats, by: str) -> dict[str, Markup | None]:
+    """The Plotly charts, each by its name in the template; `trend` is None without dates."""
     groups, rates = _groups(stats, by), stats.rates[by]
-    tables = _group_tables(stats, by)
-    sections = [
-        _chart(f"Techniques per 1,000 words, by {by}", charts.rate_bars(groups, rates, by)),
-        _chart(f"Share of propagandistic sentences, by {by}", charts.share_bars(groups, rates, by)),
-        _chart(
-            f"Each technique per 1,000 words, by {by}",
-            charts.technique_heatmap(groups, rates, by),
-            wide=True,
+    figures = {
+        "rates": charts.rate_bars(groups, rates, by),
+        "shares": charts.share_bars(groups, rates, by),
+        "heatmap": charts.technique_heatmap(groups, rates, by),
+        "trend": charts.trend(
+            stats.months, stats.rates["month"], stats.outlet_months, stats.outlets
         ),
-        _chart(
-            "Techniques per 1,000 words, by month",
-            charts.trend(stats.months, stats.rates["month"], stats.outlet_months, stats.outlets),
+        "techniques": charts.technique_bars(
+            stats.overall, {t.technique_id: t.spans for t in stats.techniques}
         ),
-        _chart(
-            "The techniques found in the corpus",
-            charts.technique_bars(
-                stats.overall, {t.technique_id: t.spans for t in stats.techniques}
-            ),
-        ),
-        tables[0],
-        _table("Techniques", _technique_table(stats)),
-        *tables[1:],
-    ]
+        "topics": None,
+        "topic_outlets": None,
+    }
     if stats.topics:
-        sections += [
-            _chart(
-                "Techniques per 1,000 words, by topic",
-                charts.topic_stacks(_groups(stats, "topic"), stats.rates["topic"]),
-                wide=True,  # its legend of 14 techniques would cover the bars on a phone
-            ),
-            _chart(
-                "Outlets within each topic",
-                charts.topic_outlet_heatmap(stats.topic_outlets, stats.rates["topic_outlet"]),
-                wide=True,
-            ),
-        ]
-    index = article_index(store, stats.model, stats.table)
-    return with_policy(_page(stats, links, "".join(sections), index))
+        topics = _groups(stats, "topic")
+        figures["topics"] = charts.topic_stacks(topics, stats.rates["topic"])
+        figures["topic_outlets"] = charts.topic_outlet_heatmap(
+            stats.topic_outlets, stats.rates["topic_outlet"]
+        )
+    return figures
 
 
 def _groups(stats: CorpusStats, by: str) -> list[Group]:
@@ -127,17 +130,82 @@ def _groups(stats: CorpusStats, by: str) -> list[Group]:
     return sorted(found, key=lambda g: -g.spans_per_1000_words)
 
 
-def _group_tables(stats: CorpusStats, by: str) -> list[str]:
+@dataclass(frozen=True)
+class _GroupRow:
+    """A group's row in its table: each cell's value, formatted by the template."""
+
+    name: str
+    drill: str  # the filter of its articles, as JSON
+    few: bool
+    articles: int
+    raw: Estimate
+    corrected: Estimate | None
+    share: Estimate
+    against: Comparison | None  # its rate against the rest's
+    top: str  # its top techniques' names
+
+
+@dataclass(frozen=True)
+class _GroupTable:
+    title: str
+    field: str  # the first column's heading
+    rows: list[_GroupRow]
+
+
+def _group_tables(stats: CorpusStats, by: str) -> list[_GroupTable]:
     """The table of `by` first, then those of the outlets and topics when they are not it."""
     shown = [by, *(g for g in ("outlet", "topic") if g != by)]
-    return [
-        _table(
-            GROUPINGS[g],
-            _group_table(_groups(stats, g), stats.rates[g], g, against_rest(stats.table, g)),
+    return [_group_table(stats, g) for g in shown if g != "topic" or stats.topics]
+
+
+def _group_table(stats: CorpusStats, field: str) -> _GroupTable:
+    against = {c.a: c for c in against_rest(stats.table, field)}
+    rows = []
+    for g in _groups(stats, field):
+        r, name = stats.rates[field][g.key], g.key[0]
+        rows.append(
+            _GroupRow(
+                name=name,
+                drill=charts.drill(**{field: name}),
+                few=r.few,
+                articles=g.articles,
+                raw=r.raw[ALL],
+                corrected=r.corrected.get(ALL),
+                share=r.sentence_share,
+                against=against.get(name),
+                top=", ".join(DISPLAY[t] for t in g.top_techniques()),
+            )
         )
-        for g in shown
-        if g != "topic" or stats.topics
-    ]
+    return _GroupTable(GROUPINGS[field], field, rows)
+
+
+@dataclass(frozen=True)
+class _TechniqueRow:
+    technique: str
+    name: str
+    drill: str
+    spans: int
+    raw: Estimate
+    corrected: Estimate | None
+    accuracy: Accuracy | None  # the model's out-of-fold precision and recall, when known
+
+
+def _technique_rows(stats: CorpusStats) -> list[_TechniqueRow]:
+    """The techniques' rows, most spans first."""
+    ranked = sorted(stats.techniques, key=lambda total: -total.spans)
+    return [_technique_row(stats, total.technique_id, total.spans) for total in ranked]
+
+
+def _technique_row(stats: CorpusStats, technique: str, spans: int) -> _TechniqueRow:
+    return _TechniqueRow(
+        technique=technique,
+        name=DISPLAY[technique],
+        drill=charts.drill(technique=technique),
+        spans=spans,
+        raw=stats.overall.raw[technique],
+        corrected=stats.overall.corrected.get(technique),
+        accuracy=stats.error.accuracy.get(technique) if stats.error else None,
+    )
 
 
 # A script element's attributes and text; JSON data blocks and src= scripts are not inline code.
@@ -158,164 +226,7 @@ def policy(page: str) -> str:
     )
 
 
-def with_policy(page: str) -> str:
-    """The page with its policy in a meta element, so that the file keeps it off the server."""
-    meta = f'<meta http-equiv=Content-Security-Policy content="{policy(page)}">'
-    return page.replace("<meta charset=utf-8>", f"<meta charset=utf-8>\n{meta}", 1)
-
-
-def _chart(title: str, body: str, wide: bool = False) -> str:
-    inner = f"<div class=wide>{body}</div>" if wide else body
-    heading = f"<h2>{html.escape(title)}</h2>"
-    return f"<section class=chart>{heading}<div class=scroll>{inner}</div></section>"
-
-
-def _table(title: str, body: str) -> str:
-    return f"<section><h2>{html.escape(title)}</h2><div class=scroll>{body}</div></section>"
-
-
-def _number(value: float, percent: bool) -> str:
-    return f"{value:.1%}" if percent else f"{value:.2f}"
-
-
-def _ci(estimate: Estimate | None, percent: bool = False) -> str:
-    if estimate is None or estimate.value != estimate.value:  # NaN: nothing to show
-        return "<span class=na>n/a</span>"
-    interval = f"{_number(estimate.low, percent)}\u2013{_number(estimate.high, percent)}"
-    return f"{_number(estimate.value, percent)} <small>({interval})</small>"
-
-
-def _ratio(comparison: Comparison | None) -> str:
-    if comparison is None:
-        return ""
-    r = comparison.ratio
-    mark = " class=clear" if comparison.clear and not comparison.few else ""
-    interval = f"{ratio_text(r.low)}\u2013{ratio_text(r.high)}"
-    return f"<span{mark}>{ratio_text(r.value)}</span> <small>({interval})</small>"
-
-
-def _drill_button(label: str, **keys: str) -> str:
-    return (
-        f"<button type=button class=drill data-drill='{html.escape(charts.drill(**keys))}'>"
-        f"{html.escape(label)}</button>"
-    )
-
-
-def _group_table(
-    groups: list[Group], rates: dict[tuple[str, ...], Rates], field: str, rest: list[Comparison]
-) -> str:
-    against = {c.a: c for c in rest}
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            field,
-            "articles",
-            "per 1,000 words (95% CI)",
-            "corrected (95% CI)",
-            "propagandistic sentences",
-            "vs the rest: ratio (95% CI)",
-            "top techniques",
-        )
-    )
-    rows = []
-    for g in groups:
-        r = rates[g.key]
-        few = " <abbr class=few title='too few articles to conclude'>*</abbr>" if r.few else ""
-        rows.append(
-            f"<tr><td>{_drill_button(g.key[0], **{field: g.key[0]})}{few}</td>"
-            f"<td>{g.articles:,}</td><td>{_ci(r.raw[ALL])}</td><td>{_ci(r.corrected.get(ALL))}</td>"
-            f"<td>{_ci(r.sentence_share, percent=True)}</td>"
-            f"<td>{_ratio(against.get(g.key[0]))}</td>"
-            f"<td>{html.escape(', '.join(DISPLAY[t] for t in g.top_techniques()))}</td></tr>"
-        )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _technique_table(stats: CorpusStats) -> str:
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in (
-            "technique",
-            "spans",
-            "per 1,000 words (95% CI)",
-            "corrected (95% CI)",
-            "model precision",
-            "model recall",
-        )
-    )
-    error = stats.error
-    rows = []
-    for total in sorted(stats.techniques, key=lambda t: -t.spans):
-        t = total.technique_id
-        accuracy = error.accuracy.get(t) if error else None
-        scores = (
-            f"<td>{accuracy.precision:.2f}</td><td>{accuracy.recall:.2f}</td>"
-            if accuracy
-            else "<td></td><td></td>"
-        )
-        rows.append(
-            f"<tr><td><span class='swatch t-{t}'></span>"
-            f"{_drill_button(DISPLAY[t], technique=t)}</td>"
-            f"<td>{total.spans:,}</td><td>{_ci(stats.overall.raw[t])}</td>"
-            f"<td>{_ci(stats.overall.corrected.get(t))}</td>{scores}</tr>"
-        )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
 def _swatches() -> str:
     from propwatch.techniques import by_id
 
     return "".join(f".t-{t}{{background:{by_id(t).color}}}" for t in TECHNIQUE_IDS)
-
-
-def _correction_note(stats: CorpusStats) -> str:
-    if stats.error is None:
-        return (
-            "Corrected rates: not available, as the store's model has no out-of-fold precision "
-            "and recall here (give its folder with --model)."
-        )
-    return (
-        "Corrected rates estimate what annotators would mark: the model's spans &times; "
-        f"precision &divide; recall, with {html.escape(stats.error.describe())}; their intervals "
-        "hold the model's error too. A technique the model never got right has none."
-    )
-
-
-def _page(stats: CorpusStats, links: Links, sections: str, index: list[list[Any]]) -> str:
-    articles = sum(g.articles for g in stats.outlets)
-    if links.plotly_src is None:
-        plotly = f"<script>{plotly_script()}</script>"
-    else:
-        plotly = f"<script src='{html.escape(links.plotly_src)}'></script>"
-    config = {"report": links.report, "names": DISPLAY, "themes": charts.THEMES}
-    return f"""<!doctype html>
-<html lang=en>
-<head>
-<meta charset=utf-8>
-<meta name=viewport content="width=device-width, initial-scale=1">
-<title>propwatch corpus dashboard</title>
-<style>{_asset("dashboard.css")}{_swatches()}</style>
-{plotly}
-</head>
-<body>
-<header>
-<h1>Propaganda techniques in the corpus</h1>
-<p class=facts>{articles:,} articles · {len(stats.outlets):,} outlets · {stats.words:,} words ·
-{stats.spans:,} technique spans · {stats.rate:.2f} per 1,000 words</p>
-<p class=note>Model {html.escape(stats.model)}, generated {dt.date.today().isoformat()} by
-propwatch. Rates pool all words of a group: spans per 1,000 words = 1000 &times; spans &divide;
-words. 95% intervals: bootstrap over the group's articles ({REPLICATES:,} replicates).
-<abbr class=few>*</abbr> fewer than {MIN_ARTICLES} articles: too few to conclude from.
-{_correction_note(stats)} Click a bar, a cell or a name to list its articles.</p>
-</header>
-<main>
-<dialog id=drill aria-labelledby=drill-title><h2 id=drill-title></h2><p class=note></p><ol></ol>
-<button type=button class=close>Close</button></dialog>
-{sections}
-</main>
-<script type=application/json id=articles>{_json(index)}</script>
-<script type=application/json id=drill-config>{_json(config)}</script>
-<script>{_asset("dashboard.js")}</script>
-</body>
-</html>
-"""

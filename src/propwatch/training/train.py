@@ -31,6 +31,7 @@ from propwatch.training.evidence import build_evidence
 from propwatch.training.examples import corpus_windows
 from propwatch.training.loop import Log, Recipe, fit
 from propwatch.training.network import SpanHead, TokenTagger
+from propwatch.training.reference import figures, save_reference
 from propwatch.training.results import (
     DevProvenance,
     DevScores,
@@ -62,7 +63,10 @@ def describe_encoder(source: Path, default: bool) -> EncoderRecord:
 def describe_teacher(folder: Path) -> TeacherRecord:
     """What the model card says of a distillation teacher: its name, cost and dev SI."""
     config = ModelConfig.load(folder)
-    record = record_of(config.metrics)
+    try:
+        record = record_of(config.metrics)
+    except ValueError:  # an epoch exported by `--folds` records no run of its own
+        return TeacherRecord(name=config.name)
     dev_si = record.dev.si.f1 if isinstance(record, DevSelected) else None
     return TeacherRecord(
         name=config.name, training_minutes=record.training_minutes, dev_si_f1=dev_si
@@ -264,7 +268,8 @@ def write_model_folder(
 def select_and_describe(
     out: Path, dev: DevSet, config: ModelConfig, provenance: DevProvenance, log: Log
 ) -> DevScores:
-    """Tune decoding and corrections on dev through the exported model; write config and card.
+    """Tune decoding and corrections on dev through the exported model; write config, the
+    reference figures reports quote (over the same dev articles) and card.
 
     `config` names the model; its settings and metrics are replaced.
     """
@@ -272,6 +277,7 @@ def select_and_describe(
     settings, metrics = select_settings(load_detector(out), dev, full=True)
     record = provenance.selected(metrics)
     replace(config, settings=settings, metrics=record.to_dict()).save(out)
+    save_reference(out, figures(out, dev.articles, dev.gold))
     write_model_card(out)
     log(f"wrote {out}: dev {json.dumps(metrics.to_dict())}")
     return metrics

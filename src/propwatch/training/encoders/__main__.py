@@ -3,6 +3,7 @@
     python -m propwatch.training.encoders assemble [--out DIR]
     python -m propwatch.training.encoders trim [--full DIR] [--out DIR] [--shared ../shared]
     python -m propwatch.training.encoders check [--full DIR] [--trimmed DIR] [--sentences 40]
+    python -m propwatch.training.encoders shallow [--layers 6] [--source DIR] [--out DIR]
 
 Each prints what it did or measured as JSON.
 """
@@ -16,11 +17,13 @@ from pathlib import Path
 
 from propwatch.errors import BadInput
 from propwatch.training.encoders.e5 import assemble
+from propwatch.training.encoders.shallow import keep_bottom_layers
 from propwatch.training.encoders.trim import agreement, build_trimmed
 
 ENCODERS = Path(".venv/encoders")
 FULL = ENCODERS / "multilingual-e5-small"
 TRIMMED = ENCODERS / "multilingual-e5-small-trimmed"
+SHALLOW = ENCODERS / "multilingual-e5-small-trimmed-6"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,6 +41,10 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--trimmed", type=Path, default=TRIMMED)
     check.add_argument("--shared", type=Path, default=Path("../shared"))
     check.add_argument("--sentences", type=int, default=40)
+    shallow = steps.add_parser("shallow", help="the trimmed folder with its bottom layers only")
+    shallow.add_argument("--layers", type=int, default=6)
+    shallow.add_argument("--source", type=Path, default=TRIMMED)
+    shallow.add_argument("--out", type=Path, default=SHALLOW)
     return commands
 
 
@@ -48,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
             result: object = {"assembled": str(assemble(options.out))}
         elif options.command == "trim":
             result = build_trimmed(options.full, options.out, options.shared)
+        elif options.command == "shallow":
+            result = keep_bottom_layers(options.source, options.out, options.layers)
         else:
             result = agreement(options.full, options.trimmed, options.shared, options.sentences)
     except (FileNotFoundError, ValueError, BadInput) as error:

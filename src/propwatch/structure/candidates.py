@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from propwatch.structure.lexicon import lexicon_for
+from propwatch.structure.quotes import QUOTE_MARKS
+from propwatch.structure.types import Attribution
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -22,7 +26,9 @@ __all__ = [
     "Found",
     "blank",
     "child",
+    "finalise",
     "found",
+    "kind",
     "phrase",
     "token_span",
     "trim",
@@ -31,9 +37,11 @@ __all__ = [
 MIN_CLAUSE_WORDS = 3
 MAX_SOURCE_TOKENS = 15
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
-_PRONOUNS = frozenset({"he", "she", "it", "they"})
-# Dependents that end a subject phrase: "X, dean of Y, who ..., said" -> "X".
-_PHRASE_STOP = frozenset({"relcl", "acl", "appos", "advcl", "parataxis", "ccomp", "punct", "case"})
+# Dependents that end a subject phrase: "X, dean of Y, who ..., said" -> "X". The labels are
+# English's and Universal Dependencies' (French): neither parser makes the other's.
+_PHRASE_STOP = frozenset(
+    {"relcl", "acl:relcl", "acl", "appos", "advcl", "parataxis", "ccomp", "punct", "case"}
+)
 
 
 @dataclass(frozen=True)
@@ -58,9 +66,15 @@ class Entity:
     kind: str
 
 
-def child(token: Token, dep: str) -> Token | None:
-    """The first child of `token` with dependency `dep`, if any."""
-    return next((c for c in token.children if c.dep_ == dep), None)
+def child(token: Token, *deps: str) -> Token | None:
+    """The first child of `token` with one of the dependencies `deps`, if any."""
+    return next((c for c in token.children if c.dep_ in deps), None)
+
+
+def kind(token: Token) -> str:
+    """The entity label of `token` as English names it ("PER" -> "PERSON"), or ""."""
+    label = token.ent_type_
+    return lexicon_for(token.doc.lang_).entity_kinds.get(label, label)
 
 
 def trim(doc: Doc, first: int, last: int, skip_mark: bool = False) -> tuple[Token, Token] | None:
@@ -87,9 +101,11 @@ def found(chunk: Chunk, content: tuple[int, int], speaker: Token, cue: str) -> F
     """A candidate for the `content` offsets said by the phrase around `speaker`."""
     start, end = token_span(chunk, *phrase(speaker))
     source = " ".join(chunk.slice(start, end).split())
-    pronoun = speaker.lower_ if speaker.pos_ == "PRON" and speaker.lower_ in _PRONOUNS else None
-    kind = speaker.ent_type_ if speaker.ent_type_ in SPEAKER_LABELS else ""
-    return Found(content[0], content[1], source, cue, start, kind, pronoun)
+    pronouns = lexicon_for(speaker.doc.lang_).pronouns
+    pronoun = pronouns.get(speaker.lower_) if speaker.pos_ == "PRON" else None
+    label = kind(speaker)
+    label = label if label in SPEAKER_LABELS else ""
+    return Found(content[0], content[1], source, cue, start, label, pronoun)
 
 
 def phrase(head: Token) -> tuple[Token, Token]:
@@ -109,3 +125,26 @@ def phrase(head: Token) -> tuple[Token, Token]:
         while first.i > 0 and first.nbor(-1).head.i == head.i and first.nbor(-1).dep_ != "punct":
             first = first.nbor(-1)
     return first, last
+
+
+_EDGE = frozenset("\ufeff\u200b.,:;" + QUOTE_MARKS)  # trimmed like whitespace
+
+
+def finalise(text: str, found: list[Found]) -> tuple[Attribution, ...]:
+    """Trimmed, valid, deduplicated attributions in text order; quotations win ties."""
+    kept: dict[tuple[int, int], Attribution] = {}
+    for item in sorted(found, key=lambda f: f.cue != "quote"):
+        start, end = _trim_chars(text, item.start, item.end)
+        if start < end and item.source and (start, end) not in kept:
+            kept[start, end] = Attribution(start, end, item.source, item.cue)
+    return tuple(sorted(kept.values(), key=lambda a: (a.start, -a.end, a.source)))
+
+
+def _trim_chars(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) shrunk past whitespace, `. , : ;` and quotation marks at both edges."""
+    start, end = max(start, 0), min(end, len(text))
+    while start < end and (text[start] in _EDGE or text[start].isspace()):
+        start += 1
+    while end > start and (text[end - 1] in _EDGE or text[end - 1].isspace()):
+        end -= 1
+    return start, end

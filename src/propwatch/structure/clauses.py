@@ -4,7 +4,8 @@
   for claim-like verbs: "X claimed to have won"); the source is the subject phrase (`speakers`).
 - "X accused Y of Z": "Y of Z" is X's charge (also "blame").
 - "Y cites X" / "quotes X": the cited X is the source ("Interfax cites the Center officials").
-- "according to X, C" / "C, according to X": C is the clause "according" attaches to.
+- "according to X, C" / "C, according to X": C is the clause "according" attaches to; likewise
+  "selon X, C" in French.
 - "C, as X reported" and "C, X said, C": parenthetical frames (`parataxis`, `advcl` with "as").
 - A headline "NAME: claim" when NAME is a PERSON/ORG entity or ends in a source noun ("FBI: ...",
   "Reports: ...").
@@ -30,9 +31,11 @@ from propwatch.structure.candidates import (
     Found,
     child,
     found,
+    kind,
     token_span,
     trim,
 )
+from propwatch.structure.lexicon import lexicon_for
 from propwatch.structure.speakers import is_speech_verb, speaker
 
 if TYPE_CHECKING:
@@ -43,7 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = ["clauses", "headline"]
 
-_ACCUSING = frozenset({"accuse", "blame"})  # "X accused Y of Z": "Y of Z" is X's charge
+# "X accused Y of Z": the charge is Y and Z, by the labels of each parser ("accuser Y de Z").
+_CHARGE_DEPS = {"en": frozenset({"dobj", "prep"}), "fr": frozenset({"obj", "xcomp", "obl:arg"})}
 _XCOMP = frozenset({"claim", "deny", "allege", "vow", "promise", "threaten", "pledge"})
 _APOSTROPHES = frozenset({"'", "\u2019", "'s", "\u2019s"})
 # "Reports: ...", "Keith Ellison Accuser: ...": headline prefixes that name a source by its role.
@@ -62,9 +66,12 @@ _HEADLINE_KIND = (
 
 def clauses(chunk: Chunk) -> Iterator[Found]:
     """The clauses in `chunk` that a speech verb or "according to" attributes."""
+    according = lexicon_for(chunk.doc.lang_).according
     for token in chunk.doc:
         if token.lower_ == "according":
             yield from _according(chunk, token)
+        elif token.lower_ in according and token.dep_ == "case":
+            yield from _according_case(chunk, token)
         elif is_speech_verb(token):
             yield from _reported(chunk, token)
 
@@ -82,6 +89,7 @@ def _contents(verb: Token) -> list[tuple[Token, Token]]:
     """The reported stretches of text that `verb` frames, as (first, last) tokens."""
     lemma = verb.lemma_.lower()
     doc = verb.doc
+    lexicon = lexicon_for(doc.lang_)
     comps = [
         dependent
         for dependent in verb.children
@@ -90,18 +98,19 @@ def _contents(verb: Token) -> list[tuple[Token, Token]]:
     if comps:
         spans = [trim(doc, c.left_edge.i, c.right_edge.i, skip_mark=True) for c in comps]
         return [span for span in spans if span is not None]
-    if lemma in _ACCUSING:
-        rights = [right for right in verb.rights if right.dep_ in ("dobj", "prep")]
+    if lemma in lexicon.accusing:
+        charge = _CHARGE_DEPS.get(doc.lang_, frozenset())
+        rights = [right for right in verb.rights if right.dep_ in charge]
         span = trim(doc, rights[0].left_edge.i, rights[-1].right_edge.i) if rights else None
         return [span] if span is not None else []
-    if verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and _has_mark(verb, "as")):
+    if verb.dep_ == "parataxis" or (verb.dep_ == "advcl" and _has_mark(verb, lexicon.frame_words)):
         span = _without(_clause_head(verb.head), verb)
         return [span] if span is not None else []
     return []
 
 
-def _has_mark(token: Token, word: str) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ == word for c in token.children)
+def _has_mark(token: Token, words: frozenset[str]) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ in words for c in token.children)
 
 
 def _according(chunk: Chunk, according: Token) -> Iterator[Found]:
@@ -111,9 +120,21 @@ def _according(chunk: Chunk, according: Token) -> Iterator[Found]:
     if source is None or according.head.i == according.i:
         return
     source = _possessor(source) or source
-    span = _without(_clause_head(according.head), according)
+    yield from _marked(chunk, according, source, "according to")
+
+
+def _according_case(chunk: Chunk, marker: Token) -> Iterator[Found]:
+    """ "selon X, C" and "C, selon X": X heads the phrase, an oblique of C's verb."""
+    source = marker.head
+    if source.dep_.startswith("obl") and source.head.i != source.i:
+        yield from _marked(chunk, source, source, marker.lower_)
+
+
+def _marked(chunk: Chunk, phrase: Token, source: Token, cue: str) -> Iterator[Found]:
+    """The clause that `phrase` ("according to X") attaches to, without it, said by `source`."""
+    span = _without(_clause_head(phrase.head), phrase)
     for first, last in _without_supplements(*span) if span is not None else ():
-        yield found(chunk, token_span(chunk, first, last), source, "according to")
+        yield found(chunk, token_span(chunk, first, last), source, cue)
 
 
 def _possessor(noun: Token) -> Token | None:
@@ -128,7 +149,7 @@ def _possessor(noun: Token) -> Token | None:
         follows = left.nbor(1) if left.i + 1 < len(left.doc) else None
         if (
             left.dep_ in ("nmod", "compound")
-            and left.ent_type_ in SPEAKER_LABELS
+            and kind(left) in SPEAKER_LABELS
             and follows is not None
             and follows.text in _APOSTROPHES
         ):
@@ -156,9 +177,7 @@ def _without(head: Token, part: Token) -> tuple[Token, Token] | None:
     return trim(head.doc, first, last)
 
 
-_RELATIVES = frozenset({"which", "who", "whom", "whose"})
 _SETTING_OFF = frozenset({",", "(", ")", "-", "\u2013", "\u2014"})
-_EVIDENTIAL = frozenset({"allegedly", "reportedly", "purportedly", "supposedly"})
 
 
 def _without_supplements(first: Token, last: Token) -> list[tuple[Token, Token]]:
@@ -184,15 +203,16 @@ def _bracketed(piece: tuple[Token, Token] | None) -> tuple[Token, Token] | None:
 
 
 def _is_supplement(token: Token) -> bool:
-    if token.dep_ != "relcl":
+    if token.dep_ not in ("relcl", "acl:relcl"):
         return False
+    lexicon = lexicon_for(token.doc.lang_)
     opener = token.left_edge
-    if opener.lower_ not in _RELATIVES:
+    if opener.lower_ not in lexicon.relatives:
         return False
     if opener.i == 0 or opener.nbor(-1).text not in _SETTING_OFF:
         return False
     # "..., which he said was no surprise", "..., who allegedly had a gun": still the source's
-    return not any(is_speech_verb(w) or w.lower_ in _EVIDENTIAL for w in token.subtree)
+    return not any(is_speech_verb(w) or w.lower_ in lexicon.evidential for w in token.subtree)
 
 
 def headline(chunk: Chunk, article: Article) -> Iterator[Found]:
@@ -205,7 +225,7 @@ def headline(chunk: Chunk, article: Article) -> Iterator[Found]:
     if colon is None or not 1 <= colon.i <= 8:
         return
     name = [t for t in tokens[: colon.i] if not t.is_punct and t.dep_ != "det"]
-    named = all(t.ent_type_ in ("PERSON", "ORG") for t in name)
+    named = all(kind(t) in ("PERSON", "ORG") for t in name)
     span = trim(chunk.doc, colon.i + 1, tokens[-1].i)
     if span is None or not name or not (named or name[-1].lemma_.lower() in _HEADLINE_SOURCES):
         return

@@ -1,8 +1,11 @@
 """Who speaks: the speech verbs, the speaker of each, and the speaker of each quotation.
 
-`SPEECH_VERBS` lists communication verbs only; cognition verbs (believe, think) are not attribution.
-A negated verb ("did not say that") has no speaker, nor does a first-person subject: outside
-quotes "we reported that" is the outlet itself. The verb "suggest" needs a named subject: "it
+The speech verbs of the parse's language are in `lexicon` (communication verbs only: cognition
+verbs, believe or think, are not attribution); the parse's labels are English's or Universal
+Dependencies' (French), and the rules read both. A negated verb ("did not say that", "n'a pas
+dit que") has no speaker, nor does a first-person subject: outside quotes "we reported that" is
+the outlet itself. A French speech verb set off after its content takes its inverted subject
+("« ... », a déclaré le ministre"). The verb "suggest" needs a named subject: "it
 suggests that" is the writer's inference. A subjectless verb borrows the subject of the verb it
 hangs from ("X said A and added that B", "X issued a statement, saying B", "a woman who could be
 heard saying B"); "Y cites X" and "Y quotes X" make the cited X the speaker.
@@ -21,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from propwatch.structure.candidates import Found, child, found
+from propwatch.structure.lexicon import lexicon_for
 from propwatch.structure.quotes import inside, words
 
 if TYPE_CHECKING:
@@ -28,23 +32,11 @@ if TYPE_CHECKING:
 
     from propwatch.structure.nlp import Chunk
 
-__all__ = ["MIN_QUOTE_WORDS", "SPEECH_VERBS", "is_speech_verb", "quotations", "speaker"]
+__all__ = ["MIN_QUOTE_WORDS", "is_speech_verb", "quotations", "speaker"]
 
-SPEECH_VERBS = frozenset(
-    verb
-    for group in (
-        "say tell report state add note write explain reply respond answer comment remark",
-        "claim assert allege argue contend insist maintain suggest predict conclude",
-        "emphasize emphasise stress warn announce declare confirm reveal",
-        "admit acknowledge deny accuse blame complain recall observe testify tweet describe",
-        "cite quote vow promise threaten pledge",  # "point out" is matched on its particle
-    )
-    for verb in group.split()
-)
 _FRAME_DEPS = frozenset({"conj", "xcomp", "advcl"})  # a subjectless verb borrows its head's subject
-_CITING = frozenset({"cite", "quote"})  # "Interfax cites the Center officials": the object speaks
+_CITING = frozenset({"cite", "quote", "citer"})  # "Interfax cites the officials": the object speaks
 _NEEDS_NAMED_SUBJECT = frozenset({"suggest"})
-_FIRST_PERSON = frozenset({"i", "we", "me", "us", "you"})
 _DEMONSTRATIVES = frozenset({"it", "this", "that", "these", "those", "which", "what"})
 
 MIN_QUOTE_WORDS = 4  # 1-3 quoted words are scare quotes or names, not a source's statement
@@ -54,23 +46,28 @@ MAX_FRAME_HOPS = 3
 
 def is_speech_verb(token: Token) -> bool:
     """Whether `token` is a speech verb that is not negated."""
-    if token.pos_ != "VERB" or any(c.dep_ == "neg" for c in token.children):
+    lexicon = lexicon_for(token.doc.lang_)
+    if token.pos_ != "VERB" or any(
+        c.dep_ == "neg" or c.lower_ in lexicon.negations for c in token.children
+    ):
         return False
     lemma = token.lemma_.lower()
     if lemma == "point":  # "point out"
         return any(c.dep_ == "prt" and c.lower_ == "out" for c in token.children)
-    return lemma in SPEECH_VERBS
+    return lemma in lexicon.speech_verbs
 
 
 def speaker(verb: Token) -> Token | None:
     """The token heading the phrase that says what `verb` reports, or None."""
     lemma = verb.lemma_.lower()
+    lexicon = lexicon_for(verb.doc.lang_)
     frame, subject = _subject(verb)
     if subject is None:
         return None
-    if subject.tag_ in ("WDT", "WP") and frame.dep_ == "relcl":
+    relative = subject.tag_ in ("WDT", "WP") or subject.lower_ in lexicon.relatives
+    if relative and frame.dep_ in ("relcl", "acl:relcl"):
         subject = frame.head  # "the report, which said that ...", "a woman who was heard saying"
-    if subject.lower_ in _FIRST_PERSON:
+    if subject.lower_ in lexicon.first_person:
         return None
     if lemma in _NEEDS_NAMED_SUBJECT and (
         subject.pos_ == "PRON" or subject.lower_ in _DEMONSTRATIVES
@@ -88,9 +85,11 @@ def _subject(verb: Token) -> tuple[Token, Token | None]:
     """
     frame = verb
     for hop in range(MAX_FRAME_HOPS + 1):
-        cited = child(frame, "dobj") if frame.lemma_.lower() in _CITING else None
-        passive = child(frame, "nsubjpass") if hop and verb.dep_ == "xcomp" else None
+        cited = child(frame, "dobj", "obj") if frame.lemma_.lower() in _CITING else None
+        passive = child(frame, "nsubjpass", "nsubj:pass") if hop and verb.dep_ == "xcomp" else None
         subject = cited or child(frame, "nsubj") or passive or (_agent(frame) if not hop else None)
+        if subject is None and not hop:
+            subject = _inverted(frame)
         if subject is not None or frame.dep_ not in _FRAME_DEPS or frame.head.i == frame.i:
             return frame, subject
         frame = frame.head
@@ -98,9 +97,17 @@ def _subject(verb: Token) -> tuple[Token, Token | None]:
 
 
 def _agent(verb: Token) -> Token | None:
-    """The "by" phrase of a passive: "it was reported by Reuters that ..."."""
+    """The "by" phrase of a passive: "it was reported by Reuters that ..." ("par" in French)."""
     agent = child(verb, "agent")
-    return child(agent, "pobj") if agent is not None else None
+    return child(agent, "pobj") if agent is not None else child(verb, "obl:agent")
+
+
+def _inverted(verb: Token) -> Token | None:
+    """The subject after a French speech verb set off from its content, which the parser takes
+    for an object: "« ... », a déclaré le ministre"."""
+    if verb.dep_ != "parataxis":
+        return None
+    return next((c for c in verb.rights if c.dep_ == "obj"), None)
 
 
 def quotations(chunk: Chunk, quotes: list[tuple[int, int]]) -> Iterator[Found]:

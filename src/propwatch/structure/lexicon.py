@@ -1,0 +1,140 @@
+"""The words that mark reported speech, language by language.
+
+With a parser (English, French), speech verbs are lemmas and the parse finds their speakers and
+clauses; without one (German, Italian, Polish, Russian, and French when its pipeline is not
+installed), `speech_forms` are the inflected forms that name a quotation's speaker and `markers`
+the "according to" phrases ("laut X", "по словам X") that attribute the rest of a sentence.
+The lists hold communication verbs only: cognition verbs (believe, glauben, считать) are opinion,
+not attribution. A language with no lexicon gets no attributions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["LEXICONS", "Lexicon", "lexicon_for"]
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(word for group in groups for word in group.split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's words of reported speech; every word in lower case."""
+
+    speech_verbs: frozenset[str] = frozenset()  # lemmas, read on a parse
+    negations: frozenset[str] = frozenset()  # words whose dependent verb says nothing ("ne")
+    first_person: frozenset[str] = frozenset()  # the outlet or the reader, never a source
+    pronouns: Mapping[str, str] = field(default_factory=dict)  # {pronoun: he/she/it/they}
+    relatives: frozenset[str] = frozenset()  # open a supplementary relative clause
+    evidential: frozenset[str] = frozenset()  # keep a supplement the source's ("allegedly")
+    accusing: frozenset[str] = frozenset()  # "X accused Y of Z": "Y of Z" is X's charge
+    according: frozenset[str] = frozenset()  # prepositions that name a source ("selon X")
+    speech_forms: frozenset[str] = frozenset()  # inflected speech verbs, read without a parse
+    markers: tuple[str, ...] = ()  # "according to" phrases before their source
+    after_markers: tuple[str, ...] = ()  # and after it ("dem Bericht zufolge")
+    frame_words: frozenset[str] = frozenset()  # "as" in "as X said": not part of a source
+    capitalised_nouns: bool = False  # German: a source ends before its first lower-case word
+    articles: frozenset[str] = frozenset()  # German articles, lower case inside a source
+    entity_kinds: Mapping[str, str] = field(default_factory=dict)  # the parser's labels, as ours
+
+
+LEXICONS: dict[str, Lexicon] = {
+    "en": Lexicon(
+        speech_verbs=_words(
+            "say tell report state add note write explain reply respond answer comment remark",
+            "claim assert allege argue contend insist maintain suggest predict conclude",
+            "emphasize emphasise stress warn announce declare confirm reveal",
+            "admit acknowledge deny accuse blame complain recall observe testify tweet describe",
+            "cite quote vow promise threaten pledge",  # "point out" is matched on its particle
+        ),
+        first_person=_words("i we me us you"),
+        pronouns={"he": "he", "she": "she", "it": "it", "they": "they"},
+        relatives=_words("which who whom whose"),
+        evidential=_words("allegedly reportedly purportedly supposedly"),
+        accusing=_words("accuse blame"),
+        speech_forms=_words("said says told stated added wrote claimed explained declared"),
+        markers=("according to",),
+        frame_words=_words("as"),
+    ),
+    "fr": Lexicon(
+        speech_verbs=_words(
+            "dire déclarer affirmer annoncer expliquer ajouter souligner indiquer préciser",
+            "assurer confirmer rappeler répondre répliquer écrire raconter prévenir avertir",
+            "accuser dénoncer reconnaître nier admettre insister prétendre promettre menacer",
+            "marteler tweeter confier témoigner révéler signaler noter observer lancer citer",
+        ),
+        negations=_words("ne n' n\u2019 pas jamais guère"),
+        first_person=_words("je j' j\u2019 nous on me moi tu vous"),
+        pronouns={"il": "he", "elle": "she", "ils": "they", "elles": "they"},
+        relatives=_words("qui dont lequel laquelle lesquels lesquelles"),
+        evidential=_words("prétendument supposément soi-disant"),
+        accusing=_words("accuser"),
+        according=_words("selon"),
+        speech_forms=_words(
+            "dit déclaré affirmé annoncé expliqué ajouté souligné indiqué précisé assuré",
+            "confirmé rappelé répondu écrit raconté averti dénoncé reconnu insisté lancé",
+            "martelé déclare affirme explique ajoute souligne indique précise assure écrit",
+        ),
+        markers=("selon", "d'après", "d\u2019après"),
+        frame_words=_words("comme"),
+        entity_kinds={"PER": "PERSON", "LOC": "GPE", "MISC": ""},
+    ),
+    "de": Lexicon(
+        speech_forms=_words(
+            "sagte sagten sagt sagen erklärte erklärten erklärt betonte betonten betont",
+            "schrieb schreibt warnte warnt behauptete behauptet berichtete berichtet",
+            "verkündete bestätigte antwortete versicherte unterstrich ergänzte äußerte",
+            "kritisierte meinte twitterte so",
+        ),
+        pronouns={"er": "he", "sie": "they", "es": "it"},
+        markers=("laut", "nach angaben"),
+        after_markers=("zufolge",),
+        frame_words=_words("wie"),
+        capitalised_nouns=True,
+        articles=_words("der die das dem den des ein eine einem einer eines von"),
+    ),
+    "it": Lexicon(
+        speech_forms=_words(
+            "detto dichiarato affermato spiegato aggiunto sottolineato ribadito scritto",
+            "annunciato sostenuto commentato osservato ricordato avvertito risposto precisato",
+            "denunciato accusato continuato concluso dice dicono dichiara afferma spiega",
+            "aggiunge sottolinea scrive disse dichiarò affermò spiegò aggiunse sottolineò",
+            "scrisse ribadisce ribadì osserva commenta avverte",
+        ),
+        pronouns={"lui": "he", "lei": "she", "egli": "he", "loro": "they"},
+        markers=("secondo", "stando a", "a detta di"),
+        frame_words=_words("come"),
+    ),
+    "pl": Lexicon(
+        speech_forms=_words(
+            "powiedział powiedziała powiedzieli mówi mówił mówiła stwierdził stwierdziła",
+            "oświadczył oświadczyła podkreślił podkreśliła dodał dodała napisał napisała",
+            "pisze zaznaczył zaznaczyła ocenił oceniła wyjaśnił wyjaśniła zapowiedział",
+            "twierdzi twierdził przyznał przyznała ostrzegł ostrzegła poinformował",
+            "poinformowała zauważył zauważyła odpowiedział odpowiedziała",
+        ),
+        pronouns={"on": "he", "ona": "she", "oni": "they", "niego": "he", "niej": "she"},
+        markers=("według", "zdaniem", "jak podaje", "jak informuje"),
+        frame_words=_words("jak"),
+    ),
+    "ru": Lexicon(
+        speech_forms=_words(
+            "заявил заявила заявили сказал сказала сказали сообщил сообщила сообщили",
+            "отметил отметила отметили подчеркнул подчеркнула подчеркнули добавил добавила",
+            "пояснил пояснила написал написала пишет говорит заявляет рассказал рассказала",
+            "признал признала предупредил предупредила ответил ответила уточнил уточнила",
+            "указал указала оценил оценила заметил заметила констатировал цитирует",
+        ),
+        pronouns={"он": "he", "она": "she", "они": "they", "его": "he", "её": "she"},  # noqa: RUF001
+        markers=("по словам", "по данным", "по мнению", "по информации", "как сообщает"),
+        frame_words=_words("как"),
+    ),
+}
+
+
+def lexicon_for(language: str) -> Lexicon:
+    """The lexicon of `language` (an ISO 639-1 code); an empty one for a language it lacks."""
+    return LEXICONS.get(language, Lexicon())

@@ -500,11 +500,13 @@ def test_serve_answers_the_dashboard_the_script_and_each_report(db: str):
     from fastapi.testclient import TestClient
 
     from propwatch.web import reports
+    from propwatch.web.settings import Settings
 
     app = FastAPI()
     app.include_router(reports.router)
     store = open_store(db)
-    app.state.web = SimpleNamespace(store=store)  # what the routes use of the running app
+    # what the routes use of the running app
+    app.state.web = SimpleNamespace(store=store, settings=Settings())
     client = TestClient(app)
     dashboard = client.get("/corpus")
     script = client.get("/corpus/plotly.js")

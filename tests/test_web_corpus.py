@@ -25,6 +25,7 @@ from propwatch.statistics.summary import corpus_stats
 from propwatch.store import open_store
 from propwatch.web import reports, saved
 from propwatch.web.local import free_port, local_server
+from propwatch.web.settings import Settings
 from test_render import hand_analysis
 from test_stats import ARTICLES, fill
 
@@ -59,7 +60,8 @@ def test_the_served_dashboard_runs_only_its_own_scripts(db: str):
     app = FastAPI()
     app.include_router(reports.router)
     store = open_store(db)
-    app.state.web = SimpleNamespace(store=store)  # what the routes use of the running app
+    # what the routes use of the running app
+    app.state.web = SimpleNamespace(store=store, settings=Settings())
     page = TestClient(app).get("/corpus")
     store.close()
     sources = script_sources(page.headers["content-security-policy"])

@@ -79,12 +79,12 @@ def analyze(
         pipeline = Pipeline.load(model)
         analysis = pipeline.analyse(ingested.text, ingested.url, min_confidence, decoding)
     if output_format == "terminal":
-        render(analysis, console)
+        render(analysis, console, model)
         return
     if output_format == "json":
         document = render_json(analysis) + "\n"
     elif output_format == "html":
-        document = render_html(analysis)
+        document = render_html(analysis, model_folder=model)
     else:
         article_id = _ptc_id(source)
         document = "".join(

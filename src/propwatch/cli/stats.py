@@ -206,7 +206,7 @@ def _write_dashboard(
     errors.print(f"wrote the dashboard of model {corpus.model} to {out}", highlight=False)
     if reports:
         folder_out = out.with_name(f"{out.stem}-reports")
-        written = write_reports(store, corpus.model, folder_out)
+        written = write_reports(store, corpus.model, folder_out, folder)
         errors.print(f"wrote {written:,} article reports to {folder_out}", highlight=False)
 
 

@@ -31,12 +31,13 @@ from markupsafe import Markup
 from propwatch.article import per_1000_words
 from propwatch.render import threshold_phrase
 from propwatch.render.templating import render_template
-from propwatch.render.typical import TYPICAL
+from propwatch.render.typical import typical_of
 from propwatch.techniques import TECHNIQUES, Technique, by_id, ink_on
 from propwatch.version import __version__
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
+    from pathlib import Path
 
     from propwatch.analysis import Analysis, SpanResult
 
@@ -74,8 +75,11 @@ class Bar:
     css: Markup
 
 
-def render_html(analysis: Analysis, bar: Bar | None = None) -> str:
-    """The whole report as one HTML document (UTF-8 text), with `bar` on top when given."""
+def render_html(
+    analysis: Analysis, bar: Bar | None = None, model_folder: Path | None = None
+) -> str:
+    """The whole report as one HTML document (UTF-8 text), with `bar` on top when given; the
+    typical figures it quotes are those of `model_folder` (default: the shipped model)."""
     for span in analysis.spans:
         by_id(span.technique_id)  # an unknown id raises a PropwatchError before any output
     return render_template(
@@ -102,7 +106,7 @@ def render_html(analysis: Analysis, bar: Bar | None = None) -> str:
         legend=_legend(analysis.summary.by_technique),
         data=_data(analysis),
         faint_below=FAINT_BELOW,
-        typical=TYPICAL,
+        typical=typical_of(analysis.model, model_folder),
         short_labels=SHORT_LABELS,
         voice_names=VOICE_NAMES,
         kind_names=KIND_NAMES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from rich.color import Color, ColorSystem
 from rich.console import Console, Group
@@ -13,7 +14,7 @@ from propwatch.analysis import Analysis, SpanResult
 from propwatch.article import per_1000_words
 from propwatch.render import threshold_phrase
 from propwatch.render.html import FAINT_BELOW, is_faint
-from propwatch.render.typical import TYPICAL
+from propwatch.render.typical import typical_of
 from propwatch.techniques import ANSI_INK, by_id, ink_on
 
 TOP_SENTENCES = 5
@@ -175,8 +176,11 @@ def top_sentences(analysis: Analysis) -> Table:
     return table
 
 
-def render(analysis: Analysis, console: Console) -> None:
+def render(analysis: Analysis, console: Console, model_folder: Path | None = None) -> None:
+    """The analysis on `console`; the typical figures quoted are those of `model_folder` (default:
+    the shipped model), and none when that folder has none for the analysis's model."""
     summary = analysis.summary
+    typical = typical_of(analysis.model, model_folder)
     # Rich keeps a terminal's colour system under NO_COLOR and only drops the colours, which
     # would leave the tags at the ends of spans as the only marks.
     coloured = console.color_system is not None and not console.no_color
@@ -193,7 +197,7 @@ def render(analysis: Analysis, console: Console) -> None:
                 f"{threshold_phrase(analysis.min_confidence)}; model {analysis.model}",
                 style="bold",
             ),
-            Text(f"For comparison, {TYPICAL.sentence()}.", style="dim"),
+            *([Text(f"For comparison, {typical.sentence()}.", style="dim")] if typical else []),
             *_less_sure_line(analysis, coloured),
             Text(),  # a blank line before each table
             legend(analysis, console.color_system),

@@ -1,15 +1,18 @@
 """What a typical news article scores, for the reader to compare with: spans per 1,000 words over
-the PTC dev articles, as the shipped model's own pipeline found them when it shipped (the model
-folder's `reference.json`, written by `training/reference.py`)."""
+the PTC dev articles, as the model's own pipeline found them when its folder was made (the model
+folder's `reference.json`, written by `training/reference.py`). A report quotes the figures of
+the model that made its analysis, or none: never another model's."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODEL
 
-__all__ = ["TYPICAL", "Typical"]
+__all__ = ["Typical", "typical_of"]
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,20 @@ class Typical:
         )
 
 
-def _load() -> Typical:
-    data = json.loads((SHIPPED_MODEL / REFERENCE_FILE).read_text(encoding="utf-8"))
+def typical_of(model: str, folder: Path | None = None) -> Typical | None:
+    """The reference figures of the model folder `folder` (default: the shipped model's) for an
+    analysis made by the model named `model`; None when the folder has none or they are another
+    model's."""
+    typical = _load(folder or SHIPPED_MODEL)
+    return typical if typical is not None and typical.model == model else None
+
+
+@lru_cache(maxsize=8)
+def _load(folder: Path) -> Typical | None:
+    path = folder / REFERENCE_FILE
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
     model, gold = data["model_density"], data["annotator_density"]
     return Typical(
         corpus=data["corpus"],
@@ -41,6 +56,3 @@ def _load() -> Typical:
         q3=model["q3"],
         annotators=(gold["median"], gold["q1"], gold["q3"]),
     )
-
-
-TYPICAL = _load()

@@ -233,7 +233,8 @@ async def get_analysis(analysis_id: str, web: Annotated[Web, Depends(current)]) 
 )
 async def get_report(analysis_id: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     analysis = await stored(web, analysis_id)
-    return HTMLResponse(render_html(analysis), headers={"Content-Security-Policy": REPORT_CSP})
+    page = render_html(analysis, model_folder=web.settings.model)
+    return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
 
 
 @router.delete(

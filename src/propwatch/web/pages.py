@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -90,8 +91,11 @@ def sample_article() -> str:
     return f"Sample: fourteen ways to sway a reader\n\n{body}\n"
 
 
-def kept_page(analysis: Analysis, key: str, permalink: str, keep_days: int | None) -> str:
-    """The report of a kept analysis, with a bar: permalink, how long it is kept, downloads."""
+def kept_page(
+    analysis: Analysis, key: str, permalink: str, keep_days: int | None, model: Path | None
+) -> str:
+    """The report of a kept analysis, with a bar: permalink, how long it is kept, downloads;
+    `model` is the served model's folder (None: the shipped model)."""
     bar = _page(
         "appbar.html",
         key=key,
@@ -99,20 +103,20 @@ def kept_page(analysis: Analysis, key: str, permalink: str, keep_days: int | Non
         kept=kept_for(keep_days),
         decoding=analysis.decoding,
     )
-    return render_html(analysis, Bar(Markup(bar), _appbar_css()))
+    return render_html(analysis, Bar(Markup(bar), _appbar_css()), model)
 
 
-def held_page(analysis: Analysis) -> str:
+def held_page(analysis: Analysis, model: Path | None) -> str:
     """The report of an analysis not kept, with a bar that says so; the downloads carry their
-    content (the report without the bar)."""
+    content (the report without the bar). `model` as for `kept_page`."""
     bar = _page(
         "heldbar.html",
         held_for=held_for(),
         json=_base64(render_json(analysis)),
-        report=_base64(render_html(analysis)),
+        report=_base64(render_html(analysis, model_folder=model)),
         decoding=analysis.decoding,
     )
-    return render_html(analysis, Bar(Markup(bar), _appbar_css()))
+    return render_html(analysis, Bar(Markup(bar), _appbar_css()), model)
 
 
 def _base64(text: str) -> str:
@@ -137,7 +141,8 @@ async def stored_report(
         return HTMLResponse(
             missing_page(key), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    page = kept_page(analysis, key, f"{request.base_url}a/{key}", web.settings.keep_days)
+    permalink = f"{request.base_url}a/{key}"
+    page = kept_page(analysis, key, permalink, web.settings.keep_days, web.settings.model)
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
 
 
@@ -173,7 +178,7 @@ async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTM
         return HTMLResponse(
             gone_page(), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    page = held_page(analysis)
+    page = held_page(analysis, web.settings.model)
     # Not kept: the browser may not keep it either (no cache, no back-forward copy on disk).
     headers = {"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"}
     return HTMLResponse(page, headers=headers)

@@ -29,8 +29,11 @@ MAX_ARTICLE_ID = 2**31 - 1  # the store's integer keys (PostgreSQL's INTEGER)
 router = APIRouter(include_in_schema=False)
 
 
-def report_html(store: Store, article_id: int, model: str | None = None) -> str | None:
-    """The full report of a stored article's analysis (by `model`, else its latest), or None."""
+def report_html(
+    store: Store, article_id: int, model: str | None = None, folder: FilePath | None = None
+) -> str | None:
+    """The full report of a stored article's analysis (by `model`, else its latest), or None;
+    `folder` is the model folder whose typical figures it may quote (None: the shipped model)."""
     query = select(AnalysisRow).where(AnalysisRow.article_id == article_id)
     if model is not None:
         query = query.where(AnalysisRow.model == model)
@@ -41,17 +44,21 @@ def report_html(store: Store, article_id: int, model: str | None = None) -> str 
         spans = session.scalars(
             select(SpanRow).where(SpanRow.analysis_id == row.id).order_by(SpanRow.id)
         )
-        return render_html(rebuild(row.article.text, row.details, list(spans)))
+        analysis = rebuild(row.article.text, row.details, list(spans))
+        return render_html(analysis, model_folder=folder)
 
 
-def write_reports(store: Store, model: str, folder: FilePath) -> int:
-    """Every article `model` analysed as `folder/<article id>.html`; returns how many."""
+def write_reports(
+    store: Store, model: str, folder: FilePath, model_folder: FilePath | None = None
+) -> int:
+    """Every article `model` analysed as `folder/<article id>.html`, quoting the typical figures
+    of `model_folder` (None: the shipped model); returns how many."""
     folder.mkdir(parents=True, exist_ok=True)
     with store.session() as session:
         ids = session.scalars(select(AnalysisRow.article_id).where(AnalysisRow.model == model))
         articles = list(ids)
     for article in articles:
-        page = report_html(store, article, model)
+        page = report_html(store, article, model, model_folder)
         assert page is not None  # listed just above
         (folder / f"{article}.html").write_text(page, encoding="utf-8")
     return len(articles)
@@ -89,7 +96,7 @@ async def plotly_file() -> Response:
 async def article_report(
     article_id: Annotated[int, Path(ge=1, le=MAX_ARTICLE_ID)], web: Annotated[Web, Depends(current)]
 ) -> HTMLResponse:
-    page = await run_in_threadpool(report_html, web.store, article_id)
+    page = await run_in_threadpool(report_html, web.store, article_id, None, web.settings.model)
     if page is None:
         return HTMLResponse(
             "<!doctype html><title>not found</title><p>No stored article has this number.</p>",

@@ -48,7 +48,7 @@ def inline_script(page: str) -> str:
 
 def test_the_bar_sits_after_the_skip_link_and_the_report_script_keeps_its_hash():
     analysis = hand_analysis()
-    page = kept_page(analysis, "abc", "http://localhost/a/abc", 3)
+    page = kept_page(analysis, "abc", "http://localhost/a/abc", 3, None)
     digest = base64.b64encode(hashlib.sha256(inline_script(page).encode()).digest()).decode()
     assert f"'sha256-{digest}'" in CSP
     body = page[page.index("<body>") :]
@@ -58,7 +58,8 @@ def test_the_bar_sits_after_the_skip_link_and_the_report_script_keeps_its_hash()
 
 
 def test_a_hostile_key_stays_text_in_the_bar():
-    page = kept_page(hostile_analysis(), HOSTILE_KEY, f"http://localhost/a/{HOSTILE_KEY}", None)
+    permalink = f"http://localhost/a/{HOSTILE_KEY}"
+    page = kept_page(hostile_analysis(), HOSTILE_KEY, permalink, None, None)
     assert HOSTILE_KEY not in page and "window.__xss=1</script>" not in page
     assert "&#34;&gt;&lt;script&gt;window.__xss=1&lt;/script&gt;&#39;" in page
     assert len(re.findall(r"<script>", page)) == 1  # the report's own, nothing injected
@@ -66,7 +67,7 @@ def test_a_hostile_key_stays_text_in_the_bar():
 
 def test_a_report_not_kept_downloads_as_the_report_without_the_bar():
     analysis = hand_analysis()
-    page = held_page(analysis)
+    page = held_page(analysis, None)  # the shipped model
     (encoded,) = re.findall(r"data:text/html;base64,([A-Za-z0-9+/=]+)", page)
     assert base64.b64decode(encoded).decode() == render_html(analysis)
     assert "pw-bar" in page and "pw-bar" not in render_html(analysis)

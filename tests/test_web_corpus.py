@@ -70,6 +70,24 @@ def test_the_served_dashboard_runs_only_its_own_scripts(db: str):
     assert len(hashes) >= 7 and set(sources) == {"'self'", *hashes}  # the charts and the page's
 
 
+def fetched(store_url: str, path: str) -> tuple[int, str]:
+    app = FastAPI()
+    app.include_router(reports.router)
+    store = open_store(store_url)
+    app.state.web = SimpleNamespace(store=store, settings=Settings())
+    response = TestClient(app).get(path)
+    store.close()
+    return response.status_code, response.text
+
+
+def test_an_empty_corpus_and_a_missing_article_get_a_page_that_says_so(tmp_path: Path):
+    status, page = fetched(f"sqlite:///{tmp_path / 'empty.db'}", "/corpus")
+    assert status == 200 and "<h1>No corpus to show yet</h1>" in page
+    assert "propwatch batch" in page  # the store's own advice on what to run
+    status, page = fetched(f"sqlite:///{tmp_path / 'empty.db'}", "/corpus/articles/7")
+    assert status == 404 and "holds no article numbered 7" in page
+
+
 def test_the_dashboard_file_carries_its_policy(db: str):
     store = open_store(db)
     page = render_dashboard(store, corpus_stats(store), static_links(None))

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import cache
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from propwatch.render.templating import render_template
 from propwatch.web.errors import error_response
 from propwatch.web.limits import RateLimit
 
@@ -76,7 +78,7 @@ class TokenAuth:
                 {"Retry-After": str(wait)},
             )
         if scope["path"].startswith(PAGE_PREFIXES):
-            return HTMLResponse(LOCKED_PAGE, status_code=401)
+            return HTMLResponse(locked_page(), status_code=401)
         return error_response(
             "unauthorized",
             "this server needs its access token: send the header 'Authorization: Bearer TOKEN' "
@@ -85,12 +87,7 @@ class TokenAuth:
         )
 
 
-LOCKED_PAGE = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-    "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-    "<title>Access token needed — propwatch</title>"
-    "<link rel='stylesheet' href='/static/app.css'></head><body><main class='hero'>"
-    "<h1>This server needs its access token</h1>"
-    "<p class='lead'>Open the start page and enter the access token once; then this link "
-    "works in this browser.</p><p><a href='/'>Go to the start page</a></p></main></body></html>"
-)
+@cache
+def locked_page() -> str:
+    """The page a browser gets for a page link without the token (`web/templates/`)."""
+    return render_template("propwatch.web", "locked.html")

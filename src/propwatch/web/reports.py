@@ -5,7 +5,6 @@ script, loaded once and cached, instead of inlined in every page)."""
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Annotated
@@ -19,6 +18,7 @@ from propwatch.errors import BadInput
 from propwatch.render.dashboard import plotly_script, policy, render_dashboard, served_links
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
+from propwatch.render.templating import render_template
 from propwatch.statistics.summary import corpus_stats
 from propwatch.store.database import Store
 from propwatch.store.models import AnalysisRow, SpanRow
@@ -72,7 +72,7 @@ async def dashboard(web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     try:
         body = await run_in_threadpool(page)
     except BadInput as error:  # an empty store
-        body = f"<!doctype html><title>propwatch corpus</title><p>{html.escape(str(error))}</p>"
+        body = render_template("propwatch.web", "empty_corpus.html", reason=str(error))
     # Plotly's figures are inline scripts: they run by hash, and nothing else inline does.
     csp = f"{policy(body)}; frame-ancestors 'none'"
     return HTMLResponse(body, headers={"Content-Security-Policy": csp})
@@ -98,8 +98,6 @@ async def article_report(
 ) -> HTMLResponse:
     page = await run_in_threadpool(report_html, web.store, article_id, None, web.settings.model)
     if page is None:
-        return HTMLResponse(
-            "<!doctype html><title>not found</title><p>No stored article has this number.</p>",
-            status_code=404,
-        )
+        body = render_template("propwatch.web", "no_article.html", article_id=article_id)
+        return HTMLResponse(body, status_code=404)
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})

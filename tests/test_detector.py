@@ -54,7 +54,7 @@ def test_example_article_analysis_is_json_serialisable():
     analysis = analyze(text)
     assert_span_contract(text, analysis.spans)
     data = json.loads(analysis.to_json())
-    assert data["schema_version"] == "1.3"
+    assert data["schema_version"] == "1.4"
     assert data["title"] == "Russian Ministry of Defense: US actions amount to war crime"
     assert len(data["sentences"]) == len(analysis.sentences) > 10
     assert sum(data["summary"]["by_technique"].values()) == len(data["spans"])

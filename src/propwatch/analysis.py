@@ -19,7 +19,7 @@ from propwatch.structure import Structure, voice_of
 from propwatch.structure.types import Attribution, Section
 from propwatch.techniques import TECHNIQUE_NAMES, by_name
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,8 @@ class Analysis:
     attributions: tuple[Attribution, ...]
     summary: Summary
     decoding: Decoding | None = None  # how the article's bytes were read; None for given text
+    language: str | None = None  # ISO 639-1 (propwatch.language); None: too short to tell
+    warnings: tuple[str, ...] = ()  # one line each, e.g. that the model never saw the language
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -208,6 +210,8 @@ def build_analysis(
     url: str | None = None,
     min_confidence: float = 0.0,
     decoding: Decoding | None = None,
+    language: str | None = None,
+    warnings: tuple[str, ...] = (),
 ) -> Analysis:
     """Join what the detector and the structure stage found into one Analysis."""
     spans = build_spans(article, detection, structure)
@@ -225,6 +229,8 @@ def build_analysis(
         attributions=structure.attributions,
         summary=summarise(article, spans, sentences),
         decoding=decoding,
+        language=language,
+        warnings=warnings,
     )
 
 

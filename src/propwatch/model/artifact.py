@@ -41,6 +41,8 @@ class ModelConfig:
     techniques: tuple[str, ...] = TECHNIQUE_NAMES
     encoder: str = "sentence-transformers/all-MiniLM-L6-v2"
     metrics: dict[str, Any] = field(default_factory=dict)
+    # ISO 639-1 codes of the languages it was trained on: the pipeline sends it those articles
+    languages: tuple[str, ...] = ("en",)
 
     def save(self, folder: Path) -> None:
         (folder / CONFIG_FILE).write_text(json.dumps(asdict(self), indent=2) + "\n")
@@ -50,6 +52,7 @@ class ModelConfig:
         raw = json.loads((folder / CONFIG_FILE).read_text())
         settings = settings_from_dict(raw.pop("settings"))
         raw["techniques"] = tuple(raw["techniques"])
+        raw["languages"] = tuple(raw.get("languages", ("en",)))  # older folders: English only
         return cls(settings=settings, **raw)
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["SCHEMA_FILE", "SCHEMA_VERSION", "load_schema", "validate"]
 
 SCHEMA_FILE = "analysis.schema.json"
-SCHEMA_VERSION = "1.3"  # the schema's `schema_version` const; a test keeps analysis.py in step
+SCHEMA_VERSION = "1.4"  # the schema's `schema_version` const; a test keeps analysis.py in step
 _MAX_MESSAGE = 200  # error messages quote the offending value, which may be a whole article
 
 

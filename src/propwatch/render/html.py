@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from propwatch.article import per_1000_words
+from propwatch.language import language_name
 from propwatch.render import threshold_phrase
 from propwatch.render.templating import render_template
 from propwatch.render.typical import typical_of
@@ -107,6 +108,7 @@ def render_html(
         data=_data(analysis),
         faint_below=FAINT_BELOW,
         typical=typical_of(analysis.model, model_folder),
+        language=language_name(analysis.language) if analysis.language else None,
         short_labels=SHORT_LABELS,
         voice_names=VOICE_NAMES,
         kind_names=KIND_NAMES,

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from propwatch.analysis import Analysis, SpanResult
 from propwatch.article import per_1000_words
+from propwatch.language import language_name
 from propwatch.render import threshold_phrase
 from propwatch.render.html import FAINT_BELOW, is_faint
 from propwatch.render.typical import typical_of
@@ -194,9 +195,11 @@ def render(analysis: Analysis, console: Console, model_folder: Path | None = Non
             Text(
                 f"{summary.spans} technique spans in {summary.propaganda_sentences} of "
                 f"{summary.sentences} sentences ({summary.spans_per_1000_words} per 1,000 words), "
-                f"{threshold_phrase(analysis.min_confidence)}; model {analysis.model}",
+                f"{threshold_phrase(analysis.min_confidence)}; model {analysis.model}"
+                f"{_language_phrase(analysis.language)}",
                 style="bold",
             ),
+            *(Text(warning, style="bold yellow") for warning in analysis.warnings),
             *([Text(f"For comparison, {typical.sentence()}.", style="dim")] if typical else []),
             *_less_sure_line(analysis, coloured),
             Text(),  # a blank line before each table
@@ -207,6 +210,10 @@ def render(analysis: Analysis, console: Console, model_folder: Path | None = Non
             top_sentences(analysis),
         )
     )
+
+
+def _language_phrase(language: str | None) -> str:
+    return f", {language_name(language)} text" if language else ""
 
 
 def _less_sure_line(analysis: Analysis, coloured: bool) -> list[Text]:

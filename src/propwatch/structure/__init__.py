@@ -3,10 +3,12 @@
 >>> from propwatch.article import parse_article
 >>> structure = analyse_structure(parse_article(text), load_pipeline())
 >>> voice_of(structure, start, end)  # ("reported", "Interfax") or ("outlet", None)
+>>> analyse_structure(parse_article(text), load_pipeline("de"), "de")  # no parser: None
 
 `analyse_structure` parses the article once with spaCy (see `nlp`), finds its quotations once
-(`quotes.find_quotes`), its attributions (`attribution`), where a highlight's phrase ends
-(`phrases`), and cuts its body into report / opinion / credits sections (`sections`). Every
+(`quotes.find_quotes`), its attributions (`attribution`; `marked` where the language has no
+parser), where a highlight's phrase ends (`phrases`, English only: measured there), and cuts its
+body into report / opinion / credits sections (`sections`). Every
 Section and Attribution keeps `0 <= start < end <= len(article.text)` and has no whitespace at
 either edge, for any input.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from propwatch.structure.attribution import find_attributions
+from propwatch.structure.marked import find_marked_attributions
 from propwatch.structure.nlp import load_pipeline, parse
 from propwatch.structure.phrases import complete_end, phrase_ends
 from propwatch.structure.quotes import find_quotes
@@ -55,13 +58,19 @@ class Structure:
         return complete_end(end, self.phrase_ends)
 
 
-def analyse_structure(article: Article, nlp: Language) -> Structure:
-    """Sections and attributions of `article`; `nlp` is the English pipeline (`load_pipeline()`)."""
+def analyse_structure(article: Article, nlp: Language | None, language: str = "en") -> Structure:
+    """Sections and attributions of `article`, written in `language` (ISO 639-1); `nlp` is its
+    pipeline (`load_pipeline(language)`), or None where it has none (quotation-only voices)."""
     quotes = find_quotes(article.text)
+    if nlp is None:
+        attributions = find_marked_attributions(article, quotes, language)
+        sections = find_sections(article, attributions, quotes)
+        return Structure(sections, attributions)
     chunks = list(parse(article, nlp))
     attributions = find_attributions(article, chunks, quotes)
     sections = find_sections(article, attributions, quotes)
-    return Structure(sections, attributions, phrase_ends(chunks))
+    ends = phrase_ends(chunks) if nlp.lang == "en" else {}
+    return Structure(sections, attributions, ends)
 
 
 def voice_of(structure: Structure, start: int, end: int) -> tuple[Voice, str | None]:

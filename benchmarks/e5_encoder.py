@@ -96,7 +96,7 @@ def bare_speed(
 ) -> dict[str, float]:
     """Pieces/s and articles/s of a folder's bare encoder over the detector's windows."""
     from propwatch.model.artifact import ENCODER_FILE, TOKENIZER_FILE
-    from propwatch.model.detector import BATCH_WINDOWS
+    from propwatch.model.encode import BATCH_WINDOWS
     from propwatch.model.windows import WindowTokenizer
 
     tokenizer = WindowTokenizer(folder / TOKENIZER_FILE, window, stride)

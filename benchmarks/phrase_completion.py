@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,8 @@ def out_of_fold_labels(work: Path, articles: dict[str, str]) -> list[Label]:
     settings = settings_from_dict(report["final_settings"])
     labels = []
     for fold in sorted(set(plan.values())):
-        detector = load_detector(epoch_folder(work, fold, report["final_epoch"]))
-        detector.settings = settings
+        folder = epoch_folder(work, fold, report["final_epoch"])
+        detector = replace(load_detector(folder), settings=settings)
         for article_id, text in articles.items():
             if plan.get(article_id) == fold:
                 spans = detector.detect(text, min_confidence=0.0).spans

@@ -35,13 +35,18 @@ import numpy as np
 from propwatch.corpus.ptc import Label
 from propwatch.model.artifact import load_detector
 from propwatch.model.chooser import best_first
-from propwatch.model.detector import Candidate, Segment, sigmoid
+from propwatch.model.correct import Candidate
+from propwatch.model.detector import chosen
+from propwatch.model.encode import Segment, sigmoid
+from propwatch.model.judge import span_representation
+from propwatch.model.propose import Proposer
 from propwatch.scoring import score_si
 from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.chooser import (
     FLOORS,
     LENGTH_BONUSES,
     POOL_BASE,
+    POOL_PROPOSER,
     fit_trees,
     inner_groups,
 )
@@ -70,7 +75,8 @@ class Pool:
 def head_credit(run: ArticleRun, segment: Segment, candidate: Candidate) -> float:
     detector = run.detector
     pieces = (segment.first + candidate.raw.first_token, segment.first + candidate.raw.last_token)
-    pooled = detector._pool(run.tokens, segment, pieces, (candidate.raw.start, candidate.raw.end))
+    chars = (candidate.raw.start, candidate.raw.end)
+    pooled = span_representation(run.tokens, segment, pieces, chars)
     logits = detector.backend.classify(pooled[None])[0]
     return float(sigmoid(logits[-1])) if len(logits) == CREDIT_HEAD_OUTPUTS else float("nan")
 
@@ -82,10 +88,13 @@ def build_pool(runs: dict[str, ArticleRun], gold: list[Label]) -> Pool:
         for label in gold:
             if label.article_id == article_id:
                 inside[label.start : label.end] = True
-        for segment in run.segments:
-            candidates, features = run.detector.pool(run.tokens, segment, POOL_BASE)
-            base = run.detector.candidates(run.tokens, segment, POOL_BASE)
-            decoded = {(c.raw.start, c.raw.end) for c in base}
+        correction = run.detector.settings.correction
+        for number, segment in enumerate(run.segments):
+            judged = run.judged(number, POOL_PROPOSER)
+            candidates = chosen(correction, None, run.tokens, segment, judged)
+            base = run.judged(number, Proposer((POOL_BASE,))).spans
+            decoded = {(s.start, s.end) for s in base}
+            features = judged.features if judged.features is not None else np.zeros((0, 0))
             for candidate, row in zip(candidates, features, strict=True):
                 span = (candidate.raw.start, candidate.raw.end)
                 rows.append(

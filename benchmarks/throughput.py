@@ -1,8 +1,9 @@
 """Detector speed and memory on PTC dev, against the bare encoder on the same windows.
 
     .venv/bin/python benchmarks/throughput.py [--articles ../shared/data/ptc/dev/dev-articles]
+        [--output benchmarks/results/throughput.json]
 
-Prints (and writes to benchmarks/results/throughput.json): articles/s and pieces/s of the full
+Prints (and writes to --output): articles/s and pieces/s of the full
 predict path, the bare ONNX encoder's pieces/s over exactly the same windows (the physical limit
 of this design; the faster of ONNX Runtime's spinning and non-spinning threads), their ratio,
 cold start (process start to first result) and the peak resident
@@ -72,7 +73,7 @@ def bare_encoder(spinning: bool) -> Any:
 def measure_bare_encoder(articles: dict[str, str]) -> float:
     """Seconds for the bare ONNX encoder over the windows predict runs, at its fastest."""
     from propwatch.model.artifact import shipped_detector
-    from propwatch.model.detector import BATCH_WINDOWS
+    from propwatch.model.encode import BATCH_WINDOWS
 
     tokenizer = shipped_detector().tokenizer
     batches = []
@@ -101,6 +102,7 @@ def run_python(code: str, *args: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=Path, default=DEV)
+    parser.add_argument("--output", type=Path, default=RESULTS / "throughput.json")
     options = parser.parse_args()
     from propwatch.corpus.ptc import read_articles
 
@@ -120,8 +122,8 @@ def main() -> None:
         "cold_start_seconds": round(run_python(COLD_START), 2),
         "peak_memory_mb": round(run_python(PEAK_MEMORY, str(options.articles)), 1),
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "throughput.json").write_text(json.dumps(results, indent=2) + "\n")
+    options.output.parent.mkdir(parents=True, exist_ok=True)
+    options.output.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
 
 

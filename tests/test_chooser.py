@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +10,7 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingRegressor
 
 from propwatch.corpus.ptc import Label
-from propwatch.model.artifact import load_detector, shipped_detector
+from propwatch.model.artifact import shipped_detector
 from propwatch.model.chooser import (
     Pool,
     SpanChooser,
@@ -20,10 +19,10 @@ from propwatch.model.chooser import (
     pool_features,
 )
 from propwatch.model.decode import DecodeSettings
+from propwatch.model.detector import chosen, proposer_for
 from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.chooser import fit_chooser, pool_table, trees_of
 from propwatch.training.runs import article_runs
-from propwatch.training.selection import install_chooser
 
 TEXT = (
     "The corrupt elite LIES to you every single day!\n"
@@ -88,28 +87,6 @@ def test_trees_as_arrays_predict_what_scikit_learn_predicts(tmp_path: Path):
         loaded.trees.predict(rng.normal(size=(2, 7)))
 
 
-def test_remembered_pools_are_judged_once_and_corrected_anew():
-    detector = load_detector()
-    tokens = detector.tokenizer.tokenize(TEXT)
-    segment = next(detector.segments(tokens))
-    decode = detector.settings.decode
-    fresh, fresh_features = detector.pool(tokens, segment, decode)
-    detector.remember_pools()
-    first, features = detector.pool(tokens, segment, decode)
-    detector.settings = replace(detector.settings, repetition_bias=(4.0, 4.0))
-    corrected, again = detector.pool(tokens, segment, decode)
-    assert again is features  # judged once
-    np.testing.assert_array_equal(features, fresh_features)
-    assert [c.raw for c in first] == [c.raw for c in corrected] == [c.raw for c in fresh]
-    empty = detector.tokenizer.tokenize("Ok.")
-    assert detector.pool(empty, next(detector.segments(empty)), decode)[0] == []
-    repetition = TECHNIQUE_NAMES.index("Repetition")
-    assert all(
-        c.techniques[repetition] > f.techniques[repetition]
-        for c, f in zip(corrected, first, strict=True)
-    )
-
-
 @pytest.fixture(scope="module")
 def runs_with_gold():
     detector = shipped_detector()
@@ -120,10 +97,7 @@ def runs_with_gold():
             start = text.find(fragment)
             if start >= 0:
                 gold.append(Label(article_id, start, start + len(fragment), "Loaded_Language"))
-    runs = article_runs(articles, lambda _: detector)
-    shipped_chooser = detector.chooser
-    yield runs, gold
-    install_chooser(runs, shipped_chooser)
+    return article_runs(articles, lambda _: detector), gold
 
 
 def test_a_trained_chooser_picks_non_overlapping_pool_candidates(runs_with_gold):
@@ -133,11 +107,12 @@ def test_a_trained_chooser_picks_non_overlapping_pool_candidates(runs_with_gold)
     inside = pools.credit[pools.credit > 0]
     assert inside.max() <= 1.0 and len(inside) > 0
     chooser = fit_chooser(pools, gold, {"a": 0, "b": 0, "c": 1, "d": 1}, set(runs))
-    install_chooser(runs, chooser)
     run = runs["a"]
-    for segment in run.segments:
-        chosen = run.detector.chosen(run.tokens, segment)
-        pool, _ = run.detector.pool(run.tokens, segment, run.detector.settings.decode)
-        bounds = sorted((c.raw.start, c.raw.end) for c in chosen)
-        assert set(bounds) <= {(c.raw.start, c.raw.end) for c in pool}
+    settings = run.detector.settings
+    proposer = proposer_for(settings.decode, chooser)
+    for number, segment in enumerate(run.segments):
+        judged = run.judged(number, proposer)
+        kept = chosen(settings.correction, chooser, run.tokens, segment, judged)
+        bounds = sorted((c.raw.start, c.raw.end) for c in kept)
+        assert set(bounds) <= {(s.start, s.end) for s in judged.spans}
         assert all(a[1] <= b[0] for a, b in itertools.pairwise(bounds))

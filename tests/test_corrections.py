@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from propwatch.model.detector import REPETITION
+from propwatch.model.correct import REPETITION
 from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.corrections import (
     GoldSpans,

@@ -16,7 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from propwatch.model.decode import FUNCTION_WORD_ENDS, DecodeSettings
+from propwatch.model.correct import propaganda_probability, softmax
+from propwatch.model.decode import FUNCTION_WORD_ENDS, DecodeSettings, RawSpan
+from propwatch.model.propose import SegmentView
+from propwatch.techniques import TECHNIQUE_NAMES
 
 CHOOSER_FILE = "chooser.npz"
 POOL_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6)
@@ -90,6 +93,19 @@ def pool_features(pool: Pool, text: str) -> np.ndarray:
             techniques,
         ]
     )
+
+
+def chooser_features(view: SegmentView, spans: Sequence[RawSpan], logits: np.ndarray) -> np.ndarray:
+    """The chooser's features of a segment's pool spans, from the span head's logits on them,
+    uncorrected: the trees are fitted on fold models with no corrections tuned yet."""
+    pool = Pool(
+        likely=view.likely,
+        pieces=np.asarray([(s.first_token, s.last_token) for s in spans]),
+        bounds=np.asarray([(s.start, s.end) for s in spans]),
+        propaganda=propaganda_probability(logits),
+        techniques=softmax(logits[:, : len(TECHNIQUE_NAMES)]),
+    )
+    return pool_features(pool, view.text)
 
 
 @dataclass(frozen=True)

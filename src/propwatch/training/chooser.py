@@ -18,6 +18,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from propwatch.corpus.ptc import Label
 from propwatch.model.chooser import SpanChooser, Trees, best_first
 from propwatch.model.decode import DecodeSettings
+from propwatch.model.detector import pool_proposer
 from propwatch.scoring import score_si
 from propwatch.training.runs import ArticleRun
 
@@ -33,6 +34,7 @@ POOL_BASE = DecodeSettings(
     technique_mix=0.5,
     trim_function_words=True,
 )
+POOL_PROPOSER = pool_proposer(POOL_BASE)
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,11 @@ def pool_table(runs: Mapping[str, ArticleRun], gold: list[Label]) -> PoolTable:
         inside = np.zeros(len(text) + 1, dtype=bool)
         for label in gold_by_article.get(article_id, []):
             inside[label.start : label.end] = True
-        for number, segment in enumerate(run.segments):
-            candidates, features = run.detector.pool(run.tokens, segment, POOL_BASE)
-            if not candidates:
+        for number in range(len(run.segments)):
+            judged = run.judged(number, POOL_PROPOSER)
+            if not judged.spans or judged.features is None:
                 continue
-            bounds = np.asarray([(c.raw.start, c.raw.end) for c in candidates])
+            bounds, features = np.asarray([(s.start, s.end) for s in judged.spans]), judged.features
             credit = np.asarray([inside[start:end].mean() for start, end in bounds])
             parts.append((article_id, number, bounds, features, credit))
     return PoolTable(

@@ -21,7 +21,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from propwatch.corpus.ptc import Label, labels_by_article
-from propwatch.model.detector import REPETITION, Detector, Segment, recurring
+from propwatch.model.correct import REPETITION, recurring
+from propwatch.model.detector import Detector
+from propwatch.model.encode import Segment
 from propwatch.model.features import TextIndex
 from propwatch.model.predict import distinct_top
 from propwatch.techniques import TECHNIQUE_NAMES

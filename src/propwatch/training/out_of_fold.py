@@ -31,7 +31,6 @@ from propwatch.training.selection import (
     Outcome,
     cross_fit,
     in_articles,
-    install_chooser,
     scores,
     si_tc,
     tune,
@@ -98,13 +97,10 @@ def chooser_stage(
     """Out-of-fold predictions with spans chosen from pools (model/chooser.py), at each fold's
     chosen epoch; the chooser and settings tuned on all articles, saved as CHOOSER_FILE."""
     runs, spans = fold_runs(work, epochs, articles, gold, plan)
-    for run in runs.values():
-        run.detector.remember_pools()
     pools = pool_table(runs, gold)
     outcome, _ = cross_fit(runs, gold, spans, plan, pools)
     chooser = fit_chooser(pools, gold, plan, set(articles))
-    install_chooser(runs, chooser)
-    settings, corrections = tune(runs, gold, spans, POOL_BASE)
+    settings, corrections = tune(runs, gold, spans, POOL_BASE, chooser)
     chooser.save(work)
     return outcome, settings, corrections
 

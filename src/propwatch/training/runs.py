@@ -6,19 +6,34 @@ Its own module because both `selection` and `chooser` use it: neither may import
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from propwatch.model.detector import Detector, Segment
+from propwatch.model.detector import Detector, Judged, judge_proposals
+from propwatch.model.encode import Segment
+from propwatch.model.propose import Proposer
 from propwatch.model.windows import TokenizedArticle
 
 
 @dataclass(frozen=True)
 class ArticleRun:
-    """An article through the encoder once, by the model that scores it; sweeps reuse it."""
+    """An article through the encoder once, by the model that scores it; sweeps reuse it, and
+    the judged proposals of its segments (by segment number and proposer), which the sweeps
+    over corrections and calibration do not change."""
 
     detector: Detector
     tokens: TokenizedArticle
     segments: list[Segment]
+    judged_proposals: dict[tuple[int, Proposer], Judged] = field(default_factory=dict)
+
+    def judged(self, number: int, proposer: Proposer) -> Judged:
+        """Segment `number`'s proposals by `proposer`, judged once by this run's model."""
+        key = (number, proposer)
+        if key not in self.judged_proposals:
+            segment = self.segments[number]
+            self.judged_proposals[key] = judge_proposals(
+                self.detector.judge, proposer, self.tokens, segment
+            )
+        return self.judged_proposals[key]
 
 
 Runs = dict[str, ArticleRun]

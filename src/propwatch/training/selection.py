@@ -22,8 +22,10 @@ from propwatch.corpus.ptc import Label, read_articles, read_labels
 from propwatch.model.calibration import Calibration
 from propwatch.model.chooser import SpanChooser
 from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
-from propwatch.model.detector import Detector, DetectorSettings
+from propwatch.model.detector import Detector, DetectorSettings, chosen, proposer_for
+from propwatch.model.label import Labeller
 from propwatch.scoring import score_flc, score_si, score_slc, score_tc
+from propwatch.techniques import TECHNIQUE_NAMES
 from propwatch.training.calibration import (
     expected_calibration_error,
     fit_calibration,
@@ -137,17 +139,22 @@ class Predicted:
     raw: float
 
 
-def predictions(runs: Runs, settings: DetectorSettings) -> list[Predicted]:
-    """Every decoded span under `settings` but before calibration and display threshold."""
-    raw_settings = replace(settings, calibration=Calibration(), min_confidence=0.0)
+def predictions(
+    runs: Runs, settings: DetectorSettings, chooser: SpanChooser | None
+) -> list[Predicted]:
+    """Every span chosen under `settings` (by `chooser` from pools, if given), with raw scores:
+    before calibration and display threshold."""
+    proposer = proposer_for(settings.decode, chooser)
+    labeller = Labeller(settings.second_technique, Calibration())
     found = []
     for article_id, run in runs.items():
-        run.detector.settings = raw_settings
-        for segment in run.segments:
-            for candidate in run.detector.chosen(run.tokens, segment):
-                for span in run.detector.labelled(candidate):
-                    label = Label(article_id, span.start, span.end, span.technique)
-                    found.append(Predicted(label, span.confidence))
+        for number, segment in enumerate(run.segments):
+            judged = run.judged(number, proposer)
+            for candidate in chosen(settings.correction, chooser, run.tokens, segment, judged):
+                for technique in labeller(candidate):
+                    name = TECHNIQUE_NAMES[technique.technique]
+                    label = Label(article_id, candidate.raw.start, candidate.raw.end, name)
+                    found.append(Predicted(label, technique.confidence))
     return found
 
 
@@ -161,9 +168,14 @@ def choose_correction(spans: GoldSpans) -> tuple[Correction, CorrectionReport]:
 
 
 def tune(
-    runs: Runs, gold: list[Label], spans: GoldSpans, decode: DecodeSettings
+    runs: Runs,
+    gold: list[Label],
+    spans: GoldSpans,
+    decode: DecodeSettings,
+    chooser: SpanChooser | None,
 ) -> tuple[DetectorSettings, CorrectionReport]:
-    """Every setting after decoding, from these articles: corrections, calibration, threshold."""
+    """Every setting after decoding (and choosing, with `chooser`), from these articles:
+    corrections, calibration, threshold."""
     correction, report = choose_correction(spans)
     settings = DetectorSettings(
         decode=decode,
@@ -171,7 +183,7 @@ def tune(
         technique_bias=correction.technique_bias,
         repetition_bias=correction.repetition,
     )
-    found = predictions(runs, settings)
+    found = predictions(runs, settings, chooser)
     raw = np.asarray([p.raw for p in found])
     calibration = fit_calibration(raw, np.asarray(hits(gold, [p.label for p in found])))
     labels = np.asarray([p.label for p in found], dtype=object)
@@ -214,8 +226,10 @@ class Outcome:
         return [s.label for s, shown in zip(self.spans, self.shown, strict=True) if shown]
 
 
-def apply(runs: Runs, settings: DetectorSettings, spans: GoldSpans) -> Outcome:
-    found = predictions(runs, settings)
+def apply(
+    runs: Runs, settings: DetectorSettings, spans: GoldSpans, chooser: SpanChooser | None
+) -> Outcome:
+    found = predictions(runs, settings, chooser)
     confidences = settings.calibration(np.asarray([p.raw for p in found]))
     correction = Correction(settings.repetition_bias, settings.technique_bias)
     return Outcome(
@@ -246,19 +260,13 @@ def cross_fit(
     parts, settings = [], {}
     for k in folds:
         fit, held = others[k], set(runs) - others[k]
-        if pools is not None:
-            install_chooser(runs, fit_chooser(pools, gold, fold_of, fit) if fit else None)
+        chooser = fit_chooser(pools, gold, fold_of, fit) if pools is not None and fit else None
+        fit_runs, held_runs = {a: runs[a] for a in fit}, {a: runs[a] for a in held}
         settings[k], _ = tune(
-            {a: runs[a] for a in fit}, in_articles(gold, fit), spans.of_articles(fit), decodes[k]
+            fit_runs, in_articles(gold, fit), spans.of_articles(fit), decodes[k], chooser
         )
-        parts.append(apply({a: runs[a] for a in held}, settings[k], spans.of_articles(held)))
+        parts.append(apply(held_runs, settings[k], spans.of_articles(held), chooser))
     return Outcome.pooled(parts), settings
-
-
-def install_chooser(runs: Runs, chooser: SpanChooser | None) -> None:
-    """Every run's detector chooses its spans with `chooser` (None: one decoding)."""
-    for run in runs.values():
-        run.detector.chooser = chooser
 
 
 def scores(outcome: Outcome, gold: list[Label], articles: Mapping[str, str]) -> Scores:
@@ -302,17 +310,17 @@ def halves(articles: Iterable[str]) -> dict[str, int]:
 def select_settings(
     detector: Detector, dev: DevSet, full: bool = False
 ) -> tuple[DetectorSettings, DevScores]:
-    """Tune every setting on dev and score there; `full` adds the cross-fitted dev scores."""
-    detector.settings = DetectorSettings()
+    """Tune every setting of `detector` (its span chooser kept) on dev and score there; `full`
+    adds the cross-fitted dev scores."""
+    detector = replace(detector, settings=DetectorSettings())
     runs = article_runs(dev.articles, lambda _: detector)
     spans = gold_spans(detector, dev.articles, dev.gold, segments_of(runs))
     decode = best_decodes(runs, dev.gold, {"dev": set(runs)})["dev"]
-    settings, corrections = tune(runs, dev.gold, spans, decode)
-    metrics = scores(apply(runs, settings, spans), dev.gold, dev.articles)
+    settings, corrections = tune(runs, dev.gold, spans, decode, detector.chooser)
+    metrics = scores(apply(runs, settings, spans, detector.chooser), dev.gold, dev.articles)
     fitted = None
     if full:
         fitted = scores(cross_fit(runs, dev.gold, spans, halves(runs))[0], dev.gold, dev.articles)
-    detector.settings = settings
     return settings, DevScores.of(metrics, corrections, fitted)
 
 

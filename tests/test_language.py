@@ -8,7 +8,7 @@ from propwatch.language import detect_language, language_name, unmeasured_warnin
 
 SENTENCES = {
     "en": "The minister said the new law would protect families from rising energy prices.",
-    "fr": "Le ministre a déclaré que la nouvelle loi protégerait les familles de la hausse des prix.",
+    "fr": "Le ministre a déclaré que la nouvelle loi protégerait les familles contre la hausse.",
     "de": "Der Minister sagte, das neue Gesetz werde die Familien vor steigenden Preisen schützen.",
     "it": "Il ministro ha detto che la nuova legge proteggerà le famiglie dall'aumento dei prezzi.",
     "pl": "Minister powiedział, że nowa ustawa ochroni rodziny przed rosnącymi cenami energii.",

@@ -1,10 +1,12 @@
 """One article's way through propwatch: text -> Article -> structure -> detector -> Analysis.
 
-A `Pipeline` holds what takes long to load, the detector (an ONNX model) and spaCy's English
-pipeline, and turns text or a batch `Record` into an `Analysis`. `propwatch.analyze` uses the
-shipped model's (`shipped_pipeline`, once per process); `propwatch predict` loads the detector
-alone (`model.artifact.load_detector`); the workers of `propwatch batch` (local processes, Ray
-actors) and of the web server's pool each hold their own.
+A `Pipeline` holds what takes long to load, the detectors (ONNX models) and spaCy's English
+pipeline, and turns text or a batch `Record` into an `Analysis`. It detects each article's
+language and runs the first of its models whose config lists it (the default model, then the
+others); a language none of them saw goes to the default model, and the Analysis says so.
+`propwatch.analyze` uses the shipped model's (`shipped_pipeline`, once per process); `propwatch
+predict` loads the detector alone (`model.artifact.load_detector`); the workers of `propwatch
+batch` (local processes, Ray actors) and of the web server's pool each hold their own.
 """
 
 from __future__ import annotations
@@ -13,17 +15,19 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from propwatch.analysis import Analysis, build_analysis
-from propwatch.article import check_length, parse_article
+from propwatch.article import Article, check_length, parse_article
 from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
 from propwatch.ingest.checks import long_runs
-from propwatch.model.artifact import load_detector
+from propwatch.language import DEFAULT_LANGUAGE, detect_language, unmeasured_warning
+from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig, load_detector
 from propwatch.model.decode import cuts_any_quotation, inside_word
 from propwatch.record import Record
 from propwatch.structure import Structure, analyse_structure, load_pipeline
@@ -40,13 +44,27 @@ class Analysed:
     title: str | None  # the page title ingest found, when the text has one
 
 
+@dataclass(frozen=True)
+class LanguageModel:
+    """A loaded detector and the languages its model was trained on (its config's `languages`)."""
+
+    detector: Detector
+    languages: tuple[str, ...]
+
+
 class Pipeline:
     """The loaded models and the steps from an article's text to its Analysis."""
 
     def __init__(
-        self, detector: Detector, nlp: Language, min_confidence: float | None = None
+        self,
+        detector: Detector,
+        nlp: Language,
+        min_confidence: float | None = None,
+        languages: Sequence[str] = (DEFAULT_LANGUAGE,),
+        others: Sequence[LanguageModel] = (),
     ) -> None:
-        self.detector = detector
+        self.detector = detector  # the default model: its languages, and any no model saw
+        self.models = (LanguageModel(detector, tuple(languages)), *others)
         self.nlp = nlp
         # The display threshold of every analysis unless one asks for another
         self.min_confidence = (
@@ -59,15 +77,20 @@ class Pipeline:
         model: Path | None = None,
         threads: int | None = None,
         min_confidence: float | None = None,
+        more_models: Sequence[Path] = (),
     ) -> Pipeline:
         """The pipeline of the model folder `model` (default: the shipped model), its ONNX
         sessions on `threads` threads (default: up to 4), showing spans from `min_confidence`
-        up (default: the model's display threshold)."""
-        return cls(load_detector(model, threads), load_pipeline(), min_confidence)
+        up (default: the model's display threshold). Articles in a language that `model` was
+        not trained on go to the first of `more_models` whose config lists it."""
+        folder = model or SHIPPED_MODEL
+        others = [LanguageModel(load_detector(f, threads), _languages(f)) for f in more_models]
+        detector = load_detector(folder, threads)
+        return cls(detector, load_pipeline(), min_confidence, _languages(folder), others)
 
     @property
     def model(self) -> str:
-        """The model's name, as analyses record it."""
+        """The default model's name, as analyses in its languages record it."""
         return self.detector.name
 
     def analyse(
@@ -88,10 +111,25 @@ class Pipeline:
         check_length(text)
         floor = self.min_confidence if min_confidence is None else min_confidence
         article = parse_article(text)
-        structure = analyse_structure(article, self.nlp)
-        detection = _prose_only(self.detector.detect(text, floor), text)
+        language = detect_language(text)
+        detector = self.detector_for(language)
+        warnings = () if detector else (unmeasured_warning(language),)
+        detector = detector or self.detector
+        structure = self._structure(article, language or DEFAULT_LANGUAGE)
+        detection = _prose_only(detector.detect(text, floor), text)
         detection = _phrase_shaped(detection, structure, text)
-        return build_analysis(article, detection, self.model, structure, url, floor, decoding)
+        return build_analysis(
+            article, detection, detector.name, structure, url, floor, decoding, language, warnings
+        )
+
+    def detector_for(self, language: str | None) -> Detector | None:
+        """The detector of the first model trained on `language`; None when none was."""
+        return next((m.detector for m in self.models if language in m.languages), None)
+
+    def _structure(self, article: Article, language: str) -> Structure:
+        """Sections and attributions, with the spaCy pipeline of `language` where one exists."""
+        nlp = self.nlp if language == DEFAULT_LANGUAGE else load_pipeline(language)
+        return analyse_structure(article, nlp, language)
 
     def analyse_record(self, record: Record) -> Analysed:
         """Decode (or fetch) a record and analyse it; a bad one raises a PropwatchError."""
@@ -105,6 +143,10 @@ class Pipeline:
 def shipped_pipeline() -> Pipeline:
     """The shipped model's pipeline, loaded once per process."""
     return Pipeline.load()
+
+
+def _languages(folder: Path) -> tuple[str, ...]:
+    return ModelConfig.load(folder).languages
 
 
 def _prose_only(detection: Detection, text: str) -> Detection:

@@ -13,12 +13,13 @@ import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from propwatch import analyze
@@ -99,10 +100,22 @@ def count(store: Store, model) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
 
 
+def stored_at(url: str, revision: str, *saves: tuple[ArticleMeta, Any]) -> None:
+    """A store at an older `revision` holding `saves`: written now, then migrated down."""
+    store = open_store(url)
+    for article, analysis in saves:
+        store.save_analysis(article, analysis)
+    with store.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+    store.close()
+
+
 def test_a_new_store_is_at_the_newest_migration_and_matches_the_models(store: Store):
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     with store.engine.connect() as connection:
-        assert MigrationContext.configure(connection).get_current_revision() == head == "0003"
+        assert MigrationContext.configure(connection).get_current_revision() == head == "0004"
     command.check(alembic_config(store.url))  # raises when the models and migrations differ
 
 
@@ -211,24 +224,15 @@ def test_text_postgresql_refuses_is_an_error_and_leaves_nothing_behind(postgres_
 def test_migration_moves_drafts_kept_the_old_way_out_of_the_articles(
     request: pytest.FixtureRequest, url: str, analysis
 ):
-    from sqlalchemy import create_engine as engine_for
-
     from propwatch.render.json_output import render_json
     from propwatch.store.models import KeptRow
     from propwatch.web import saved
 
     store_url = request.getfixturevalue(url)
-    engine = engine_for(store_url)
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")
-    engine.dispose()
-    old = Store(store_url, engine_for(store_url))  # a store as propwatch 0002 wrote it
     key = saved.key_of(analysis)
-    old.save_analysis(ArticleMeta(key, key, f"web:{key}"), analysis)  # a draft kept then
-    old.save_analysis(meta(location="web:evil.txt"), analysis)  # a batch file named web:...
-    old.close()
+    draft = ArticleMeta(key, key, f"web:{key}")  # a draft kept the 0002 way
+    batch_file = meta(location="web:evil.txt")  # a batch file named web:...
+    stored_at(store_url, "0002", (draft, analysis), (batch_file, analysis))
     store = open_store(store_url)
     try:
         loaded = saved.load(store, key)
@@ -238,3 +242,47 @@ def test_migration_moves_drafts_kept_the_old_way_out_of_the_articles(
             assert count(store, AnalysisRow) == 1 and count(store, KeptRow) == 1
     finally:
         store.close()
+
+
+# --- each article's language ---------------------------------------------------------------------
+
+FRENCH = (
+    "Des traîtres dans la capitale\n\n"
+    "Ces voyous perfides veulent détruire notre grande nation ! Réveillez-vous, la France !\n"
+    "Le ministre a déclaré : « Ce sont des traîtres et chaque patriote le sait. »\n"
+)
+
+
+def test_an_analysis_stores_its_articles_language(store: Store, analysis):
+    store.save_analysis(meta(), analysis)
+    with store.session() as session:
+        assert session.scalars(select(ArticleRow.language)).all() == ["en"]
+
+
+@pytest.mark.parametrize("url", urls())
+def test_upgrading_a_store_from_0003_keeps_everything_and_fills_in_languages(
+    request: pytest.FixtureRequest, url: str, analysis
+):
+    store_url = request.getfixturevalue(url)
+    french = analyze(FRENCH)
+    stored_at(store_url, "0003", (meta("a" * 64), analysis), (meta("b" * 64, "in:2"), french))
+    before = create_engine(store_url)
+    with before.connect() as connection:
+        assert "language" not in {c["name"] for c in inspect(connection).get_columns("articles")}
+        rows = {table: _rows(connection, table) for table in ("articles", "analyses", "spans")}
+    before.dispose()
+    store = open_store(store_url)  # migrates to the newest revision
+    try:
+        with store.engine.connect() as connection:
+            for table, old in rows.items():
+                new = _rows(connection, table)
+                assert [{k: r[k] for k in old[0]} for r in new] == old  # nothing lost or changed
+            languages = connection.execute(text("SELECT language FROM articles ORDER BY id"))
+            assert languages.scalars().all() == ["en", "fr"]
+    finally:
+        store.close()
+
+
+def _rows(connection: Any, table: str) -> list[dict[str, Any]]:
+    found = connection.execute(text(f"SELECT * FROM {table} ORDER BY id"))
+    return [dict(row._mapping) for row in found]

@@ -314,6 +314,7 @@ def _article_for(session: Session, meta: ArticleMeta, analysis: Any) -> models.A
             title=meta.title or analysis.title,
             text=analysis.text,
             words=analysis.summary.words,
+            language=getattr(analysis, "language", None),
         )
         session.add(article)
         session.flush()

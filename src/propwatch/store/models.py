@@ -52,6 +52,8 @@ class ArticleRow(Base):
     title: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str] = mapped_column(Text)
     words: Mapped[int] = mapped_column(Integer)
+    # ISO 639-1, as detected (propwatch.language); None when too short to tell
+    language: Mapped[str | None] = mapped_column(String(16), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )

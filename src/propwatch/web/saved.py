@@ -139,6 +139,8 @@ def rebuild(text: str, details: dict[str, Any], spans: list[models.SpanRow]) -> 
         attributions=tuple(Attribution(**a) for a in details["attributions"]),
         summary=Summary(**details["summary"]),
         decoding=Decoding(**details["decoding"]) if details.get("decoding") else None,
+        language=details.get("language"),  # None and no warnings: kept before schema 1.4
+        warnings=tuple(details.get("warnings", ())),
     )
 
 

@@ -36,6 +36,7 @@ ARTICLES = [
     (None, dt.date(2024, 1, 20), 1000, 10, 2, ["flag_waving", "flag_waving"]),
     (EVIL, dt.date(2024, 2, 1), 100, 2, 1, ["slogans"]),
 ]
+LANGUAGES = ["en", "en", "fr", "de", None]  # of each article, as stored
 # two themes, so that the articles fall into two topics
 TEXTS = [
     "The striker scored a late goal and the league title race is open again for the club.",
@@ -78,7 +79,8 @@ def fill(store: Store) -> None:
         for number, (outlet, published, words, sentences, propaganda, spans) in enumerate(ARTICLES):
             article = ArticleRow(content_hash=f"{number:064d}", record_id=str(number),
                               location=f"in.jsonl:{number}", outlet=outlet, published=published,
-                              text=TEXTS[number], words=words)  # fmt: skip
+                              text=TEXTS[number], words=words,
+                              language=LANGUAGES[number])  # fmt: skip
             # an older model's analysis of the same article, which must not be counted
             article.analyses.append(analysis(OLD_MODEL, words, sentences, 0, ["repetition"] * 9))
             session.add(article)
@@ -146,6 +148,15 @@ def test_an_empty_store_says_to_run_a_batch_first(tmp_path: Path):
 
 
 # --- the command: every format ------------------------------------------------------------------
+
+
+def test_language_rates_pool_each_languages_articles(store: Store):
+    _, rows = stats_rows(store, "language")
+    assert [row["language"] for row in rows] == ["de", "en", "fr", "(no language)"]
+    english = rows[1]
+    assert (english["articles"], english["words"], english["spans"]) == (2, 1500, 5)
+    assert english["spans_per_1000_words"] == pytest.approx(3.333, abs=1e-3)
+    assert rows[2]["top_techniques"] == "doubt"
 
 
 @pytest.fixture
@@ -548,3 +559,13 @@ def test_topics_are_made_again_for_new_articles_or_another_number(db: str):
     cluster(store, 3)
     assert topic_count(store) == 3 and not needs_clustering(store, None)
     store.close()
+
+
+def test_the_table_by_language_and_a_comparison_of_two(db: str):
+    result = invoke("--db", db, "--by", "language")
+    assert result.exit_code == 0, result.output
+    assert "propwatch statistics by language" in result.output
+    assert "(no language)" in result.output
+    compared = invoke("--db", db, "--by", "language", "--compare", "en", "--compare", "fr")
+    assert compared.exit_code == 0, compared.output
+    assert compared.output.strip()

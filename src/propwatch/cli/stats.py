@@ -34,7 +34,7 @@ ModelName = Annotated[
 def stats(
     db: DbOption = None,
     by: Annotated[
-        str, typer.Option(help="outlet, technique, month, topic or topic_outlet.")
+        str, typer.Option(help="outlet, technique, month, topic, topic_outlet or language.")
     ] = "outlet",
     output_format: Annotated[
         str | None,
@@ -77,7 +77,8 @@ def stats(
     ] = True,
 ) -> None:
     """Technique rates per 1,000 words with 95% intervals, raw and corrected for the model's
-    error; by outlet, month, topic or technique; comparisons; the articles behind a rate."""
+    error; by outlet, month, topic, language or technique; comparisons; the articles behind a
+    rate."""
     from propwatch.statistics.drill import Drill
     from propwatch.store import open_store
 
@@ -147,9 +148,10 @@ def _compare(
     from propwatch.statistics.topics import ensure_topics
     from propwatch.techniques import lookup
 
-    if by not in ("outlet", "month", "topic"):
+    if by not in ("outlet", "month", "topic", "language"):
         raise BadInput(
-            "--compare compares two outlets, months or topics: --by outlet, month or topic"
+            "--compare compares two outlets, months, topics or languages: "
+            "--by outlet, month, topic or language"
         )
     if by == "topic":
         ensure_topics(store)

@@ -19,7 +19,7 @@ from propwatch.statistics.intervals import MIN_ARTICLES
 # What a terminal shows of a row (the per-technique rates are for CSV and Parquet): a column, or
 # a rate shown with the interval in its _low and _high columns.
 TABLE_COLUMNS = (
-    "topic", "outlet", "month", "name", "id", "title", "date", "articles",
+    "topic", "outlet", "month", "language", "name", "id", "title", "date", "articles",
     "spans_per_1000_words", "corrected_per_1000_words", "technique_per_1000_words",
     "propaganda_sentence_share", "model_precision", "model_recall",
 )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Corpus statistics from the store: technique rates per outlet, month, topic and technique.
+"""Corpus statistics from the store: technique rates per outlet, month, topic, language and
+technique.
 
 Rates are pooled: spans per 1,000 words of an outlet is 1000 x (its spans) / (its words), so long
 articles weigh more than short ones, as every word is equally likely to carry a technique. The
@@ -25,11 +26,12 @@ from propwatch.store.database import Store, display_url
 from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
 from propwatch.techniques import TECHNIQUES
 
-GROUPINGS = ("outlet", "technique", "month", "topic", "topic_outlet")
+GROUPINGS = ("outlet", "technique", "month", "topic", "topic_outlet", "language")
 NO_OUTLET = "(no outlet)"
 NO_DATE = "(no date)"
 NO_TOPIC = "(no topic)"
-MISSING = (NO_OUTLET, NO_DATE, NO_TOPIC)
+NO_LANGUAGE = "(no language)"  # too short to tell, when stored
+MISSING = (NO_OUTLET, NO_DATE, NO_TOPIC, NO_LANGUAGE)
 TOP = 3  # techniques named in a group's top_techniques
 RATE_DIGITS = 3
 TECHNIQUE_IDS = tuple(t.id for t in TECHNIQUES)
@@ -97,6 +99,7 @@ def _keys(grouping: str) -> list[Any]:
         "outlet_month": [ArticleRow.outlet, year, month],
         "topic": [TopicRow.label],
         "topic_outlet": [TopicRow.label, ArticleRow.outlet],
+        "language": [ArticleRow.language],
     }
     return keys[grouping]
 
@@ -109,6 +112,8 @@ def _with_topics(query: Select[Any]) -> Select[Any]:
 
 
 def _key(values: Sequence[Any], grouping: str) -> tuple[str, ...]:
+    if grouping == "language":
+        return (values[0] or NO_LANGUAGE,)
     if grouping.startswith("topic"):
         outlets = [values[1] or NO_OUTLET] if grouping == "topic_outlet" else []
         return (values[0] or NO_TOPIC, *outlets)
@@ -189,7 +194,7 @@ class ArticleTable:
     """One row per analysis of a model: its article, group keys, words and span counts."""
 
     article_ids: np.ndarray
-    keys: dict[str, list[tuple[str, ...]]]  # its key by outlet, month, topic, topic_outlet
+    keys: dict[str, list[tuple[str, ...]]]  # its key by each grouping but technique
     words: np.ndarray
     counts: np.ndarray  # (articles, 1 + techniques): all spans, then each of TECHNIQUE_IDS
     sentences: np.ndarray  # (articles, 2): sentences, and those holding a span
@@ -221,7 +226,7 @@ def article_table(store: Store, model: str) -> ArticleTable:
     columns: list[Any] = [
         ArticleRow.id, AnalysisRow.words, AnalysisRow.span_count, *counts,
         AnalysisRow.sentences, AnalysisRow.propaganda_sentences,
-        ArticleRow.outlet, year, month, TopicRow.label,
+        ArticleRow.outlet, year, month, TopicRow.label, ArticleRow.language,
     ]  # fmt: skip
     query = _with_topics(
         select(*columns)
@@ -237,7 +242,8 @@ def article_table(store: Store, model: str) -> ArticleTable:
     keys = {
         "outlet": [_key(r[width : width + 1], "outlet") for r in rows],
         "month": [_key(r[width + 1 : width + 3], "month") for r in rows],
-        "topic": [_key(r[width + 3 :], "topic") for r in rows],
+        "topic": [_key(r[width + 3 : width + 4], "topic") for r in rows],
         "topic_outlet": [_key((r[width + 3], r[width]), "topic_outlet") for r in rows],
+        "language": [_key(r[width + 4 :], "language") for r in rows],
     }
     return ArticleTable(numbers[:, 0], keys, numbers[:, 1], numbers[:, 2:-2], numbers[:, -2:])

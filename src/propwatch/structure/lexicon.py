@@ -26,8 +26,9 @@ class Lexicon:
     """One language's words of reported speech; every word in lower case."""
 
     speech_verbs: frozenset[str] = frozenset()  # lemmas, read on a parse
-    negations: frozenset[str] = frozenset()  # words whose dependent verb says nothing ("ne")
-    never_sources: frozenset[str] = frozenset()  # first person (the outlet), demonstratives
+    negations: frozenset[str] = frozenset()  # make a verb say nothing ("ne"; "не" before it)
+    never_sources: frozenset[str] = frozenset()  # first person (the outlet), demonstratives,
+    # and, without a parser, the conjunctions that stand next to a speech verb ("и заявили")
     pronouns: Mapping[str, str] = field(default_factory=dict)  # {pronoun: he/she/it/they}
     relatives: frozenset[str] = frozenset()  # open a supplementary relative clause
     evidential: frozenset[str] = frozenset()  # keep a supplement the source's ("allegedly")
@@ -40,6 +41,7 @@ class Lexicon:
     prepositions: frozenset[str] = frozenset()  # end a source: "заявил Кобахидзе на брифинге"
     not_before_marker: frozenset[str] = frozenset()  # "il secondo turno" is an ordinal
     capitalised_nouns: bool = False  # German: a source ends before its first lower-case word
+    verb_second: bool = False  # German: the speaker is sought after the speech verb first
     articles: frozenset[str] = frozenset()  # German articles, lower case inside a source
     entity_kinds: Mapping[str, str] = field(default_factory=dict)  # the parser's labels, as ours
 
@@ -99,7 +101,9 @@ LEXICONS: dict[str, Lexicon] = {
         frame_words=_words("wie"),
         prepositions=_words("in an auf mit bei nach vor gegenüber im am"),
         capitalised_nouns=True,
-        articles=_words("der die das dem den des ein eine einem einer eines von vom für und"),
+        verb_second=True,
+        articles=_words("der die das dem den des ein eine einem einer eines von vom für"),
+        never_sources=_words("ich wir du ihr und aber oder denn"),
     ),
     "it": Lexicon(
         speech_forms=_words(
@@ -114,6 +118,8 @@ LEXICONS: dict[str, Lexicon] = {
         frame_words=_words("come"),
         prepositions=_words("a in su con per da tra fra nel al sul dal durante"),
         not_before_marker=_words("il lo l' l\u2019 un del al nel dal sul per ogni"),
+        never_sources=_words("io noi tu voi e ed ma o ha hanno aveva avevano avrebbe è"),
+        negations=_words("non"),
     ),
     "pl": Lexicon(
         speech_forms=_words(
@@ -127,6 +133,8 @@ LEXICONS: dict[str, Lexicon] = {
         markers=("według", "zdaniem", "jak podaje", "jak informuje"),
         frame_words=_words("jak"),
         prepositions=_words("w we na do z ze o od po przy dla przez za podczas pytany"),
+        never_sources=_words("ja my ty wy i a ale oraz lub"),
+        negations=_words("nie"),
     ),
     "ru": Lexicon(
         speech_forms=_words(
@@ -149,6 +157,8 @@ LEXICONS: dict[str, Lexicon] = {
         ),
         frame_words=_words("как"),
         prepositions=_words("в во на о об с со по к для из за у при"),
+        never_sources=_words("я мы ты вы и а но или"),
+        negations=_words("не"),
     ),
 }
 

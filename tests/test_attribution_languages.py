@@ -6,10 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from propwatch.article import BLANK, parse_article
 from propwatch.structure import Structure, analyse_structure, load_pipeline, voice_of
 from propwatch.structure.quotes import find_quotes
+from propwatch.structure.types import Attribution, Section
 
 SEMEVAL2023 = Path(__file__).resolve().parents[2] / "shared" / "data" / "semeval2023"
 
@@ -58,6 +61,15 @@ def test_quotation_marks_of_each_language(text: str, expected: list[str]) -> Non
 
 def structure_of(text: str, language: str) -> Structure:
     return analyse_structure(parse_article(text), load_pipeline(language), language)
+
+
+def check_contract(text: str, structure: Structure) -> None:
+    """Valid, trimmed sections and attributions, each attribution with a source."""
+    items: list[Section | Attribution] = [*structure.sections, *structure.attributions]
+    for item in items:
+        assert 0 <= item.start < item.end <= len(text), item
+        assert text[item.start : item.end] == text[item.start : item.end].strip(BLANK)
+    assert all(a.source.strip() for a in structure.attributions)
 
 
 def voice(text: str, structure: Structure, fragment: str) -> tuple[str, str | None]:
@@ -210,9 +222,26 @@ def test_real_articles_keep_the_contract(language: str) -> None:
     for path in sorted(folder.glob("*.txt"))[:10]:
         text = path.read_text(encoding="utf-8")
         structure = structure_of(text, language)
-        for item in (*structure.sections, *structure.attributions):
-            assert 0 <= item.start < item.end <= len(text), item
-            assert text[item.start : item.end] == text[item.start : item.end].strip(BLANK)
-        assert all(a.source.strip() for a in structure.attributions)
+        check_contract(text, structure)
         found += len(structure.attributions)
     assert found >= 10
+
+
+PIECES = st.sampled_from(
+    [
+        "«", "»", "„", "“", "”", "‚", "‘", '"', " ", "\n", "\n\n", ",", ".", ":", " — ", " - ",
+        "заявил Песков", "по словам ", "по его словам", "sagte Merkel", "laut ", " zufolge",
+        "secondo ", "il secondo turno", "według ", "powiedział Tusk", "ha detto Draghi", "selon ",
+        "он", "Er", "nie", "не ", "the minister said ", "🔥", "\u0301", "\u200b", "\ufeff",
+        "a long enough quoted statement ",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["fr", "de", "it", "pl", "ru", "es"]),
+    st.lists(PIECES | st.text(max_size=12), max_size=30).map("".join),
+)
+def test_any_text_keeps_the_contract_without_a_parser(language: str, text: str) -> None:
+    check_contract(text, analyse_structure(parse_article(text), None, language))

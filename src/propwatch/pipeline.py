@@ -26,7 +26,12 @@ from propwatch.article import Article, check_length, parse_article
 from propwatch.errors import BadInput, EmptyInput
 from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
 from propwatch.ingest.checks import long_runs
-from propwatch.language import DEFAULT_LANGUAGE, detect_language, unmeasured_warning
+from propwatch.language import (
+    DEFAULT_LANGUAGE,
+    detect_language,
+    language_identifier,
+    unmeasured_warning,
+)
 from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig, load_detector
 from propwatch.model.decode import cuts_any_quotation, inside_word
 from propwatch.record import Record
@@ -86,6 +91,7 @@ class Pipeline:
         folder = model or SHIPPED_MODEL
         others = [LanguageModel(load_detector(f, threads), _languages(f)) for f in more_models]
         detector = load_detector(folder, threads)
+        language_identifier()  # loaded with the models, not on the first article
         return cls(detector, load_pipeline(), min_confidence, _languages(folder), others)
 
     @property

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import dropwhile, takewhile
 from typing import TYPE_CHECKING
 
@@ -218,12 +219,14 @@ def _markers(
     """Each marker in the sentence, and whether its source follows it (else precedes it)."""
     for markers, after in ((lexicon.markers, True), (lexicon.after_markers, False)):
         for marker in markers:
-            pattern = r"(?<!\w)" + r"\s+".join(map(re.escape, marker.split())) + r"(?!\w)"
-            yield from (
-                (m, after)
-                for m in re.finditer(pattern, text[: sentence.end], re.I)
-                if m.start() >= sentence.start
-            )
+            for match in _pattern(marker).finditer(text, sentence.start, sentence.end):
+                yield match, after
+
+
+@cache
+def _pattern(marker: str) -> re.Pattern[str]:
+    """The marker as a whole phrase, any case, any spaces between its words."""
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, marker.split())) + r"(?!\w)", re.I)
 
 
 def _marker_source(

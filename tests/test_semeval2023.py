@@ -313,9 +313,7 @@ def test_a_cross_validated_run_trains_on_ptc_and_semeval_articles(tmp_path: Path
     assert report["articles"] == 4
     card = (out / "MODEL_CARD.md").read_text()
     assert "the SemEval-2023 Task 3 train splits in fr, de" in card
-    assert (
-        "--semeval2023 ../shared/data/semeval2023 --languages fr,de --unmapped unlabelled" in card
-    )
+    assert f"--semeval2023 {DATA} --languages fr,de --unmapped unlabelled" in card
 
 
 def test_a_quotation_over_two_paragraphs_keeps_them_and_a_pushed_span_returns_to_one():

@@ -121,6 +121,7 @@ def main() -> None:
         "ratio_to_bare_encoder": round(bare_seconds / predict["seconds"], 3),
         "cold_start_seconds": round(run_python(COLD_START), 2),
         "peak_memory_mb": round(run_python(PEAK_MEMORY, str(options.articles)), 1),
+        "load_average_1min": round(os.getloadavg()[0], 2),  # others' work slows both paths
     }
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(json.dumps(results, indent=2) + "\n")

@@ -222,7 +222,12 @@ def test_the_detector_composes_the_stages(tokenizer, backend):
     assert found == [(*phrase, "Loaded_Language") for phrase in PHRASES]
     marked = np.isin(detection.tokens.ids, backend.marked)
     assert (detection.span_probability[marked] > 0.99).all()
-    assert all(set(s.key_words) <= set(marked_words(TEXT)) for s in detection.spans)
+    assert all(s.key_words and set(s.key_words) <= set(marked_words(TEXT)) for s in detection.spans)
+    unexplained = Detector(backend, tokenizer, settings).detect(TEXT, explained=False).spans
+    assert [(s.start, s.end, s.confidence) for s in unexplained] == [
+        (s.start, s.end, s.confidence) for s in detection.spans
+    ]
+    assert all(s.key_words == () and s.examples == () for s in unexplained)
     assert proposer_for(settings.decode, None) == Proposer((settings.decode,))
 
 

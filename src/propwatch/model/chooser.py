@@ -128,13 +128,16 @@ class Trees:
                 f"the span chooser was fitted on {self.columns} features, not "
                 f"{features.shape[1]}: re-select the model (scripts/reselect.py)"
             )
-        rows = np.arange(len(features))[:, None]
-        node = np.broadcast_to(self.roots, (len(features), len(self.roots))).copy()
-        while not self.leaf[node].all():
-            goes_left = features[rows, self.feature[node]] <= self.threshold[node]
-            child = np.where(goes_left, self.left[node], self.right[node])
-            node = np.where(self.leaf[node], node, child)
-        return np.asarray(self.base + self.value[node].sum(axis=1))
+        trees = len(self.roots)
+        rows = np.repeat(np.arange(len(features)), trees)
+        node = np.tile(self.roots, len(features))  # (row, tree) pairs, flat
+        todo = np.flatnonzero(~self.leaf[node])
+        while len(todo):  # only the pairs not at a leaf yet take the next step
+            at = node[todo]
+            goes_left = features[rows[todo], self.feature[at]] <= self.threshold[at]
+            node[todo] = np.where(goes_left, self.left[at], self.right[at])
+            todo = todo[~self.leaf[node[todo]]]
+        return np.asarray(self.base + self.value[node].reshape(len(features), trees).sum(axis=1))
 
 
 @dataclass(frozen=True)

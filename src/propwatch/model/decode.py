@@ -158,17 +158,15 @@ def respect_quotations(text: str, start: int, end: int) -> tuple[int, int]:
 
 def token_runs(active: np.ndarray, breaks: np.ndarray, join_tokens: int) -> list[tuple[int, int]]:
     """Runs [first, last] of active tokens; gaps up to join_tokens are filled, not across breaks."""
-    runs: list[tuple[int, int]] = []
-    for found in np.flatnonzero(active):
-        position = int(found)
-        if runs:
-            first, last = runs[-1]
-            gap_ok = position - last - 1 <= join_tokens
-            if gap_ok and not breaks[last + 1 : position + 1].any():
-                runs[-1] = (first, position)
-                continue
-        runs.append((position, position))
-    return runs
+    positions = np.flatnonzero(active)
+    if not len(positions):
+        return []
+    breaks_up_to = np.cumsum(breaks)
+    gap_too_wide = np.diff(positions) - 1 > join_tokens
+    crosses_break = breaks_up_to[positions[1:]] > breaks_up_to[positions[:-1]]
+    starts = np.concatenate([[True], gap_too_wide | crosses_break])
+    ends = np.concatenate([starts[1:], [True]])
+    return list(zip(positions[starts].tolist(), positions[ends].tolist(), strict=True))
 
 
 def line_breaks(text: str, offsets: np.ndarray) -> np.ndarray:
@@ -189,23 +187,47 @@ def piece_span_probability(probabilities: np.ndarray, technique_mix: float) -> n
     )
 
 
+def shape_span(
+    text: str, start: int, end: int, trim_function_words: bool
+) -> tuple[int, int] | None:
+    """A run's characters snapped to whole words and quotations, trimmed; None when nothing
+    is left."""
+    start, end = expand_to_words(text, start, end)
+    trimmed = trim_span(text, start, end)
+    if trimmed is not None and trim_function_words:
+        trimmed = trim_function_word_ends(text, *trimmed)
+    if trimmed is not None:
+        trimmed = trim_span(text, *respect_quotations(text, *trimmed))
+    return trimmed
+
+
+# Shaped characters by (start, end, trim_function_words) of runs in one text: decodings of the
+# same pieces find many of the same runs.
+ShapeMemo = dict[tuple[int, int, bool], tuple[int, int] | None]
+
+
 def decode_spans(
-    text: str, offsets: np.ndarray, probabilities: np.ndarray, settings: DecodeSettings
+    text: str,
+    offsets: np.ndarray,
+    probabilities: np.ndarray,
+    settings: DecodeSettings,
+    breaks: np.ndarray | None = None,
+    shapes: ShapeMemo | None = None,
 ) -> list[RawSpan]:
     """Runs of likely tokens holding one that reaches the threshold, snapped to whole words and
-    quotations, trimmed."""
-    breaks = line_breaks(text, offsets)
+    quotations, trimmed. Decodings of the same pieces may share their `breaks` (line_breaks)
+    and `shapes`."""
+    breaks = line_breaks(text, offsets) if breaks is None else breaks
+    shapes = {} if shapes is None else shapes
     spans = []
     extend_to = settings.threshold - settings.extend_margin
     for first, last in token_runs(probabilities >= extend_to, breaks, settings.join_tokens):
         if probabilities[first : last + 1].max() < settings.threshold:
             continue
-        start, end = expand_to_words(text, int(offsets[first, 0]), int(offsets[last, 1]))
-        trimmed = trim_span(text, start, end)
-        if trimmed is not None and settings.trim_function_words:
-            trimmed = trim_function_word_ends(text, *trimmed)
-        if trimmed is not None:
-            trimmed = trim_span(text, *respect_quotations(text, *trimmed))
+        key = (int(offsets[first, 0]), int(offsets[last, 1]), settings.trim_function_words)
+        if key not in shapes:
+            shapes[key] = shape_span(text, *key)
+        trimmed = shapes[key]
         if trimmed is None or trimmed[1] - trimmed[0] < settings.min_chars:
             continue
         confidence = float(probabilities[first : last + 1].mean())

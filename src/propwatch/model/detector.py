@@ -117,14 +117,15 @@ def chosen(
     segment: Segment,
     judged: Judged,
 ) -> list[Candidate]:
-    """The judged proposals, corrected, that the chooser keeps (all of them without one)."""
-    candidates = correction.candidates(tokens, segment, judged.spans, judged.logits)
+    """The judged proposals that the chooser keeps (all of them without one), corrected. The
+    chooser reads uncorrected verdicts, so only what it keeps is corrected."""
     if chooser is None:
-        return candidates
+        return correction.candidates(tokens, segment, judged.spans, judged.logits)
     if judged.features is None:
         raise ValueError("a span chooser chooses among pool proposals (detector.pool_proposer)")
-    bounds = [(c.raw.start, c.raw.end) for c in candidates]
-    return [candidates[i] for i in chooser.choose(judged.features, bounds)]
+    kept = chooser.choose(judged.features, [(s.start, s.end) for s in judged.spans])
+    spans = [judged.spans[i] for i in kept]
+    return correction.candidates(tokens, segment, spans, judged.logits[kept])
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,8 +159,11 @@ class Detector:
     def explainer(self) -> Explainer:
         return Explainer(self.evidence)
 
-    def detect(self, text: str, min_confidence: float | None = None) -> Detection:
-        """Spans at or above `min_confidence` (the model's display threshold if None)."""
+    def detect(
+        self, text: str, min_confidence: float | None = None, explained: bool = True
+    ) -> Detection:
+        """Spans at or above `min_confidence` (the model's display threshold if None), with
+        their key words and examples unless not `explained`."""
         floor = self.settings.min_confidence if min_confidence is None else min_confidence
         view = text_view(text)
         tokens = self.tokenizer.tokenize(view.text)
@@ -174,7 +178,7 @@ class Detector:
             for candidate in chosen(
                 self.settings.correction, self.chooser, tokens, segment, judged
             ):
-                spans.extend(self._detected(candidate, tokens.index.text, floor))
+                spans.extend(self._detected(candidate, tokens.index.text, floor, explained))
         spans = [in_given_text(span, view) for span in spans]
         spans.sort(key=lambda s: (s.start, s.end, s.technique))
         offsets = np.column_stack(
@@ -189,25 +193,27 @@ class Detector:
         """The segment's proposals under the settings, judged."""
         return judge_proposals(self.judge, self.proposer, tokens, segment)
 
-    def _detected(self, candidate: Candidate, text: str, floor: float) -> list[DetectedSpan]:
-        """The candidate's labels with a confidence of at least `floor`, each explained."""
+    def _detected(
+        self, candidate: Candidate, text: str, floor: float, explained: bool
+    ) -> list[DetectedSpan]:
+        """The candidate's labels with a confidence of at least `floor`, each explained if
+        `explained`."""
         probabilities = tuple(float(p) for p in candidate.techniques)
         detected = []
         for label in self.labeller(candidate):
             if label.confidence < floor:
                 continue
-            why = self.explainer(candidate, label.technique, text)
-            detected.append(
-                DetectedSpan(
-                    candidate.raw.start,
-                    candidate.raw.end,
-                    TECHNIQUE_NAMES[label.technique],
-                    label.confidence,
-                    probabilities,
-                    why.examples,
-                    why.key_words,
-                )
+            span = DetectedSpan(
+                candidate.raw.start,
+                candidate.raw.end,
+                TECHNIQUE_NAMES[label.technique],
+                label.confidence,
+                probabilities,
             )
+            if explained:
+                why = self.explainer(candidate, label.technique, text)
+                span = replace(span, examples=why.examples, key_words=why.key_words)
+            detected.append(span)
         return detected
 
     def technique_probabilities(

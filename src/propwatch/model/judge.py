@@ -40,23 +40,30 @@ def pool_span(
     ).astype(np.float32)
 
 
-def line_piece_range(
-    tokens: TokenizedArticle, piece: int, lower: int, upper: int
-) -> tuple[int, int]:
-    """Pieces of the line holding `piece`, within [lower, upper), relative to `lower`."""
-    lines = tokens.index.line_of(tokens.offsets[lower:upper, 0])
-    own = lines[piece - lower]
-    same = np.flatnonzero(lines == own)
-    return int(same[0]), int(same[-1])
+def segment_lines(tokens: TokenizedArticle, segment: Segment) -> np.ndarray:
+    """(pieces,) the line of each of the segment's pieces, non-decreasing."""
+    return np.asarray(tokens.index.line_of(tokens.offsets[segment.first : segment.last, 0]))
+
+
+def line_piece_range(lines: np.ndarray, piece: int) -> tuple[int, int]:
+    """First and last piece on the line of `piece`, as indices into `lines` (segment_lines)."""
+    own = lines[piece]
+    return int(np.searchsorted(lines, own)), int(np.searchsorted(lines, own, "right")) - 1
 
 
 def span_representation(
-    tokens: TokenizedArticle, segment: Segment, pieces: tuple[int, int], chars: tuple[int, int]
+    tokens: TokenizedArticle,
+    segment: Segment,
+    pieces: tuple[int, int],
+    chars: tuple[int, int],
+    lines: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The pooled representation of article pieces [first, last] covering characters `chars`."""
+    """The pooled representation of article pieces [first, last] covering characters `chars`;
+    `lines` are the segment's (segment_lines), when a caller pools many spans of it."""
+    lines = segment_lines(tokens, segment) if lines is None else lines
     first = pieces[0] - segment.first
     last = min(pieces[1], segment.last - 1) - segment.first
-    line = line_piece_range(tokens, pieces[0], segment.first, segment.last)
+    line = line_piece_range(lines, first)
     features = span_features(tokens.index, *chars)
     return pool_span(segment.hidden, (first, last), line, features)
 
@@ -71,16 +78,11 @@ class Judge:
         self, tokens: TokenizedArticle, segment: Segment, raw: Sequence[RawSpan]
     ) -> np.ndarray:
         """(spans, outputs) the head's logits for decoded spans (piece indices in the segment)."""
-        pooled = [
-            span_representation(
-                tokens,
-                segment,
-                (segment.first + s.first_token, segment.first + s.last_token),
-                (s.start, s.end),
-            )
+        spans = [
+            ((segment.first + s.first_token, segment.first + s.last_token), (s.start, s.end))
             for s in raw
         ]
-        return self.backend.classify(np.stack(pooled))
+        return self.given_logits(tokens, segment, spans)
 
     def given_logits(
         self,
@@ -89,5 +91,8 @@ class Judge:
         spans: Sequence[tuple[tuple[int, int], tuple[int, int]]],
     ) -> np.ndarray:
         """(spans, outputs) the head's logits for (article pieces, characters) pairs."""
-        pooled = [span_representation(tokens, segment, pieces, chars) for pieces, chars in spans]
+        lines = segment_lines(tokens, segment)
+        pooled = [
+            span_representation(tokens, segment, pieces, chars, lines) for pieces, chars in spans
+        ]
         return self.backend.classify(np.stack(pooled))

@@ -25,10 +25,10 @@ def predict_spans(
     min_confidence: float | None = None,
 ) -> list[Label]:
     """Technique spans for every article, as PTC labels (from the model's display threshold up,
-    or from `min_confidence`)."""
+    or from `min_confidence`); PTC labels need no explanations."""
     labels = []
     for article_id, text in articles.items():
-        for span in detector.detect(text, min_confidence).spans:
+        for span in detector.detect(text, min_confidence, explained=False).spans:
             labels.append(Label(article_id, span.start, span.end, span.technique))
         _tick(progress)
     return labels

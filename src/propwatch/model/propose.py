@@ -10,26 +10,36 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from propwatch.model.decode import DecodeSettings, RawSpan, decode_spans, piece_span_probability
+from propwatch.model.decode import (
+    DecodeSettings,
+    RawSpan,
+    ShapeMemo,
+    decode_spans,
+    line_breaks,
+    piece_span_probability,
+)
 from propwatch.model.encode import Segment
 from propwatch.model.windows import TokenizedArticle
 
 
 @dataclass(frozen=True)
 class SegmentView:
-    """What the proposers read of a segment: the text, its pieces' offsets and P(inside a
-    span) of each piece, computed once per segment."""
+    """What the proposers read of a segment: the text, its pieces' offsets, P(inside a span)
+    and line breaks of each piece, computed once per segment."""
 
     text: str
     offsets: np.ndarray  # (pieces, 2) of the segment's pieces
     likely: np.ndarray  # (pieces,) decode.piece_span_probability
+    breaks: np.ndarray  # (pieces,) decode.line_breaks
 
     @classmethod
     def of(cls, tokens: TokenizedArticle, segment: Segment, technique_mix: float) -> SegmentView:
+        offsets = tokens.offsets[segment.first : segment.last]
         return cls(
             tokens.index.text,
-            tokens.offsets[segment.first : segment.last],
+            offsets,
             piece_span_probability(segment.probabilities, technique_mix),
+            line_breaks(tokens.index.text, offsets),
         )
 
 
@@ -53,10 +63,14 @@ class Proposer:
         return len(self.decodes) > 1
 
     def __call__(self, view: SegmentView) -> list[RawSpan]:
-        if len(self.decodes) == 1:
-            return decode_spans(view.text, view.offsets, view.likely, self.decodes[0])
+        shapes: ShapeMemo = {}
+        found = [
+            decode_spans(view.text, view.offsets, view.likely, decode, view.breaks, shapes)
+            for decode in self.decodes
+        ]
+        if len(found) == 1:
+            return found[0]
         distinct: dict[tuple[int, int], RawSpan] = {}
-        for decode in self.decodes:
-            for span in decode_spans(view.text, view.offsets, view.likely, decode):
-                distinct.setdefault((span.start, span.end), span)
+        for span in (span for spans in found for span in spans):
+            distinct.setdefault((span.start, span.end), span)
         return list(distinct.values())

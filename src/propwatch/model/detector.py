@@ -102,6 +102,8 @@ def judge_proposals(
 def judge_view(
     judge: Judge, proposer: Proposer, tokens: TokenizedArticle, segment: Segment, view: SegmentView
 ) -> Judged:
+    """Propose spans from the segment's `view` (built once, for its span probability too) and
+    judge them."""
     spans = proposer(view)
     if not spans:
         return Judged([], np.zeros((0, 0)), np.zeros((0, 0)) if proposer.is_pool else None)
@@ -188,10 +190,6 @@ class Detector:
 
     def segments(self, tokens: TokenizedArticle) -> Iterator[Segment]:
         return self.encoder.segments(tokens)
-
-    def judged(self, tokens: TokenizedArticle, segment: Segment) -> Judged:
-        """The segment's proposals under the settings, judged."""
-        return judge_proposals(self.judge, self.proposer, tokens, segment)
 
     def _detected(
         self, candidate: Candidate, text: str, floor: float, explained: bool

@@ -52,7 +52,7 @@ class TokenTagger(nn.Module):
 
 
 class SpanHead(nn.Module):
-    """Technique of a span, or "none", from its pooled representation (detector.pool_span);
+    """Technique of a span, or "none", from its pooled representation (model/judge.pool_span);
     with `credit`, one more output: the logit of the span's share of characters inside gold."""
 
     def __init__(self, width: int, credit: bool = False) -> None:
@@ -75,7 +75,7 @@ class SpanHead(nn.Module):
 def pool_span(
     hidden: torch.Tensor, span: tuple[int, int], line: tuple[int, int], features: torch.Tensor
 ) -> torch.Tensor:
-    """PyTorch twin of detector.pool_span, on one window's hidden states."""
+    """PyTorch twin of model/judge.pool_span, on one window's hidden states."""
     first, last = span
     return torch.cat(
         [

@@ -6,11 +6,11 @@
 >>> analyse_structure(parse_article(text), load_pipeline("de"), "de")  # no parser: None
 
 `analyse_structure` parses the article once with spaCy (see `nlp`), finds its quotations once
-(`quotes.find_quotes`), its attributions (`attribution`; `marked` where the language has no
-parser), where a highlight's phrase ends (`phrases`, English only: measured there), and cuts its
-body into report / opinion / credits sections (`sections`). Every
-Section and Attribution keeps `0 <= start < end <= len(article.text)` and has no whitespace at
-either edge, for any input.
+(`quotes.find_quotes`), its attributions (`attribution` on the parse; `marked` where the language
+has no parser; the words of each language in `lexicon`), where a highlight's phrase ends
+(`phrases`, English only: measured there), and cuts its body into report / opinion / credits
+sections (`sections`). Every Section and Attribution keeps `0 <= start < end <= len(article.text)`
+and has no whitespace at either edge, for any input.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from propwatch.structure.attribution import find_attributions
 from propwatch.structure.marked import find_marked_attributions
-from propwatch.structure.nlp import load_pipeline, parse
+from propwatch.structure.nlp import Chunk, load_pipeline, parse
 from propwatch.structure.phrases import complete_end, phrase_ends
 from propwatch.structure.quotes import find_quotes
 from propwatch.structure.sections import find_sections
@@ -63,14 +63,14 @@ def analyse_structure(article: Article, nlp: Language | None, language: str = "e
     pipeline (`load_pipeline(language)`), or None where it has none (quotation-only voices)."""
     quotes = find_quotes(article.text)
     if nlp is None:
+        chunks: list[Chunk] = []
         attributions = find_marked_attributions(article, quotes, language)
-        sections = find_sections(article, attributions, quotes)
-        return Structure(sections, attributions)
-    chunks = list(parse(article, nlp))
-    attributions = find_attributions(article, chunks, quotes)
+    else:
+        chunks = list(parse(article, nlp))
+        attributions = find_attributions(article, chunks, quotes)
     sections = find_sections(article, attributions, quotes)
-    ends = phrase_ends(chunks) if nlp.lang == "en" else {}
-    return Structure(sections, attributions, ends)
+    english = nlp is not None and nlp.lang == "en"
+    return Structure(sections, attributions, phrase_ends(chunks) if english else {})
 
 
 def voice_of(structure: Structure, start: int, end: int) -> tuple[Voice, str | None]:

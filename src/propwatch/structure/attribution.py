@@ -2,7 +2,8 @@
 
 The finders are one module each: quotation marks (`quotes`), the speakers of speech verbs and
 quotations (`speakers`), attributed clauses and headlines (`clauses`), pronoun speakers
-(`pronouns`); this module runs them over the parsed chunks and keeps the final list.
+(`pronouns`), each reading the words of the parse's language (`lexicon`); this module runs them
+over the parsed chunks and keeps the final list. Text with no parse goes to `marked` instead.
 
 Attributions nest: the content of "The Ministry accused Y of Z, Interfax reported" is Interfax's,
 and "Y of Z" inside it is the Ministry's. Spans are trimmed of whitespace, `. , : ;` and quotation

@@ -25,7 +25,7 @@ def test_a_language_outside_the_six_is_named_too() -> None:
     assert detect_language("El ministro dijo que la nueva ley protegerá a las familias.") == "es"
 
 
-@pytest.mark.parametrize("text", ["", "12345 678", "Hello"])
+@pytest.mark.parametrize("text", ["", "12345 678", "Hmm.", "Bla bla bla."])
 def test_text_too_short_to_tell_has_no_language(text: str) -> None:
     assert detect_language(text) is None
 

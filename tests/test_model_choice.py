@@ -91,7 +91,7 @@ def test_french_without_a_french_model_is_analysed_with_a_warning(pipeline: Pipe
 
 
 def test_text_too_short_to_tell_says_it_was_read_as_english(pipeline: Pipeline) -> None:
-    analysis = pipeline.analyse("Shameless.")
+    analysis = pipeline.analyse("Hmm.")
     assert analysis.language is None
     assert analysis.model == "propwatch-minilm-ptc"
     assert analysis.warnings == (

@@ -1,7 +1,7 @@
 """Each article's language, for `propwatch stats --by language`.
 
 Adds `articles.language` (ISO 639-1, indexed) and fills it for the articles already stored by
-detecting the language of their text, as analyses do now (`propwatch.language`, about 7 ms an
+detecting the language of their text, as analyses do now (`propwatch.language`, a few ms an
 article); an article too short to tell keeps NULL.
 
 Revision ID: 0004

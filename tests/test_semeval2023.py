@@ -309,8 +309,13 @@ def test_a_cross_validated_run_trains_on_ptc_and_semeval_articles(tmp_path: Path
     assert "SemEval-2023: 4 articles (fr 2, de 2), " in lines[0]
     log = "\n".join(lines)
     assert "fold-1: 4 articles, " in log and "all: 8 articles, " in log
-    # scored out of fold on PTC's articles only
-    assert report["articles"] == 4
+    # scored out of fold on every article, and on each language apart
+    assert report["articles"] == 8
+    assert {k: v["articles"] for k, v in report["per_language"].items()} == {
+        "de": 2,
+        "en": 4,
+        "fr": 2,
+    }
     card = (out / "MODEL_CARD.md").read_text()
     assert "the SemEval-2023 Task 3 train splits in fr, de" in card
     assert f"--semeval2023 {DATA} --languages fr,de --unmapped unlabelled" in card

@@ -292,6 +292,7 @@ def test_unlabelled_text_is_masked_from_the_loss_and_never_a_negative():
 @needs_data
 @pytest.mark.slow
 def test_a_cross_validated_run_trains_on_ptc_and_semeval_articles(tmp_path: Path):
+    from propwatch.model.artifact import ModelConfig
     from propwatch.training.loop import Recipe
     from propwatch.training.ship import train_cross_validated
 
@@ -316,6 +317,7 @@ def test_a_cross_validated_run_trains_on_ptc_and_semeval_articles(tmp_path: Path
         "en": 4,
         "fr": 2,
     }
+    assert ModelConfig.load(out).languages == ("en", "fr", "de")
     card = (out / "MODEL_CARD.md").read_text()
     assert "the SemEval-2023 Task 3 train splits in fr, de" in card
     assert f"--semeval2023 {DATA} --languages fr,de --unmapped unlabelled" in card

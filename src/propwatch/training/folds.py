@@ -65,6 +65,11 @@ def recipe_corpus(data: Path, recipe: Recipe, log: Log = print) -> TrainingCorpu
     return replace(extra, articles=articles | extra.articles, labels=labels | extra.labels)
 
 
+def trained_languages(recipe: Recipe) -> tuple[str, ...]:
+    """The languages of the recipe's articles: PTC's English, then SemEval-2023's if any."""
+    return (PTC_LANGUAGE, *recipe.languages) if recipe.semeval2023 else (PTC_LANGUAGE,)
+
+
 def assign_folds(article_ids: list[str], folds: int, seed: int) -> dict[str, int]:
     """Articles dealt round-robin into folds after a seeded shuffle of their sorted ids, one
     language after another (PTC's English first), so each fold holds its share of each
@@ -208,5 +213,6 @@ def _export_epoch(
     """Epoch hook: the fold model as it stands, exported for out-of-fold scoring."""
     folder = epoch_folder(work, fold, epoch)
     provenance = {"fold": fold, "epoch": epoch, "recipe": asdict(recipe)}
-    write_model_folder(tagger, span_head, source, folder, base_config(encoder), provenance)
+    config = base_config(encoder, trained_languages(recipe))
+    write_model_folder(tagger, span_head, source, folder, config, provenance)
     log(f"{fold_folder(work, fold).name} epoch {epoch}: wrote {folder}")

@@ -33,7 +33,7 @@ from propwatch.training.folds import (
     PLAN_FILE,
     cross_validate,
     epoch_folder,
-    labelled_corpus,
+    recipe_corpus,
 )
 from propwatch.training.loop import Log, Recipe
 from propwatch.training.out_of_fold import REPORT_FILE, out_of_fold
@@ -60,10 +60,11 @@ def ship(
     data: Path,
     encoder: Path | None = None,
     silver_teachers: Path | None = None,
+    recipe: Recipe | None = None,
 ) -> None:
     """Write the final model folder to `out`: weights, the span chooser and config with the
-    chosen settings, the evidence index of the labelled articles, the reference figures that
-    reports quote, card."""
+    chosen settings, the evidence index of the recipe's labelled articles (every language's),
+    the reference figures that reports quote, card."""
     epoch = report["final_epoch"]
     source = epoch_folder(work, ALL, epoch)
     if not (source / CONFIG_FILE).is_file():
@@ -84,9 +85,9 @@ def ship(
     )
     write_selection(work, report, out, trained, record)
     plan = json.loads((work / PLAN_FILE).read_text())
-    articles, labels = labelled_corpus(data)
-    gold = [label for article_id in plan for label in labels.get(article_id, [])]
-    build_evidence(load_detector(out), articles, gold).save(out)
+    corpus = recipe_corpus(data, recipe or Recipe(), log=lambda _: None)
+    gold = [label for article_id in plan for label in corpus.labels.get(article_id, [])]
+    build_evidence(load_detector(out), corpus.articles, gold).save(out)
     write_reference(out, data)
     write_model_card(out)
 
@@ -143,6 +144,6 @@ def train_cross_validated(
         log(f"out of fold over {report['articles']} articles: {json.dumps(report['per_epoch'])}")
         log(f"each language at the chosen epochs: {json.dumps(report['per_language'])}")
         return report
-    ship(work, report, out, data, encoder, silver_teachers)
+    ship(work, report, out, data, encoder, silver_teachers, recipe)
     log(f"wrote {out}: out of fold {json.dumps(report['per_epoch'][report['final_epoch']])}")
     return report

@@ -73,11 +73,13 @@ def describe_teacher(folder: Path) -> TeacherRecord:
     )
 
 
-def base_config(encoder: Path | None) -> ModelConfig:
-    """The model folder's config before selection: named after a non-default encoder."""
+def base_config(encoder: Path | None, languages: tuple[str, ...] = ("en",)) -> ModelConfig:
+    """The model folder's config before selection: named after a non-default encoder, with the
+    languages it trains on (the pipeline sends it articles in those)."""
     if encoder is None:
-        return ModelConfig()
-    return ModelConfig(name=f"propwatch-{encoder.name.lower()}-ptc", encoder=encoder.name)
+        return ModelConfig(languages=languages)
+    name = f"propwatch-{encoder.name.lower()}-ptc"
+    return ModelConfig(name=name, encoder=encoder.name, languages=languages)
 
 
 class TorchBackend:

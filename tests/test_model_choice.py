@@ -105,7 +105,9 @@ def test_the_warning_shows_in_terminal_report_and_json(pipeline: Pipeline) -> No
     render(analysis, Console(file=out, width=200))
     terminal = out.getvalue()
     assert "model propwatch-minilm-ptc, Spanish text" in terminal
-    assert "propwatch has not measured its quality on Spanish text" in terminal
+    warning = "propwatch has not measured its quality on Spanish text"
+    # first, before the highlights it qualifies, and again with the summary
+    assert terminal.startswith(warning) and terminal.count(warning) == 2
     page = render_html(analysis)
     assert "· Spanish text</p>" in page
     assert "<strong>propwatch has not measured its quality on Spanish text</strong>" in page

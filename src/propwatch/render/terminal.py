@@ -185,6 +185,10 @@ def render(analysis: Analysis, console: Console, model_folder: Path | None = Non
     # Rich keeps a terminal's colour system under NO_COLOR and only drops the colours, which
     # would leave the tags at the ends of spans as the only marks.
     coloured = console.color_system is not None and not console.no_color
+    for warning in analysis.warnings:  # before the highlights they qualify, and again below
+        console.print(Text(warning, style="bold yellow"))
+    if analysis.warnings:
+        console.print()
     if coloured:
         console.print(highlighted_text(analysis, console.color_system))
     else:  # piped, NO_COLOR or a dumb terminal

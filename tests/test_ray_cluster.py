@@ -27,7 +27,8 @@ from test_store import postgres_server, postgres_url  # noqa: F401  (fixtures)
 PTC_DEV = (
     Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc" / "dev" / "dev-articles"
 )
-ARTICLES = 24
+ARTICLES = 75  # all of PTC dev: the run is still going when its node dies
+KILL_AFTER = 20  # articles stored: by then both actors have loaded the model and hold records
 RAY = Path(sys.executable).with_name("ray")
 START_SECONDS = 120
 RUN_SECONDS = 240
@@ -190,7 +191,11 @@ def test_a_batch_survives_a_lost_node_and_a_rerun_stores_every_article_once(
 
     first = batch(corpus, cluster, url)
     deadline = time.monotonic() + RUN_SECONDS
-    while stored_articles(url)[0] < 3 and first.poll() is None and time.monotonic() < deadline:
+    while (
+        stored_articles(url)[0] < KILL_AFTER
+        and first.poll() is None
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.5)
     cluster.worker.kill()  # mid-run: both actors have records queued
     errors = stderr_at_end(first)

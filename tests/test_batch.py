@@ -345,6 +345,20 @@ def test_the_ray_engine_stores_what_the_local_engine_stores(corpus: Path):
     distributed.close()
 
 
+def test_a_ray_client_refusal_names_the_servers_reason_not_its_traceback():
+    from propwatch.batch.ray_engine import _reason
+
+    refused = ConnectionAbortedError(
+        "Initialization failure from server:\nTraceback (most recent call last):\n"
+        '  File "proxier.py", line 777, in Datapath\n'
+        "RuntimeError: Proxy failed to Connect to backend!\n"
+    )
+    assert _reason(refused) == "RuntimeError: Proxy failed to Connect to backend!"
+    assert _reason(ConnectionError("no cluster at 10.0.0.1:6379\nmore")) == (
+        "no cluster at 10.0.0.1:6379"
+    )
+
+
 def test_ids_and_outlets_longer_than_the_store_holds_are_bad_records(tmp_path: Path):
     records = tmp_path / "long.jsonl"
     lines = [{"id": "x" * 600, "text": "words"}, {"id": "ok", "outlet": "o" * 300, "text": "w"}]

@@ -66,7 +66,7 @@ class Node:
         shutil.rmtree(self.temp_dir, ignore_errors=True)
 
 
-def start_node(*options: str) -> Node:
+def start_node(*options: str, env: dict[str, str] | None = None) -> Node:
     # Short temp dirs: Ray's socket paths must stay under the 107-character limit.
     temp_dir = Path(tempfile.mkdtemp(prefix="pwray", dir="/tmp"))
     ports = {
@@ -91,7 +91,11 @@ def start_node(*options: str) -> Node:
     ]
     log = (temp_dir / "start.log").open("wb")
     process = subprocess.Popen(
-        command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
     )
     return Node(process, temp_dir)
 
@@ -138,6 +142,8 @@ def cluster(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Cluster
                 f"--port={gcs_port}",
                 f"--ray-client-server-port={client_port}",
                 "--include-dashboard=false",
+                # A loaded CI machine can take longer than Ray's 30 s to start a client's server.
+                env={"RAY_CLIENT_SERVER_CHECK_CHANNEL_TIMEOUT_S": "180"},
             )
         )
         wait_for_cpus(gcs_address, 1)
@@ -166,6 +172,12 @@ def batch(corpus: Path, cluster: Cluster, url: str) -> subprocess.Popen[str]:
     command = [str(propwatch), "batch", str(corpus), "--engine", "ray"]
     command += ["--ray-address", cluster.client_address, "--db", url, "--workers", "2"]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def client_server_logs(head: Node) -> str:
+    """The head's Ray Client server logs, to say why a connection failed."""
+    logs = sorted(head.temp_dir.glob("session_latest/logs/ray_client_server*"))
+    return "\n".join(f"== {log.name}\n{log.read_text(errors='replace')[-3000:]}" for log in logs)
 
 
 def stderr_at_end(run: subprocess.Popen[str]) -> str:
@@ -201,12 +213,14 @@ def test_a_batch_survives_a_lost_node_and_a_rerun_stores_every_article_once(
     errors = stderr_at_end(first)
     first_rows = stored_articles(url)[0]
     assert "Traceback" not in errors, errors
-    assert first.returncode == 1 and first_rows < ARTICLES, errors
+    assert first.returncode == 1 and first_rows < ARTICLES, errors + client_server_logs(
+        cluster.head
+    )
     failed = [line for line in errors.splitlines() if line.strip().startswith("failed ")]
     assert failed and all("its Ray worker died" in line for line in failed), errors
 
     rerun = batch(corpus, cluster, url)  # asks for 2 workers where one CPU is left
     errors = stderr_at_end(rerun)
-    assert rerun.returncode == 0, errors
+    assert rerun.returncode == 0, errors + client_server_logs(cluster.head)
     assert f"stored {ARTICLES - first_rows} · skipped {first_rows} · failed 0" in errors
     assert stored_articles(url) == (ARTICLES, ARTICLES)

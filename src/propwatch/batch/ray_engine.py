@@ -19,6 +19,7 @@ from propwatch.pipeline import Pipeline
 from propwatch.record import Record
 
 STARTING_SECONDS = 300  # for the first actor to load the model, or a new one after a loss
+CONNECT_ATTEMPTS = 3
 
 
 class Analyser:
@@ -74,16 +75,31 @@ class RayEngine:
         }
         try:
             if address:
-                self.ray.init(address=address, **quiet)
+                self._join(address, quiet)
             else:  # a local instance for this run, sized to the workers asked for
                 self.ray.init(address="local", num_cpus=workers, include_dashboard=False, **quiet)
         except (ConnectionError, RuntimeError, ValueError) as error:
-            first = _first_line(error)
             where = f"reach the Ray cluster {address}" if address else "start a local Ray instance"
             raise PropwatchError(
-                f"cannot {where}: {first}; check --ray-address or RAY_ADDRESS "
+                f"cannot {where}: {_reason(error)}; check --ray-address or RAY_ADDRESS "
                 "(ray://HEAD:10001, or HEAD:6379 on a node of the cluster)"
             ) from None
+
+    def _join(self, address: str, quiet: dict[str, Any]) -> None:
+        """Connects to a running cluster. A Ray Client server starts a process per client, and
+        on a busy head that start can fail once; the next try usually succeeds."""
+        for attempt in range(1, CONNECT_ATTEMPTS + 1):
+            try:
+                self.ray.init(address=address, **quiet)
+                return
+            except ConnectionAbortedError as error:  # the head refused this client's start
+                if attempt == CONNECT_ATTEMPTS:
+                    raise
+                logging.getLogger(__name__).warning(
+                    "the Ray cluster %s refused the connection (%s); trying again",
+                    address,
+                    _reason(error),
+                )
 
     def _start_actor(self) -> None:
         actor = self.actor_class.remote(self.model, self.min_confidence)
@@ -178,3 +194,11 @@ class RayEngine:
 
 def _first_line(error: BaseException) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _reason(error: BaseException) -> str:
+    """The line that says why: a Ray Client server sends its traceback, whose last line does."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if any(line.startswith("Traceback") for line in lines):
+        return lines[-1]
+    return _first_line(error)

@@ -131,7 +131,9 @@ class Scorer:
         pool = self.pool
         articles = {a for a, g in self.group_of.items() if groups is None or g in groups}
         rows = np.flatnonzero(chosen & np.isin(pool.article, list(articles)))
-        pred = [Label(pool.article[i], *map(int, pool.bounds[i])) for i in rows]
+        pred = [
+            Label(pool.article[i], int(pool.bounds[i][0]), int(pool.bounds[i][1])) for i in rows
+        ]
         return score_si([g for g in self.gold if g.article_id in articles], pred).f1
 
 

@@ -1,8 +1,8 @@
 """Corpus statistics over a store of known analyses: rates, shares, top techniques, months, every
 output format, the same answers on PostgreSQL (slow), and the dashboard in Chromium (slow).
 
-Intervals, corrected rates and topics have their own tests in test_estimates.py and
-test_topics.py; the drill-down in Chromium is at the end of this file."""
+Intervals and corrected rates have their own tests in test_estimates.py; topics and the
+drill-down in Chromium are in this file."""
 
 from __future__ import annotations
 

@@ -40,7 +40,8 @@ def subset(folder: Path, limit: int | None) -> list[Path]:
 
 def run_one(folder: Path, limit: int | None, workers: int) -> dict[str, float]:
     """One batch run in this process: the figures of one configuration."""
-    from propwatch.batch.runner import LocalEngine, RunReport, model_name, run_batch
+    from propwatch.batch.runner import LocalEngine, RunReport, run_batch
+    from propwatch.pipeline import ModelChoice
     from propwatch.store import open_store
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -57,7 +58,7 @@ def run_one(folder: Path, limit: int | None, workers: int) -> dict[str, float]:
 
         started = time.perf_counter()
         engine = LocalEngine(workers)
-        report = run_batch([inputs], store, engine, model_name(None), on_progress=seen)
+        report = run_batch([inputs], store, engine, ModelChoice.of(), on_progress=seen)
         wall = time.perf_counter() - started
         engine.close()  # joins the workers, so their peak memory is in RUSAGE_CHILDREN
         store.close()

@@ -168,7 +168,8 @@ def store_size(url: str) -> int:
 
 def run_one(kind: str, corpus: Path, scratch: Path) -> dict[str, Any]:
     """One batch run in this process (the driver), then the statistics of its store."""
-    from propwatch.batch.runner import LocalEngine, RunReport, model_name, run_batch
+    from propwatch.batch.runner import LocalEngine, RunReport, run_batch
+    from propwatch.pipeline import ModelChoice
     from propwatch.store import open_store
 
     url = postgres_url() if kind == "postgresql" else f"sqlite:///{scratch / f'{kind}.db'}"
@@ -187,7 +188,7 @@ def run_one(kind: str, corpus: Path, scratch: Path) -> dict[str, Any]:
             engine: Any = RayEngine(WORKERS)
         else:
             engine = LocalEngine(WORKERS)
-        report = run_batch([corpus], store, engine, model_name(None), on_progress=seen)
+        report = run_batch([corpus], store, engine, ModelChoice.of(), on_progress=seen)
         wall = time.perf_counter() - started
         engine.close()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024

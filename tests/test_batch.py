@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 from propwatch import analyze
 from propwatch.batch import inputs
 from propwatch.batch.inputs import BadRecord, count_inputs, read_inputs
-from propwatch.batch.runner import LocalEngine, model_name, run_batch
+from propwatch.batch.runner import LocalEngine, run_batch
 from propwatch.cli import app
 from propwatch.errors import PropwatchError
-from propwatch.pipeline import worker_pipeline
+from propwatch.pipeline import ModelChoice, worker_pipeline
 from propwatch.record import Record
 from propwatch.store import Store, open_store
 from propwatch.store.models import AnalysisRow, ArticleRow, FailureRow, SpanRow
@@ -169,7 +169,7 @@ def test_a_worker_model_session_uses_one_onnx_thread():
 def run_local(inputs_: list[Path], store: Store, workers: int = 1, outlet: str | None = None):
     engine = LocalEngine(workers)
     try:
-        return run_batch(inputs_, store, engine, model_name(None), outlet=outlet)
+        return run_batch(inputs_, store, engine, ModelChoice.of(), outlet=outlet)
     finally:
         engine.close()
 
@@ -217,7 +217,7 @@ def test_batch_workers_keep_the_threshold_they_are_given(tmp_path: Path):
     store = open_store(str(tmp_path / "store.db"))
     engine = LocalEngine(1, min_confidence=0.3)
     try:
-        run_batch([tmp_path / "a.txt"], store, engine, model_name(None))
+        run_batch([tmp_path / "a.txt"], store, engine, ModelChoice.of())
     finally:
         engine.close()
     with store.session() as session:
@@ -332,7 +332,7 @@ def test_the_ray_engine_stores_what_the_local_engine_stores(corpus: Path):
     distributed = open_store(str(corpus / "ray.db"))
     engine = RayEngine(workers=2)
     try:
-        report = run_batch(paths(corpus), distributed, engine, model_name(None), outlet="Fallback")
+        report = run_batch(paths(corpus), distributed, engine, ModelChoice.of(), outlet="Fallback")
     finally:
         engine.close()
     assert (report.stored, report.failed) == (8, 5)

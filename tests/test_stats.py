@@ -48,7 +48,7 @@ TEXTS = [
 
 
 def stats_rows(store: Store, by: str, model: str | None = None) -> tuple[str, list[dict]]:
-    table = stats_table(store, by, model)
+    table = stats_table(store, by, [model] if model else [])
     return table.model, table.rows
 
 
@@ -288,7 +288,8 @@ def test_the_dashboard_is_one_file_with_plotly_once_and_writes_the_reports(db: s
     result = invoke("--db", db, "--format", "html", "--out", str(out))
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
-    assert page.count('class="plotly-graph-div"') == 7  # 5 corpus charts, 2 topic charts
+    # 5 corpus charts, 2 topic charts, 1 by language (the store holds de, en and fr)
+    assert page.count('class="plotly-graph-div"') == 8
     assert page.count("* plotly.js") == 1  # Plotly's script, once: the cartesian bundle
     assert len(page) < 2_000_000  # the full bundle alone is 4.8 MB
     assert "<script src" not in page and "<link" not in page  # the JS is inlined
@@ -412,7 +413,7 @@ def test_the_dashboard_compares_the_groups_of_by(db: str, tmp_path: Path):
     assert titles.index("Months") < titles.index("Techniques") < titles.index("Outlets")
     technique = invoke("--db", db, "--format", "html", "--out", str(tmp_path / "t.html"),
                        "--by", "technique")  # fmt: skip
-    assert "the dashboard compares outlets, months or topics" in str(technique.exception)
+    assert "the dashboard compares outlets, months, topics or languages" in str(technique.exception)
 
 
 def test_groups_of_too_few_articles_are_marked_in_every_chart(db: str, tmp_path: Path):

@@ -133,8 +133,8 @@ def test_an_analysis_is_stored_whole_and_only_once(store: Store, analysis):
     assert row.model == analysis.model and row.span_count == len(analysis.spans) == len(spans)
     assert row.words == analysis.summary.words
     assert len(row.details["sentences"]) == len(analysis.sentences)
-    assert store.stored_hashes(analysis.model) == {"a" * 64}
-    assert store.stored_hashes("another-model") == set()
+    assert store.stored_languages(analysis.model) == {"a" * 64: analysis.language}
+    assert store.stored_languages("another-model") == {}
     for span, expected in zip(spans, sorted(analysis.spans, key=lambda s: s.start), strict=True):
         assert TEXT[span.start : span.end] == span.text == expected.text
         assert (span.technique_id, span.voice, span.source) == (

@@ -4,6 +4,8 @@ A `Pipeline` holds what takes long to load, the detectors (ONNX models) and spaC
 pipeline, and turns text or a batch `Record` into an `Analysis`. It detects each article's
 language and runs the first of its models whose config lists it (the default model, then the
 others); a language none of them saw goes to the default model, and the Analysis says so.
+`ModelChoice` reads the model folders a user gives (`--model`, once per model) without loading
+them, refuses what cannot work, and says which model analyses which language.
 `propwatch.analyze` uses the shipped model's (`shipped_pipeline`, once per process); `propwatch
 predict` loads the detector alone (`model.artifact.load_detector`); the workers of `propwatch
 batch` (local processes, Ray actors) and of the web server's pool each hold their own.
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from propwatch.analysis import Analysis, build_analysis
 from propwatch.article import Article, check_length, parse_article
-from propwatch.errors import BadInput, EmptyInput
+from propwatch.errors import BadInput, EmptyInput, ModelMissing
 from propwatch.ingest import Decoding, check_text, ingest, ingest_bytes
 from propwatch.ingest.checks import long_runs
 from propwatch.language import (
@@ -32,7 +34,13 @@ from propwatch.language import (
     language_identifier,
     unmeasured_warning,
 )
-from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig, load_detector
+from propwatch.model.artifact import (
+    CONFIG_FILE,
+    SHIPPED_MODEL,
+    ModelConfig,
+    check_model_folder,
+    load_detector,
+)
 from propwatch.model.decode import cuts_any_quotation, inside_word
 from propwatch.record import Record
 from propwatch.structure import Structure, analyse_structure, load_pipeline
@@ -55,6 +63,89 @@ class LanguageModel:
 
     detector: Detector
     languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """The model folders a user gave, in order, read without loading them, and the languages
+    each analyses: those its config lists that no earlier folder lists. The first also takes
+    the languages none lists (with a warning in the Analysis). Picklable: workers load it."""
+
+    folders: tuple[Path, ...]
+    names: tuple[str, ...]
+    languages: tuple[tuple[str, ...], ...]  # each folder's share of the languages
+
+    @classmethod
+    def of(cls, folders: Sequence[Path] = ()) -> ModelChoice:
+        """The choice of `folders` (none: the shipped model); a one-line error for a folder that
+        is not a model, one given twice, or one that every language of went to an earlier one."""
+        folders = tuple(folders) or (SHIPPED_MODEL,)
+        configs = [_config(folder) for folder in folders]
+        _check_distinct(folders, configs)
+        shares: list[tuple[str, ...]] = []
+        taken: dict[str, Path] = {}  # language -> the folder that analyses it
+        for folder, config in zip(folders, configs, strict=True):
+            share = tuple(code for code in config.languages if code not in taken)
+            if not share:
+                _shadowed(folder, config.languages, taken)
+            taken.update(dict.fromkeys(share, folder))
+            shares.append(share)
+        return cls(folders, tuple(c.name for c in configs), tuple(shares))
+
+    def folder_of(self, model: str) -> Path:
+        """The folder of the model named `model` (the first folder for a name not given)."""
+        return self.folders[self.names.index(model)] if model in self.names else self.folders[0]
+
+    def name_for(self, language: str | None) -> str:
+        """The name of the model that analyses articles in `language` (None: too short to tell)."""
+        found = (
+            n for n, share in zip(self.names, self.languages, strict=True) if language in share
+        )
+        return next(found, self.names[0])
+
+    def describe(self) -> str:
+        """ "A (en) + B (fr, de)": who analyses what, for people."""
+        return " + ".join(
+            f"{name} ({', '.join(share)})"
+            for name, share in zip(self.names, self.languages, strict=True)
+        )
+
+
+def _config(folder: Path) -> ModelConfig:
+    check_model_folder(folder)
+    try:
+        return ModelConfig.load(folder)
+    except (ValueError, KeyError, TypeError) as error:
+        raise ModelMissing(
+            f"cannot read {folder / CONFIG_FILE} ({type(error).__name__}: {error}); give a model "
+            "folder written by `propwatch train --out`"
+        ) from None
+
+
+def _check_distinct(folders: Sequence[Path], configs: Sequence[ModelConfig]) -> None:
+    """Refuse a folder given twice, or two models of one name (the store could not tell their
+    analyses apart)."""
+    seen: set[Path] = set()
+    named: dict[str, Path] = {}
+    for folder, config in zip(folders, configs, strict=True):
+        if folder.resolve() in seen:
+            raise BadInput(f"--model {folder} is given twice; give each model folder once")
+        if config.name in named:
+            raise BadInput(
+                f"--model {named[config.name]} and --model {folder} hold models of the same "
+                f"name {config.name!r}; give only one of them"
+            )
+        seen.add(folder.resolve())
+        named[config.name] = folder
+
+
+def _shadowed(folder: Path, languages: Sequence[str], taken: dict[str, Path]) -> None:
+    earlier = sorted({str(taken[code]) for code in languages})
+    raise BadInput(
+        f"--model {folder} would analyse nothing: every language its config lists "
+        f"({', '.join(languages)}) goes to --model {', '.join(earlier)}, given before it; "
+        "give it first to use it for those languages, or leave it out"
+    )
 
 
 class Pipeline:
@@ -93,6 +184,14 @@ class Pipeline:
         detector = load_detector(folder, threads)
         language_identifier()  # loaded with the models, not on the first article
         return cls(detector, load_pipeline(), min_confidence, _languages(folder), others)
+
+    @classmethod
+    def chosen(
+        cls, choice: ModelChoice, threads: int | None = None, min_confidence: float | None = None
+    ) -> Pipeline:
+        """The pipeline of the models of `choice`, each analysing its languages."""
+        first, *more = choice.folders
+        return cls.load(first, threads, min_confidence, more)
 
     @property
     def model(self) -> str:
@@ -198,13 +297,15 @@ def _record_text(record: Record) -> tuple[str, str | None, str | None, Decoding 
 _worker: Pipeline | None = None
 
 
-def start_worker(model: Path | None, threads: int, min_confidence: float | None = None) -> None:
+def start_worker(
+    models: ModelChoice | None, threads: int, min_confidence: float | None = None
+) -> None:
     """A pool's initializer: load this worker process's pipeline, leave Ctrl-C to the main
     process, and exit when the main process is gone."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker = Pipeline.load(model, threads, min_confidence)
+    _worker = Pipeline.chosen(models or ModelChoice.of(), threads, min_confidence)
 
 
 def worker_pipeline() -> Pipeline:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from propwatch.batch.runner import QUEUED_PER_WORKER, Failed, Outcome, analyse_record
 from propwatch.errors import PropwatchError
-from propwatch.pipeline import Pipeline
+from propwatch.pipeline import ModelChoice, Pipeline
 from propwatch.record import Record
 
 STARTING_SECONDS = 300  # for the first actor to load the model, or a new one after a loss
@@ -25,8 +24,8 @@ CONNECT_ATTEMPTS = 3
 class Analyser:
     """A Ray actor: one pipeline on one ONNX thread (an actor per CPU), kept for its life."""
 
-    def __init__(self, model: Path | None, min_confidence: float | None) -> None:
-        self.pipeline = Pipeline.load(model, threads=1, min_confidence=min_confidence)
+    def __init__(self, model: ModelChoice | None, min_confidence: float | None) -> None:
+        self.pipeline = Pipeline.chosen(model or ModelChoice.of(), 1, min_confidence)
 
     def analyse(self, record: Record) -> Outcome:
         return analyse_record(record, self.pipeline)
@@ -47,7 +46,7 @@ class RayEngine:
     def __init__(
         self,
         workers: int | None = None,
-        model: Path | None = None,
+        model: ModelChoice | None = None,
         address: str | None = None,
         min_confidence: float | None = None,
     ) -> None:

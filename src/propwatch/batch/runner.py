@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from propwatch.batch.inputs import BadRecord, read_inputs
-from propwatch.errors import ModelMissing, PropwatchError
-from propwatch.pipeline import Analysed, Pipeline, start_worker, worker_pipeline
+from propwatch.errors import PropwatchError
+from propwatch.pipeline import Analysed, ModelChoice, Pipeline, start_worker, worker_pipeline
 from propwatch.record import Record
 from propwatch.store.database import Store
 
@@ -77,7 +77,7 @@ class LocalEngine:
     """
 
     def __init__(
-        self, workers: int, model: Path | None = None, min_confidence: float | None = None
+        self, workers: int, model: ModelChoice | None = None, min_confidence: float | None = None
     ) -> None:
         self.workers = workers
         self.model = model
@@ -189,21 +189,11 @@ class RunReport:
             self.failures.append((location, reason))
 
 
-def model_name(model: Path | None) -> str:
-    """The name the model's analyses are stored under, read without loading the model."""
-    from propwatch.model.artifact import SHIPPED_MODEL, ModelConfig
-
-    folder = model or SHIPPED_MODEL
-    if not (folder / "config.json").is_file():
-        raise ModelMissing(f"{folder} is not a propwatch model folder (no config.json)")
-    return ModelConfig.load(folder).name
-
-
 def run_batch(
     inputs: Sequence[Path],
     store: Store,
     engine: Engine,
-    model: str,
+    models: ModelChoice,
     *,
     outlet: str | None = None,
     report: RunReport | None = None,
@@ -215,7 +205,7 @@ def run_batch(
     when the run is interrupted.
     """
     report = report or RunReport()
-    stored_before = store.stored_hashes(model)
+    stored_before = _analysed(store, models)
     queued: set[str] = set()
 
     def todo() -> Iterator[Record]:
@@ -234,6 +224,16 @@ def run_batch(
         _store_outcome(store, report, record, outcome)
         on_progress(report)
     return report
+
+
+def _analysed(store: Store, models: ModelChoice) -> set[str]:
+    """Content hashes of the stored articles that the model for their language has analysed."""
+    return {
+        content_hash
+        for name in models.names
+        for content_hash, language in store.stored_languages(name).items()
+        if models.name_for(language) == name
+    }
 
 
 def _store_outcome(store: Store, report: RunReport, record: Record, outcome: Outcome) -> None:

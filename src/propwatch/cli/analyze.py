@@ -10,11 +10,12 @@ import typer
 
 from propwatch.cli.common import (
     MinConfidenceOption,
-    ModelOption,
+    ModelsOption,
     app,
     chosen_format,
     console,
     errors,
+    model_choice,
 )
 from propwatch.errors import BadInput
 
@@ -48,7 +49,7 @@ def analyze(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write json, html or ptc output here.")
     ] = None,
-    model: ModelOption = None,
+    model: ModelsOption = None,
     min_confidence: MinConfidenceOption = None,
     allow_private: Annotated[
         bool, typer.Option(help="Allow URLs on loopback or private networks.")
@@ -63,6 +64,7 @@ def analyze(
     from propwatch.render.terminal import render
 
     output_format = chosen_format(output_format, out, BY_EXTENSION, "terminal")
+    models = model_choice(model)
     if out is not None and output_format == "terminal":
         raise BadInput("--out needs --format json, html or ptc; the terminal view prints")
     with errors.status("Reading the article…"):
@@ -76,15 +78,16 @@ def analyze(
             markup=False,
         )
     with errors.status("Analysing…"):
-        pipeline = Pipeline.load(model)
+        pipeline = Pipeline.chosen(models)
         analysis = pipeline.analyse(ingested.text, ingested.url, min_confidence, decoding)
+    folder = models.folder_of(analysis.model)  # the typical figures of the model that ran
     if output_format == "terminal":
-        render(analysis, console, model)
+        render(analysis, console, folder)
         return
     if output_format == "json":
         document = render_json(analysis) + "\n"
     elif output_format == "html":
-        document = render_html(analysis, model_folder=model)
+        document = render_html(analysis, model_folder=folder)
     else:
         article_id = _ptc_id(source)
         document = "".join(

@@ -20,11 +20,19 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from propwatch.cli.common import DbOption, MinConfidenceOption, ModelOption, app, errors
+from propwatch.cli.common import (
+    DbOption,
+    MinConfidenceOption,
+    ModelsOption,
+    app,
+    errors,
+    model_choice,
+)
 from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
     from propwatch.batch.runner import Engine, RunReport
+    from propwatch.pipeline import ModelChoice
 
 
 class RateColumn(ProgressColumn):
@@ -109,19 +117,19 @@ def _counts(report: RunReport) -> str:
 def _engine(
     engine: str,
     workers: int | None,
-    model: Path | None,
+    models: ModelChoice,
     address: str | None,
     min_confidence: float | None,
 ) -> Engine:
     from propwatch.batch.runner import LocalEngine
 
     if engine == "local":
-        return LocalEngine(workers or os.cpu_count() or 1, model, min_confidence)
+        return LocalEngine(workers or os.cpu_count() or 1, models, min_confidence)
     if engine == "ray":
         from propwatch.batch.ray_engine import RayEngine
 
         with errors.status("Connecting to Ray and starting the workers…"):
-            return RayEngine(workers, model, address, min_confidence)
+            return RayEngine(workers, models, address, min_confidence)
     raise BadInput(f"unknown engine {engine!r}; choose local or ray")
 
 
@@ -154,26 +162,26 @@ def batch(
     outlet: Annotated[
         str | None, typer.Option(help="Outlet of the records that name none.")
     ] = None,
-    model: ModelOption = None,
+    model: ModelsOption = None,
     min_confidence: MinConfidenceOption = None,
 ) -> None:
     """Analyse a corpus into the store; a rerun skips what is stored and retries what failed."""
     from propwatch.batch.inputs import check_inputs, count_inputs
-    from propwatch.batch.runner import RunReport, model_name, run_batch
+    from propwatch.batch.runner import RunReport, run_batch
     from propwatch.store import open_store
 
     check_inputs(inputs)
-    name = model_name(model)
+    models = model_choice(model)
     store = open_store(db)
     report = RunReport()
     try:
         total = count_inputs(inputs)
-        runner = _engine(engine, workers, model, ray_address, min_confidence)
+        runner = _engine(engine, workers, models, ray_address, min_confidence)
         progress = _live_progress if errors.is_terminal else _plain_progress
         try:
             with progress(total) as show:
                 run_batch(
-                    inputs, store, runner, name, outlet=outlet, report=report, on_progress=show
+                    inputs, store, runner, models, outlet=outlet, report=report, on_progress=show
                 )
         finally:
             runner.close()

@@ -1,16 +1,19 @@
 """What the commands share: the Typer app, the consoles, and the options that mean the same in
-every command (`--db`, `--model`, `--format`, `--out`)."""
+every command (`--db`, `--model`, `--format`, `--out`) and the models `--model` chooses."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from propwatch.errors import BadInput
+
+if TYPE_CHECKING:
+    from propwatch.pipeline import ModelChoice
 
 app = typer.Typer(
     help="Find propaganda and persuasion techniques in news articles.",
@@ -39,6 +42,18 @@ ModelOption = Annotated[
     Path | None,
     typer.Option("--model", help="Model folder (default: the shipped model).", show_default=False),
 ]
+SHIPPED_WORD = "shipped"  # --model shipped: the shipped model, wherever it is installed
+ModelsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--model",
+        help="Model folder (`propwatch train --out`), or shipped; give --model once per model. "
+        "Each analyses the languages its config lists, a language two list going to the one "
+        "given first; the first also takes languages none lists, with a warning. Default: the "
+        "shipped model (English).",
+        show_default=False,
+    ),
+]
 
 MinConfidenceOption = Annotated[
     float | None,
@@ -51,6 +66,16 @@ MinConfidenceOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def model_choice(given: list[Path] | None) -> ModelChoice:
+    """The models of the --model options given (none: the shipped model), checked."""
+    from propwatch.model.artifact import SHIPPED_MODEL
+    from propwatch.pipeline import ModelChoice
+
+    return ModelChoice.of(
+        [SHIPPED_MODEL if str(folder) == SHIPPED_WORD else folder for folder in given or ()]
+    )
 
 
 def check_format(output_format: str, formats: tuple[str, ...]) -> None:

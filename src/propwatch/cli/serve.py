@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from propwatch.cli.common import DbOption, ModelOption, app
+from propwatch.cli.common import DbOption, ModelsOption, app, model_choice
 from propwatch.errors import BadInput
 from propwatch.web.settings import (
     BODY_SECONDS,
@@ -34,7 +34,7 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
     db: DbOption = None,
-    model: ModelOption = None,
+    model: ModelsOption = None,
     workers: Annotated[
         int, typer.Option(min=1, help="Model worker processes (about 0.5 GB each).")
     ] = DEFAULT_WORKERS,
@@ -88,6 +88,7 @@ def serve(
     from propwatch.web.app import create_app
     from propwatch.web.server import server_config
 
+    models = model_choice(model)
     token = None if no_auth else access_token(token_file, os.environ.get(TOKEN_VARIABLE))
     if token is None and not no_auth and not _is_loopback(host):
         raise BadInput(
@@ -121,7 +122,7 @@ def serve(
         )
     settings = Settings(
         db_url=db,
-        model=model,
+        models=models,
         allow_private=allow_private,
         workers=workers,
         queue=queue,

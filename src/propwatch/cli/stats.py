@@ -19,12 +19,13 @@ if TYPE_CHECKING:
 # What --out's extension says when no --format is given
 BY_EXTENSION = {".csv": "csv", ".parquet": "parquet", ".html": "html", ".htm": "html"}
 SHOWN_ARTICLES = 50  # in a terminal table; CSV and Parquet hold them all
-ModelName = Annotated[
-    str | None,
+ModelNames = Annotated[
+    list[str] | None,
     typer.Option(
         "--model",
-        help="Count this model's analyses: its folder, or the name they are stored under "
-        "(default: the latest). Its folder also gives the corrected rates.",
+        help="Count this model's analyses: its folder, or the name they are stored under; give "
+        "--model once per model, and each language counts the first that analysed it (default: "
+        "each language's latest model). One model's folder also gives the corrected rates.",
         show_default=False,
     ),
 ]
@@ -50,7 +51,7 @@ def stats(
         Path | None,
         typer.Option("--out", "-o", help="File to write (needed for parquet and html)."),
     ] = None,
-    model: ModelName = None,
+    model: ModelNames = None,
     topics: Annotated[
         int | None,
         typer.Option(
@@ -91,34 +92,35 @@ def stats(
         raise BadInput(f"{out.resolve().parent} does not exist; create it or give another --out")
     if compare is not None and len(compare) != 2:
         raise BadInput("--compare takes two groups: --compare A --compare B")
-    folder = Path(model) if model and Path(model).is_dir() else None
+    names = [_stored_name(given) for given in model or ()]
+    folder = Path(model[0]) if model and len(model) == 1 and Path(model[0]).is_dir() else None
     store = open_store(db, create=False)
     try:
         if compare is not None:
-            _compare(store, _stored_name(model), by, (compare[0], compare[1]), technique)
+            _compare(store, names, by, (compare[0], compare[1]), technique)
         elif drill := Drill(outlet, topic, technique):
-            _drill(store, _stored_name(model), drill, output_format, out)
+            _drill(store, names, drill, output_format, out)
         elif output_format == "html":
             assert out is not None
-            _write_dashboard(store, _stored_name(model), folder, topics, by, out, reports)
+            _write_dashboard(store, names, folder, topics, by, out, reports)
         else:
-            _write_stats(store, _stored_name(model), folder, by, topics, output_format, out)
+            _write_stats(store, names, folder, by, topics, output_format, out)
     finally:
         store.close()
 
 
-def _stored_name(model: str | None) -> str | None:
+def _stored_name(model: str) -> str:
     """The name a model's analyses are stored under: read from a model folder, else as given."""
-    if model is None or not Path(model).is_dir():
+    if not Path(model).is_dir():
         return model
-    from propwatch.batch.runner import model_name
+    from propwatch.pipeline import ModelChoice
 
-    return model_name(Path(model))
+    return ModelChoice.of([Path(model)]).names[0]
 
 
 def _write_stats(
     store: Store,
-    model: str | None,
+    models: list[str],
     folder: Path | None,
     by: str,
     topics: int | None,
@@ -128,7 +130,7 @@ def _write_stats(
     from propwatch.render.stats import table_notes
     from propwatch.statistics.summary import stats_table
 
-    table = stats_table(store, by, model, folder, topics)
+    table = stats_table(store, by, models, folder, topics)
     metadata = {"propwatch_model": table.model}
     if table.error:
         metadata["propwatch_correction"] = table.error.describe()
@@ -139,7 +141,7 @@ def _write_stats(
 
 
 def _compare(
-    store: Store, model: str | None, by: str, groups: tuple[str, str], technique: str | None
+    store: Store, models: list[str], by: str, groups: tuple[str, str], technique: str | None
 ) -> None:
     from propwatch.render.stats import comparison_line
     from propwatch.statistics.correction import ALL
@@ -156,14 +158,14 @@ def _compare(
     if by == "topic":
         ensure_topics(store)
     column = lookup(technique).id if technique else ALL
-    table = article_table(store, choose_model(store, model))
+    table = article_table(store, choose_model(store, models))
     result = compare(table, by, (groups[0],), (groups[1],), column)
     what = lookup(technique).display_name if technique else "all techniques"
     console.print(comparison_line(result, what), highlight=False, markup=False)
 
 
 def _drill(
-    store: Store, model: str | None, drill: Drill, output_format: str, out: Path | None
+    store: Store, models: list[str], drill: Drill, output_format: str, out: Path | None
 ) -> None:
     from propwatch.render.stats import ARTICLE_COLUMNS
     from propwatch.statistics.drill import articles_of
@@ -171,8 +173,9 @@ def _drill(
 
     if output_format == "html":
         raise BadInput("--outlet, --topic and --technique list articles: use table, csv or parquet")
-    used = choose_model(store, model)
-    rows = articles_of(store, used, drill)
+    counted = choose_model(store, models)
+    rows = articles_of(store, counted, drill)
+    used = counted.name
     if not rows:
         raise BadInput(f"no article of {drill.describe()} in the store (model {used})")
     notes = []
@@ -185,7 +188,7 @@ def _drill(
 
 def _write_dashboard(
     store: Store,
-    model: str | None,
+    models: list[str],
     folder: Path | None,
     topics: int | None,
     by: str,
@@ -198,9 +201,10 @@ def _write_dashboard(
 
     if by not in GROUPINGS:
         raise BadInput(
-            "the dashboard compares outlets, months or topics: --by outlet, month or topic"
+            "the dashboard compares outlets, months, topics or languages: "
+            "--by outlet, month, topic or language"
         )
-    corpus = corpus_stats(store, model, folder, topics)
+    corpus = corpus_stats(store, models, folder, topics)
     if by == "topic" and not corpus.topics:
         raise BadInput("too few articles or words to find topics; use --by outlet or month")
     links = static_links(f"{out.stem}-reports/" if reports else None)
@@ -208,7 +212,7 @@ def _write_dashboard(
     errors.print(f"wrote the dashboard of model {corpus.model} to {out}", highlight=False)
     if reports:
         folder_out = out.with_name(f"{out.stem}-reports")
-        written = write_reports(store, corpus.model, folder_out, folder)
+        written = write_reports(store, corpus.counted, folder_out, folder)
         errors.print(f"wrote {written:,} article reports to {folder_out}", highlight=False)
 
 

@@ -98,9 +98,12 @@ class OnnxBackend:
         return np.asarray(self.span_head.run(None, {"pooled": pooled})[0])
 
 
-def load_detector(folder: Path | None = None, threads: int | None = None) -> Detector:
-    """A Detector for a model folder (the shipped model by default)."""
-    folder = folder or SHIPPED_MODEL
+def check_model_folder(folder: Path) -> None:
+    """Raise ModelMissing unless `folder` holds the files of a propwatch model."""
+    if not folder.is_dir():
+        raise ModelMissing(
+            f"{folder} is not a folder; give a model folder written by `propwatch train --out`"
+        )
     missing = [
         name
         for name in (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE, CONFIG_FILE)
@@ -111,6 +114,12 @@ def load_detector(folder: Path | None = None, threads: int | None = None) -> Det
             f"{folder} is not a complete propwatch model (missing {', '.join(missing)}); "
             "give the folder written by `propwatch train`"
         )
+
+
+def load_detector(folder: Path | None = None, threads: int | None = None) -> Detector:
+    """A Detector for a model folder (the shipped model by default)."""
+    folder = folder or SHIPPED_MODEL
+    check_model_folder(folder)
     config = ModelConfig.load(folder)
     tokenizer = WindowTokenizer(folder / TOKENIZER_FILE, config.window, config.stride)
     backend = OnnxBackend(folder, threads)

@@ -4,7 +4,8 @@ Written as a file, it inlines Plotly's script (once, in the head) and opens offl
 links to its report written beside it (`static_links`). Served by `propwatch serve`, it loads
 Plotly from `/corpus/plotly.js` and links to `/corpus/articles/{id}` (`served_links`). User-given
 strings (outlets, titles, topics) reach the page through the template `templates/dashboard.html`,
-which escapes them (`render.templating`).
+which escapes them (`render.templating`). A corpus in more than one language gets a table and a
+chart by language too (languages by their English names: the store keeps the codes).
 """
 
 from __future__ import annotations
@@ -13,18 +14,19 @@ import base64
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.resources import files
 
 from markupsafe import Markup
 
+from propwatch.language import language_name
 from propwatch.render import charts, ratio_text
 from propwatch.render.templating import render_template
 from propwatch.statistics.correction import ALL, Accuracy
 from propwatch.statistics.drill import article_index
-from propwatch.statistics.estimates import Comparison, against_rest
+from propwatch.statistics.estimates import Comparison, Rates, against_rest
 from propwatch.statistics.intervals import MIN_ARTICLES, REPLICATES, Estimate
-from propwatch.statistics.stats import DISPLAY, TECHNIQUE_IDS, Group
+from propwatch.statistics.stats import DISPLAY, NO_LANGUAGE, TECHNIQUE_IDS, Group
 from propwatch.statistics.summary import CorpusStats
 from propwatch.store.database import Store
 
@@ -68,15 +70,16 @@ def plotly_script() -> str:
 
 # What the dashboard can group its rate charts and first table by: (the grouping's name in
 # CorpusStats.rates, the table's title)
-GROUPINGS = {"outlet": "Outlets", "month": "Months", "topic": "Topics"}
+GROUPINGS = {"outlet": "Outlets", "month": "Months", "topic": "Topics", "language": "Languages"}
 
 
 def render_dashboard(store: Store, stats: CorpusStats, links: Links, by: str = "outlet") -> str:
-    """The dashboard of one model's statistics, as a whole HTML page; its rate charts and first
-    table compare the groups of `by` (a key of GROUPINGS)."""
+    """The dashboard of the counted analyses' statistics, as a whole HTML page; its rate charts
+    and first table compare the groups of `by` (a key of GROUPINGS)."""
     context = {
         "stats": stats,
         "by": by,
+        "languages": _languages(stats),
         "figures": _figures(stats, by),
         "group_tables": _group_tables(stats, by),
         "technique_rows": _technique_rows(stats),
@@ -89,7 +92,7 @@ def render_dashboard(store: Store, stats: CorpusStats, links: Links, by: str = "
         "plotly_src": links.plotly_src,
         "plotly": Markup(plotly_script()) if links.plotly_src is None else None,
         "script": Markup(_asset("dashboard.js")),
-        "index": article_index(store, stats.model, stats.table),
+        "index": _index(store, stats),
         "config": {"report": links.report, "names": DISPLAY, "themes": charts.THEMES},
     }
     # The policy holds the hashes of the page's inline scripts, which the page without it shows.
@@ -97,9 +100,26 @@ def render_dashboard(store: Store, stats: CorpusStats, links: Links, by: str = "
     return render_template("propwatch.render", "dashboard.html", csp=policy(page), **context)
 
 
+def _languages(stats: CorpusStats) -> int:
+    """How many languages the corpus holds (those of texts too short to tell left out)."""
+    return sum(g.key != (NO_LANGUAGE,) for g in stats.languages)
+
+
+def _language_label(code: str) -> str:
+    return code if code == NO_LANGUAGE else language_name(code)
+
+
+def _index(store: Store, stats: CorpusStats) -> list[list[object]]:
+    """The drill-down's articles, each with its language's name last (as the groups show it)."""
+    languages = stats.table.keys["language"]
+    index = article_index(store, stats.counted, stats.table)
+    return [[*row, _language_label(key[0])] for row, key in zip(index, languages, strict=True)]
+
+
 def _figures(stats: CorpusStats, by: str) -> dict[str, Markup | None]:
-    """The Plotly charts, each by its name in the template; `trend` is None without dates."""
-    groups, rates = _groups(stats, by), stats.rates[by]
+    """The Plotly charts, each by its name in the template; `trend` is None without dates,
+    `languages` without a second language or when the main charts are by language."""
+    groups, rates = _grouped(stats, by)
     figures = {
         "rates": charts.rate_bars(groups, rates, by),
         "shares": charts.share_bars(groups, rates, by),
@@ -112,7 +132,10 @@ def _figures(stats: CorpusStats, by: str) -> dict[str, Markup | None]:
         ),
         "topics": None,
         "topic_outlets": None,
+        "languages": None,
     }
+    if by != "language" and _languages(stats) > 1:
+        figures["languages"] = charts.rate_bars(*_grouped(stats, "language"), "language")
     if stats.topics:
         topics = _groups(stats, "topic")
         figures["topics"] = charts.topic_stacks(topics, stats.rates["topic"])
@@ -123,11 +146,21 @@ def _figures(stats: CorpusStats, by: str) -> dict[str, Markup | None]:
 
 
 def _groups(stats: CorpusStats, by: str) -> list[Group]:
-    """The groups of `by`: months in time order, outlets and topics from the highest rate."""
+    """The groups of `by`: months in time order, outlets, topics and languages from the highest
+    rate."""
     if by == "month":
         return stats.months
-    found = stats.outlets if by == "outlet" else stats.topics
+    found = {"outlet": stats.outlets, "topic": stats.topics, "language": stats.languages}[by]
     return sorted(found, key=lambda g: -g.spans_per_1000_words)
+
+
+def _grouped(stats: CorpusStats, by: str) -> tuple[list[Group], dict[tuple[str, ...], Rates]]:
+    """The groups of `by` and their rates, each language under its name."""
+    groups, rates = _groups(stats, by), stats.rates[by]
+    if by != "language":
+        return groups, rates
+    named = [replace(g, key=(_language_label(g.key[0]),)) for g in groups]
+    return named, {n.key: rates[g.key] for n, g in zip(named, groups, strict=True)}
 
 
 @dataclass(frozen=True)
@@ -153,16 +186,20 @@ class _GroupTable:
 
 
 def _group_tables(stats: CorpusStats, by: str) -> list[_GroupTable]:
-    """The table of `by` first, then those of the outlets and topics when they are not it."""
-    shown = [by, *(g for g in ("outlet", "topic") if g != by)]
-    return [_group_table(stats, g) for g in shown if g != "topic" or stats.topics]
+    """The table of `by` first, then those of the outlets, the topics and the languages when
+    they are not it (topics when found, languages when there are two or more)."""
+    shown = [by, *(g for g in ("outlet", "topic", "language") if g != by)]
+    wanted = {"outlet": True, "month": True, "topic": bool(stats.topics)}
+    wanted["language"] = by == "language" or _languages(stats) > 1
+    return [_group_table(stats, g) for g in shown if wanted[g]]
 
 
 def _group_table(stats: CorpusStats, field: str) -> _GroupTable:
     against = {c.a: c for c in against_rest(stats.table, field)}
+    named, rates = _grouped(stats, field)
     rows = []
-    for g in _groups(stats, field):
-        r, name = stats.rates[field][g.key], g.key[0]
+    for g, stored in zip(named, _groups(stats, field), strict=True):  # stored: the store's key
+        r, name = rates[g.key], g.key[0]
         rows.append(
             _GroupRow(
                 name=name,
@@ -172,7 +209,7 @@ def _group_table(stats: CorpusStats, field: str) -> _GroupTable:
                 raw=r.raw[ALL],
                 corrected=r.corrected.get(ALL),
                 share=r.sentence_share,
-                against=against.get(name),
+                against=against.get(stored.key[0]),
                 top=", ".join(DISPLAY[t] for t in g.top_techniques()),
             )
         )

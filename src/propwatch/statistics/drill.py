@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Float, cast, func, select
 
 from propwatch.article import per_1000_words
-from propwatch.statistics.stats import NO_OUTLET, NO_TOPIC, TECHNIQUE_IDS, ArticleTable
+from propwatch.statistics.stats import NO_OUTLET, NO_TOPIC, TECHNIQUE_IDS, ArticleTable, Counted
 from propwatch.store.database import Store
 from propwatch.store.models import AnalysisRow, ArticleRow, ArticleTopicRow, SpanRow, TopicRow
 from propwatch.techniques import lookup
@@ -49,7 +49,7 @@ def _equals(column: Any, value: str, missing: str) -> ColumnElement[bool]:
 
 
 def articles_of(
-    store: Store, model: str, drill: Drill, limit: int | None = None
+    store: Store, counted: Counted, drill: Drill, limit: int | None = None
 ) -> list[dict[str, Any]]:
     """The articles `drill` names, most propagandistic first, with their counts and rates."""
     spans: Any = AnalysisRow.span_count  # what the articles are ranked by, per 1,000 words
@@ -67,7 +67,7 @@ def articles_of(
         .join(AnalysisRow.article)
         .outerjoin(ArticleTopicRow, ArticleTopicRow.article_id == ArticleRow.id)
         .outerjoin(TopicRow, TopicRow.id == ArticleTopicRow.topic_id)
-        .where(AnalysisRow.model == model)
+        .where(counted.where())
     )
     if drill.outlet:
         query = query.where(_equals(ArticleRow.outlet, drill.outlet, NO_OUTLET))
@@ -75,16 +75,16 @@ def articles_of(
         query = query.where(_equals(TopicRow.label, drill.topic, NO_TOPIC))
     if drill.technique:
         technique = lookup(drill.technique).id
-        counted = (
+        of_technique = (
             select(SpanRow.analysis_id, func.count(SpanRow.id).label("count"))
             .where(SpanRow.technique_id == technique)
             .group_by(SpanRow.analysis_id)
             .subquery()
         )
-        query = query.join(counted, counted.c.analysis_id == AnalysisRow.id).add_columns(
-            counted.c.count
+        query = query.join(of_technique, of_technique.c.analysis_id == AnalysisRow.id).add_columns(
+            of_technique.c.count
         )
-        spans = counted.c.count
+        spans = of_technique.c.count
     rate = 1000 * cast(spans, Float) / func.nullif(AnalysisRow.words, 0)
     query = query.order_by(rate.desc().nulls_last(), ArticleRow.id).limit(limit)
     with store.session() as session:
@@ -109,13 +109,13 @@ def _article(row: Any, drill: Drill) -> dict[str, Any]:
     return found
 
 
-def article_index(store: Store, model: str, table: ArticleTable) -> list[list[Any]]:
-    """Every article of `model`'s `table` for the dashboard's drill-down: [id, title, outlet,
-    month, topic, words, spans, {technique id: spans}] (the techniques it holds)."""
+def article_index(store: Store, counted: Counted, table: ArticleTable) -> list[list[Any]]:
+    """Every article of the counted analyses' `table` for the dashboard's drill-down: [id,
+    title, outlet, month, topic, words, spans, {technique id: spans}] (the techniques it holds)."""
     query = (
         select(ArticleRow.id, func.coalesce(ArticleRow.title, ArticleRow.record_id))
         .join(AnalysisRow.article)
-        .where(AnalysisRow.model == model)
+        .where(counted.where())
     )
     with store.session() as session:
         titles = dict(session.execute(query).all())

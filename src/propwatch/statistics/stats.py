@@ -3,8 +3,10 @@ technique.
 
 Rates are pooled: spans per 1,000 words of an outlet is 1000 x (its spans) / (its words), so long
 articles weigh more than short ones, as every word is equally likely to carry a technique. The
-share of propagandistic sentences is (sentences holding a span) / (sentences). Only one model's
-analyses are counted: the one named, else the one that analysed last.
+share of propagandistic sentences is (sentences holding a span) / (sentences). Each article is
+counted once, in the analysis of its language's model (`Counted`): of the first model named that
+analysed the language, else of the model that analysed the language last, so a corpus whose
+languages went to different models (`propwatch batch --model A --model B`) is counted whole.
 
 `groups` sums each group in SQL; `article_table` reads the per-article counts (summed in SQL per
 analysis and technique) that the bootstrap intervals (`estimates`) resample.
@@ -17,8 +19,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Integer, Select, case, cast, distinct, extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    distinct,
+    extract,
+    func,
+    or_,
+    select,
+)
 
 from propwatch.article import per_1000_words
 from propwatch.errors import BadInput
@@ -68,26 +81,74 @@ class Group:
         return [technique for technique, count in ranked[:TOP] if count]
 
 
-def latest_model(session: Session) -> str:
-    model = session.scalar(select(AnalysisRow.model).order_by(AnalysisRow.id.desc()).limit(1))
-    if model is None:
-        raise BadInput("the store holds no analyses yet; run `propwatch batch` first")
-    return model
+@dataclass(frozen=True)
+class Counted:
+    """Whose analyses are counted: in each language (None: too short to tell), one model's."""
+
+    by_language: tuple[tuple[str | None, str], ...]
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(model for _, model in self.by_language))
+
+    @property
+    def single(self) -> str | None:
+        """The model counted, when there is one (its error table can correct the rates)."""
+        return self.models[0] if len(self.models) == 1 else None
+
+    @property
+    def name(self) -> str:
+        """The model, or "A (en) + B (de, ru)" when each language has its own."""
+        return self.single or " + ".join(
+            f"{model} ({', '.join(code or NO_LANGUAGE for code in self.languages_of(model))})"
+            for model in self.models
+        )
+
+    def languages_of(self, model: str) -> list[str | None]:
+        return [code for code, counted in self.by_language if counted == model]
+
+    def where(self) -> ColumnElement[bool]:
+        """The condition on analyses (joined with their articles) that are counted."""
+        if self.single is not None:
+            return AnalysisRow.model == self.single
+        return or_(
+            *(
+                and_(AnalysisRow.model == model, _in_languages(self.languages_of(model)))
+                for model in self.models
+            )
+        )
 
 
-def choose_model(store: Store, model: str | None) -> str:
+def _in_languages(codes: Sequence[str | None]) -> ColumnElement[bool]:
+    known = [code for code in codes if code is not None]
+    missing = [ArticleRow.language.is_(None)] if None in codes else []
+    return or_(ArticleRow.language.in_(known), *missing)
+
+
+def choose_model(store: Store, models: Sequence[str] = ()) -> Counted:
+    """In each language, the first of `models` that analysed articles in it; with none named,
+    the model that analysed it last."""
+    pairs = select(ArticleRow.language, AnalysisRow.model).join(AnalysisRow.article)
+    if models:
+        pairs = pairs.where(AnalysisRow.model.in_(models)).distinct()
+    else:
+        last = select(func.max(AnalysisRow.id)).join(AnalysisRow.article)
+        pairs = pairs.where(AnalysisRow.id.in_(last.group_by(ArticleRow.language)))
     with store.session() as session:
-        if model is None:
-            return latest_model(session)
-        if (
-            session.scalar(select(AnalysisRow.id).where(AnalysisRow.model == model).limit(1))
-            is None
-        ):
+        found = session.execute(pairs).all()
+    if not found and not models:
+        raise BadInput("the store holds no analyses yet; run `propwatch batch` first")
+    for model in models:
+        if all(row[1] != model for row in found):
             raise BadInput(
                 f"the store {display_url(store.url)} holds no analyses by model {model!r}; "
-                f"its latest model is {latest_model(session)!r}"
+                f"its latest model is {choose_model(store).name!r}"
             )
-        return model
+    rank = {model: place for place, model in enumerate(models)}
+    chosen: dict[str | None, str] = {}
+    for language, model in sorted(found, key=lambda row: rank.get(row[1], 0)):
+        chosen.setdefault(language, model)
+    return Counted(tuple(sorted(chosen.items(), key=lambda item: (item[0] is None, item[0] or ""))))
 
 
 def _keys(grouping: str) -> list[Any]:
@@ -124,7 +185,7 @@ def _key(values: Sequence[Any], grouping: str) -> tuple[str, ...]:
     return (*outlet, f"{int(year):04d}-{int(month):02d}" if year is not None else NO_DATE)
 
 
-def groups(store: Store, model: str, grouping: str) -> list[Group]:
+def groups(store: Store, counted: Counted, grouping: str) -> list[Group]:
     """Totals and per-technique span counts by outlet, month or outlet_month."""
     keys = _keys(grouping)
     totals = (
@@ -137,14 +198,14 @@ def groups(store: Store, model: str, grouping: str) -> list[Group]:
             func.sum(AnalysisRow.propaganda_sentences),
         )
         .join(AnalysisRow.article)
-        .where(AnalysisRow.model == model)
+        .where(counted.where())
         .group_by(*keys)
     )
     techniques = (
         select(*keys, SpanRow.technique_id, func.count(SpanRow.id))
         .join(SpanRow.analysis)
         .join(AnalysisRow.article)
-        .where(AnalysisRow.model == model)
+        .where(counted.where())
         .group_by(*keys, SpanRow.technique_id)
     )
     if grouping.startswith("topic"):
@@ -175,13 +236,14 @@ class TechniqueTotal:
     articles: int
 
 
-def technique_totals(store: Store, model: str) -> list[TechniqueTotal]:
+def technique_totals(store: Store, counted: Counted) -> list[TechniqueTotal]:
     query = (
         select(
             SpanRow.technique_id, func.count(SpanRow.id), func.count(distinct(SpanRow.analysis_id))
         )
         .join(SpanRow.analysis)
-        .where(AnalysisRow.model == model)
+        .join(AnalysisRow.article)
+        .where(counted.where())
         .group_by(SpanRow.technique_id)
     )
     with store.session() as session:
@@ -207,8 +269,8 @@ class ArticleTable:
         return {key: np.array(rows) for key, rows in found.items()}
 
 
-def article_table(store: Store, model: str) -> ArticleTable:
-    """The per-article counts of `model`'s analyses, for the bootstrap: one row per analysis,
+def article_table(store: Store, counted: Counted) -> ArticleTable:
+    """The per-article counts of the `counted` analyses, for the bootstrap: one row per analysis,
     its spans counted per technique in SQL (one column each)."""
     year = cast(extract("year", ArticleRow.published), Integer)
     month = cast(extract("month", ArticleRow.published), Integer)
@@ -218,7 +280,8 @@ def article_table(store: Store, model: str) -> ArticleTable:
             *(func.count(case((SpanRow.technique_id == t, 1))).label(t) for t in TECHNIQUE_IDS),
         )
         .join(SpanRow.analysis)
-        .where(AnalysisRow.model == model)
+        .join(AnalysisRow.article)
+        .where(counted.where())
         .group_by(SpanRow.analysis_id)
         .subquery()
     )
@@ -232,7 +295,7 @@ def article_table(store: Store, model: str) -> ArticleTable:
         select(*columns)
         .join(AnalysisRow.article)
         .outerjoin(per_technique, per_technique.c.analysis_id == AnalysisRow.id)
-        .where(AnalysisRow.model == model)
+        .where(counted.where())
         .order_by(AnalysisRow.id)
     )
     with store.session() as session:

@@ -4,6 +4,7 @@ statistics, each rate with its 95% interval, raw and corrected for the detector'
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from propwatch.statistics.stats import (
     RATE_DIGITS,
     TECHNIQUE_IDS,
     ArticleTable,
+    Counted,
     Group,
     TechniqueTotal,
     article_table,
@@ -33,12 +35,16 @@ from propwatch.store.database import Store
 
 @dataclass(frozen=True)
 class StatsTable:
-    """The rows of one grouping, the model counted, and its error table when known."""
+    """The rows of one grouping, the models counted, and the error table when known."""
 
-    model: str
+    counted: Counted
     by: str
     rows: list[dict[str, Any]]
     error: DetectorError | None
+
+    @property
+    def model(self) -> str:
+        return self.counted.name
 
 
 def _number(value: float) -> float | None:
@@ -99,46 +105,57 @@ def technique_rows(
 def stats_table(
     store: Store,
     by: str,
-    model: str | None = None,
+    models: Sequence[str] = (),
     folder: Path | None = None,
     topics: int | None = None,
 ) -> StatsTable:
-    """The rows of grouping `by` for `model`'s analyses (default: the latest model); the error
+    """The rows of grouping `by` for the analyses of `models` (`choose_model`); the error
     table comes from the model `folder` (default: the shipped model's, if it made them)."""
     if by not in GROUPINGS:
         raise BadInput(f"cannot group by {by!r}; choose {', '.join(GROUPINGS)}")
-    model = choose_model(store, model)
-    error = detector_error(model, folder)
+    counted = choose_model(store, models)
+    error = _error(counted, folder)
     if by.startswith("topic"):
         ensure_topics(store, topics)
-    table = article_table(store, model)
+    table = article_table(store, counted)
     if by == "technique":
         rows = technique_rows(
-            technique_totals(store, model), overall_rates(table, error), len(table.words), error
+            technique_totals(store, counted), overall_rates(table, error), len(table.words), error
         )
-        return StatsTable(model, by, rows, error)
+        return StatsTable(counted, by, rows, error)
     rates = group_rates(table, by, error)
     names = tuple(by.split("_"))
-    rows = [group_row(g, names, rates[g.key]) for g in groups(store, model, by)]
-    return StatsTable(model, by, rows, error)
+    rows = [group_row(g, names, rates[g.key]) for g in groups(store, counted, by)]
+    return StatsTable(counted, by, rows, error)
+
+
+def _error(counted: Counted, folder: Path | None) -> DetectorError | None:
+    """The error table of the one model counted; none for several (each has its own)."""
+    return detector_error(counted.single, folder) if counted.single else None
 
 
 @dataclass(frozen=True)
 class CorpusStats:
-    """What the dashboard shows of one model's analyses: totals and rates by outlet, month,
-    topic and topic and outlet; the techniques; the error table; the per-article counts."""
+    """What the dashboard shows of the counted analyses: totals and rates by outlet, month,
+    topic, topic and outlet, and language; the techniques; the error table; the per-article
+    counts."""
 
-    model: str
+    counted: Counted
     error: DetectorError | None
     outlets: list[Group]
     months: list[Group]
     outlet_months: list[Group]
     topics: list[Group]
     topic_outlets: list[Group]
+    languages: list[Group]
     techniques: list[TechniqueTotal]
     rates: dict[str, dict[tuple[str, ...], Rates]]  # by grouping, then key
     overall: Rates
     table: ArticleTable
+
+    @property
+    def model(self) -> str:
+        return self.counted.name
 
     @property
     def words(self) -> int:
@@ -154,24 +171,29 @@ class CorpusStats:
 
 
 def corpus_stats(
-    store: Store, model: str | None = None, folder: Path | None = None, topics: int | None = None
+    store: Store,
+    models: Sequence[str] = (),
+    folder: Path | None = None,
+    topics: int | None = None,
 ) -> CorpusStats:
-    """The statistics of `model`'s analyses (default: the model that analysed last)."""
-    model = choose_model(store, model)
-    error = detector_error(model, folder)
+    """The statistics of the analyses of `models` (`choose_model`; default: each language's
+    latest model)."""
+    counted = choose_model(store, models)
+    error = _error(counted, folder)
     with suppress(BadInput):  # too few articles or words for topics: the rest still stands
         ensure_topics(store, topics)
-    table = article_table(store, model)
-    groupings = ("outlet", "month", "topic", "topic_outlet")
+    table = article_table(store, counted)
+    groupings = ("outlet", "month", "topic", "topic_outlet", "language")
     return CorpusStats(
-        model,
+        counted,
         error,
-        groups(store, model, "outlet"),
-        groups(store, model, "month"),
-        groups(store, model, "outlet_month"),
-        groups(store, model, "topic"),
-        groups(store, model, "topic_outlet"),
-        technique_totals(store, model),
+        groups(store, counted, "outlet"),
+        groups(store, counted, "month"),
+        groups(store, counted, "outlet_month"),
+        groups(store, counted, "topic"),
+        groups(store, counted, "topic_outlet"),
+        groups(store, counted, "language"),
+        technique_totals(store, counted),
         {g: group_rates(table, g, error) for g in groupings},
         overall_rates(table, error),
         table,

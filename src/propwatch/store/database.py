@@ -239,15 +239,15 @@ class Store:
         with self.session() as session:
             return session.scalar(select(func.count()).select_from(models.ArticleRow)) or 0
 
-    def stored_hashes(self, model: str) -> set[str]:
-        """Content hashes of the articles this model has analysed already."""
+    def stored_languages(self, model: str) -> dict[str, str | None]:
+        """The content hash and language of each article this model has analysed already."""
         query = (
-            select(models.ArticleRow.content_hash)
+            select(models.ArticleRow.content_hash, models.ArticleRow.language)
             .join(models.AnalysisRow)
             .where(models.AnalysisRow.model == model)
         )
         with self.session() as session:
-            return set(session.scalars(query))
+            return {content_hash: language for content_hash, language in session.execute(query)}
 
     def save_analysis(self, meta: ArticleMeta, analysis: Any) -> bool:
         """Store one article, its analysis and spans in one transaction; False if already there."""

@@ -233,7 +233,7 @@ async def get_analysis(analysis_id: str, web: Annotated[Web, Depends(current)]) 
 )
 async def get_report(analysis_id: str, web: Annotated[Web, Depends(current)]) -> HTMLResponse:
     analysis = await stored(web, analysis_id)
-    page = render_html(analysis, model_folder=web.settings.model)
+    page = render_html(analysis, model_folder=web.settings.model_folder(analysis.model))
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
 
 

@@ -77,7 +77,7 @@ def _lifespan(settings: Settings, limit: RateLimit) -> Callable[[FastAPI], Any]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await run_in_threadpool(open_store, settings.db_url)
-        pool = InferencePool(settings.workers, settings.queue, settings.model)
+        pool = InferencePool(settings.workers, settings.queue, settings.models)
         forgetting = None
         try:
             if settings.keep_days is not None:

@@ -128,7 +128,9 @@ async def index(request: Request, web: Annotated[Web, Depends(current)]) -> HTML
     token = web.settings.token
     ask_token = token is not None and not authorised(request, token)
     corpus = await run_in_threadpool(web.store.article_count) > 0
-    page = index_page(web.pool.model, web.settings.keep_days, ask_token, corpus)
+    models = web.settings.models  # several: say which analyses which language
+    model = models.describe() if models and len(models.folders) > 1 else web.pool.model
+    page = index_page(model, web.settings.keep_days, ask_token, corpus)
     return HTMLResponse(page, headers={"Content-Security-Policy": INDEX_CSP})
 
 
@@ -142,7 +144,8 @@ async def stored_report(
             missing_page(key), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
     permalink = f"{request.base_url}a/{key}"
-    page = kept_page(analysis, key, permalink, web.settings.keep_days, web.settings.model)
+    folder = web.settings.model_folder(analysis.model)
+    page = kept_page(analysis, key, permalink, web.settings.keep_days, folder)
     return HTMLResponse(page, headers={"Content-Security-Policy": REPORT_CSP})
 
 
@@ -178,7 +181,7 @@ async def held_report(ticket: str, web: Annotated[Web, Depends(current)]) -> HTM
         return HTMLResponse(
             gone_page(), status_code=404, headers={"Content-Security-Policy": INDEX_CSP}
         )
-    page = held_page(analysis, web.settings.model)
+    page = held_page(analysis, web.settings.model_folder(analysis.model))
     # Not kept: the browser may not keep it either (no cache, no back-forward copy on disk).
     headers = {"Content-Security-Policy": REPORT_CSP, "Cache-Control": "no-store"}
     return HTMLResponse(page, headers=headers)

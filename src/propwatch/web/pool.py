@@ -17,11 +17,10 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from propwatch.errors import BadInput, PropwatchError
-from propwatch.pipeline import start_worker, worker_pipeline
+from propwatch.pipeline import ModelChoice, start_worker, worker_pipeline
 
 if TYPE_CHECKING:
     from propwatch.analysis import Analysis
@@ -48,8 +47,8 @@ class WorkerDied(PropwatchError):
 # --- inside a worker process ------------------------------------------------------------------
 
 
-def _start_worker(model: Path | None, threads: int) -> None:
-    start_worker(model, threads)
+def _start_worker(models: ModelChoice | None, threads: int) -> None:
+    start_worker(models, threads)
     worker_pipeline().analyse(WARM_UP)  # runs spaCy and the model once: the first request is fast
 
 
@@ -71,15 +70,15 @@ def model_name() -> str:
 
 
 class InferencePool:
-    """Runs jobs in `workers` processes, each with the pipeline of model folder `model` (default:
+    """Runs jobs in `workers` processes, each with the pipeline of the models `models` (default:
     the shipped model); admits at most `workers + queue` jobs at once."""
 
-    def __init__(self, workers: int, queue: int, model: Path | None = None) -> None:
+    def __init__(self, workers: int, queue: int, models: ModelChoice | None = None) -> None:
         if workers < 1 or queue < 0:
             raise BadInput("the pool needs at least one worker and a queue of 0 or more")
         self.workers = workers
         self.queue = queue
-        self.model_folder = model
+        self.models = models
         self.model = ""
         self._slots = threading.BoundedSemaphore(workers + queue)
         self._lock = threading.Lock()
@@ -94,7 +93,7 @@ class InferencePool:
             self.workers,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.model_folder, threads),
+            initargs=(self.models, threads),
         )
 
     def start(self) -> None:

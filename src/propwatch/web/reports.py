@@ -5,6 +5,7 @@ script, loaded once and cached, instead of inlined in every page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Annotated
@@ -19,6 +20,7 @@ from propwatch.render.dashboard import plotly_script, policy, render_dashboard, 
 from propwatch.render.html import CSP as REPORT_CSP
 from propwatch.render.html import render_html
 from propwatch.render.templating import render_template
+from propwatch.statistics.stats import Counted
 from propwatch.statistics.summary import corpus_stats
 from propwatch.store.database import Store
 from propwatch.store.models import AnalysisRow, SpanRow
@@ -29,11 +31,14 @@ MAX_ARTICLE_ID = 2**31 - 1  # the store's integer keys (PostgreSQL's INTEGER)
 router = APIRouter(include_in_schema=False)
 
 
+FolderOf = Callable[[str], FilePath | None]  # a model's name -> its folder (None: shipped)
+
+
 def report_html(
-    store: Store, article_id: int, model: str | None = None, folder: FilePath | None = None
+    store: Store, article_id: int, model: str | None = None, folder_of: FolderOf = lambda _: None
 ) -> str | None:
     """The full report of a stored article's analysis (by `model`, else its latest), or None;
-    `folder` is the model folder whose typical figures it may quote (None: the shipped model)."""
+    it may quote the typical figures of its model's folder (`folder_of`)."""
     query = select(AnalysisRow).where(AnalysisRow.article_id == article_id)
     if model is not None:
         query = query.where(AnalysisRow.model == model)
@@ -45,20 +50,20 @@ def report_html(
             select(SpanRow).where(SpanRow.analysis_id == row.id).order_by(SpanRow.id)
         )
         analysis = rebuild(row.article.text, row.details, list(spans))
-        return render_html(analysis, model_folder=folder)
+        return render_html(analysis, model_folder=folder_of(row.model))
 
 
 def write_reports(
-    store: Store, model: str, folder: FilePath, model_folder: FilePath | None = None
+    store: Store, counted: Counted, folder: FilePath, model_folder: FilePath | None = None
 ) -> int:
-    """Every article `model` analysed as `folder/<article id>.html`, quoting the typical figures
-    of `model_folder` (None: the shipped model); returns how many."""
+    """The report of every counted analysis as `folder/<article id>.html`, quoting the typical
+    figures of `model_folder` (None: the shipped model) where it made them; returns how many."""
     folder.mkdir(parents=True, exist_ok=True)
+    query = select(AnalysisRow.article_id, AnalysisRow.model).join(AnalysisRow.article)
     with store.session() as session:
-        ids = session.scalars(select(AnalysisRow.article_id).where(AnalysisRow.model == model))
-        articles = list(ids)
-    for article in articles:
-        page = report_html(store, article, model, model_folder)
+        articles = session.execute(query.where(counted.where())).all()
+    for article, model in articles:
+        page = report_html(store, article, model, lambda _: model_folder)
         assert page is not None  # listed just above
         (folder / f"{article}.html").write_text(page, encoding="utf-8")
     return len(articles)
@@ -96,7 +101,8 @@ async def plotly_file() -> Response:
 async def article_report(
     article_id: Annotated[int, Path(ge=1, le=MAX_ARTICLE_ID)], web: Annotated[Web, Depends(current)]
 ) -> HTMLResponse:
-    page = await run_in_threadpool(report_html, web.store, article_id, None, web.settings.model)
+    folder_of = web.settings.model_folder
+    page = await run_in_threadpool(report_html, web.store, article_id, None, folder_of)
     if page is None:
         body = render_template("propwatch.web", "no_article.html", article_id=article_id)
         return HTMLResponse(body, status_code=404)

@@ -6,7 +6,7 @@
   const index = JSON.parse(document.getElementById("articles").textContent);
   const config = JSON.parse(document.getElementById("drill-config").textContent);
   const panel = document.getElementById("drill");
-  const COLUMN = { outlet: 2, month: 3, topic: 4 };
+  const COLUMN = { outlet: 2, month: 3, topic: 4, language: 8 };
   const SHOWN = 100;
 
   const matches = (article, filter) =>

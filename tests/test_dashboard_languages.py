@@ -1,6 +1,7 @@
 """The dashboard of a corpus in several languages: a table and a chart by language, languages by
 their names, `--by language`, and a drill-down to one language's articles (in Chromium, slow);
-a corpus in one language shows none of it."""
+a corpus in one language shows none of it. Topics of articles in other languages than English
+are named by words, not by that language's stop words."""
 
 from __future__ import annotations
 
@@ -9,13 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from propwatch.cli import app
 from propwatch.render.dashboard import render_dashboard, static_links
 from propwatch.statistics.summary import corpus_stats
+from propwatch.statistics.topics import cluster, stop_words
 from propwatch.store import Store, open_store
-from propwatch.store.models import ArticleRow
+from propwatch.store.models import ArticleRow, TopicRow
 from test_stats import analysis
 
 # language, words, spans' techniques (one outlet, so that only the languages differ)
@@ -117,3 +120,32 @@ def test_a_click_on_a_language_lists_its_articles(db: str, tmp_path: Path, brows
     assert problems == []
     assert heading == "Articles: language German"
     assert sorted(titles) == ["Article 2", "Article 3"]
+
+
+GERMAN = [
+    "Der Stürmer schoss das Tor, und die Mannschaft gewann das Spiel in der Liga.",
+    "Die Regierung verlor die Wahl, und der Kanzler sprach im Parlament über die Steuern.",
+    "Die Mannschaft spielte in der Liga, und der Stürmer schoss ein spätes Tor.",
+    "Der Kanzler verteidigte im Parlament die Steuern, die Wahl war verloren.",
+]
+
+
+def test_topics_of_german_articles_are_named_by_words_not_stop_words(tmp_path: Path):
+    assert {"und", "der", "the"} <= set(stop_words({"de", "en", None, "xx"}))
+    store = open_store(f"sqlite:///{tmp_path / 'german.db'}")
+    with store.session() as session, session.begin():
+        for number, text in enumerate(GERMAN):
+            article = ArticleRow(
+                content_hash=f"{number:064d}", record_id=str(number), location=f"in:{number}",
+                text=text, words=15, language="de",
+            )  # fmt: skip
+            article.analyses.append(analysis("model-x", 15, 1, 0, []))
+            session.add(article)
+    try:
+        cluster(store, 2)
+        with store.session() as session:
+            terms = {term for row in session.scalars(select(TopicRow)) for term in row.terms}
+    finally:
+        store.close()
+    assert terms and not terms & {"der", "die", "das", "und", "in", "im"}
+    assert {"stürmer", "kanzler"} <= terms

@@ -22,6 +22,7 @@ from propwatch.cli import app
 from propwatch.errors import BadInput, ModelMissing
 from propwatch.model.artifact import CONFIG_FILE, SHIPPED_MODEL
 from propwatch.pipeline import ModelChoice
+from propwatch.render.stats import table_notes
 from propwatch.statistics.summary import stats_table
 from propwatch.store import open_store
 from propwatch.web.app import create_app
@@ -172,12 +173,16 @@ def test_batch_stores_each_language_under_its_model_and_resumes(
     # named alone counts its own analyses
     store = open_store(db)
     try:
-        counted = stats_table(store, "language").model
+        counted = stats_table(store, "language")
         named = stats_table(store, "language", [SHIPPED])
     finally:
         store.close()
-    assert counted == f"{SHIPPED} (en) + test-fr (fr)"
+    assert counted.model == f"{SHIPPED} (en) + test-fr (fr)"
     assert named.model == SHIPPED and [r["articles"] for r in named.rows] == [1, 1]
+    # two models' errors differ: no corrected rates, and the notes say why
+    assert counted.error is None and named.error is not None
+    notes = table_notes(counted.rows, counted.error, several_models=True)
+    assert "corrected rates: n/a (each language's model has its own error" in notes[-1]
 
 
 def _csv(text: str) -> list[dict[str, str]]:

@@ -136,7 +136,12 @@ def _write_stats(
         metadata["propwatch_correction"] = table.error.describe()
     title = f"propwatch statistics by {by} (model {table.model})"
     _write_rows(
-        table.rows, output_format, out, title, metadata, table_notes(table.rows, table.error)
+        table.rows,
+        output_format,
+        out,
+        title,
+        metadata,
+        table_notes(table.rows, table.error, table.counted.single is None),
     )
 
 

@@ -82,8 +82,11 @@ def _cell(row: dict[str, Any], column: str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def table_notes(rows: list[dict[str, Any]], error: DetectorError | None) -> list[str]:
-    """What a reader needs to read the table: the few-articles mark and the correction's source."""
+def table_notes(
+    rows: list[dict[str, Any]], error: DetectorError | None, several_models: bool = False
+) -> list[str]:
+    """What a reader needs to read the table: the few-articles mark and the correction's source
+    (none when `several_models` are counted: each has its own error)."""
     legend = "rate: technique spans per 1,000 words; sentences: share holding a technique"
     if any(row.get("model_precision") is not None for row in rows):
         legend += "; P, R: the model's out-of-fold precision and recall"
@@ -91,7 +94,12 @@ def table_notes(rows: list[dict[str, Any]], error: DetectorError | None) -> list
     if any(row.get("too_few_articles") for row in rows):
         notes.append(f"{FEW} fewer than {MIN_ARTICLES} articles: too few to conclude from")
     notes.append("95% intervals: bootstrap over articles (1,000 replicates)")
-    if error is None:
+    if several_models:
+        notes.append(
+            "corrected rates: n/a (each language's model has its own error; name one with "
+            "--model for its corrected rates)"
+        )
+    elif error is None:
         notes.append("corrected rates: n/a (no out-of-fold precision and recall for this model)")
     else:
         notes.append(f"corrected = raw x precision / recall, from {error.describe()}")

@@ -1,6 +1,7 @@
 """Topics of the stored articles: TF-IDF over their texts, NMF, each article in its strongest topic.
 
-A topic is named by its top terms ("vote, election, poll"). The assignment is stored
+A topic is named by its top terms ("vote, election, poll"), never by stop words: English's, and
+spaCy's lists for the other languages the articles are in. The assignment is stored
 (`topics`, `article_topics`), so statistics by topic are SQL queries like any other grouping;
 it is made again when articles without a topic have come in, or when another number of topics
 is asked for. A fixed seed makes it the same for the same articles.
@@ -8,7 +9,10 @@ is asked for. A fixed seed makes it the same for the same articles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
+from contextlib import suppress
+from importlib import import_module
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select
@@ -21,6 +25,7 @@ LABEL_TERMS = 3  # terms in a topic's name
 KEPT_TERMS = 10  # terms kept with each topic
 MAX_FEATURES = 20_000
 SEED = 14
+WORD = r"[^\W\d_][^\W\d_]+"  # words of letters only
 
 
 def default_topics(articles: int) -> int:
@@ -54,11 +59,13 @@ def cluster(store: Store, topics: int | None = None) -> None:
     """Cluster every stored article into `topics` topics (default: `default_topics`) and store
     the assignment in place of the last one."""
     with store.session() as session:
-        rows = session.execute(select(ArticleRow.id, ArticleRow.text).order_by(ArticleRow.id)).all()
+        rows = session.execute(
+            select(ArticleRow.id, ArticleRow.text, ArticleRow.language).order_by(ArticleRow.id)
+        ).all()
     if len(rows) < 2:
         raise BadInput("topics need at least 2 stored articles; run `propwatch batch` first")
     count = min(topics or default_topics(len(rows)), len(rows))
-    labels, assigned = _nmf([text for _, text in rows], count)
+    labels, assigned = _nmf([row[1] for row in rows], count, {row[2] for row in rows})
     with store.session() as session, session.begin():
         session.execute(delete(ArticleTopicRow))
         session.execute(delete(TopicRow))
@@ -74,17 +81,19 @@ def cluster(store: Store, topics: int | None = None) -> None:
         )
 
 
-def _nmf(texts: Sequence[str], topics: int) -> tuple[list[tuple[str, list[str]]], np.ndarray]:
+def _nmf(
+    texts: Sequence[str], topics: int, languages: Collection[str | None] = ()
+) -> tuple[list[tuple[str, list[str]]], np.ndarray]:
     """(label, top terms) of each topic and each text's topic number."""
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     vectorizer = TfidfVectorizer(
-        stop_words="english",
+        stop_words=stop_words(languages),
         max_df=0.7,  # a word in most articles names no topic
         min_df=2 if len(texts) >= 20 else 1,
         max_features=MAX_FEATURES,
-        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",  # words of letters only
+        token_pattern=rf"(?u)\b{WORD}\b",
         sublinear_tf=True,
     )
     try:
@@ -98,6 +107,18 @@ def _nmf(texts: Sequence[str], topics: int) -> tuple[list[tuple[str, list[str]]]
         [[str(terms[i]) for i in np.argsort(-row)[:KEPT_TERMS]] for row in model.components_]
     )
     return labels, weights.argmax(axis=1)
+
+
+def stop_words(languages: Collection[str | None]) -> list[str]:
+    """scikit-learn's English stop words and spaCy's of the other `languages` it has lists for
+    (spaCy is imported only then), as words the vectorizer's tokens can match."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = set(ENGLISH_STOP_WORDS)
+    for code in sorted(code for code in languages if code and code != "en"):
+        with suppress(ImportError):  # a language spaCy has no list for
+            words |= import_module(f"spacy.lang.{code}.stop_words").STOP_WORDS
+    return sorted(word for word in words if re.fullmatch(WORD, word))
 
 
 def _labels(top_terms: list[list[str]]) -> list[tuple[str, list[str]]]:

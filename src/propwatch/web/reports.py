@@ -1,7 +1,7 @@
 """The corpus dashboard and its drill-down, served from the store `serve` points at, or written as
-files: `/corpus` (the dashboard of the latest model), `/corpus/articles/{id}` (an article's full
-report, the same page as `propwatch analyze --format html`), `/corpus/plotly.js` (Plotly's
-script, loaded once and cached, instead of inlined in every page)."""
+files: `/corpus` (the dashboard of each language's latest model), `/corpus/articles/{id}` (an
+article's full report, the same page as `propwatch analyze --format html`), `/corpus/plotly.js`
+(Plotly's script, loaded once and cached, instead of inlined in every page)."""
 
 from __future__ import annotations
 

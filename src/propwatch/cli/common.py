@@ -51,6 +51,7 @@ ModelsOption = Annotated[
         "Each analyses the languages its config lists, a language two list going to the one "
         "given first; the first also takes languages none lists, with a warning. Default: the "
         "shipped model (English).",
+        metavar="DIR",
         show_default=False,
     ),
 ]

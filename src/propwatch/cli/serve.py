@@ -102,8 +102,9 @@ def serve(
     listener = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     address = f"http://{shown}:{listener.getsockname()[1]}/"
+    loaded = "the model" if len(models.names) == 1 else f"{len(models.names)} models"
     typer.echo(
-        f"propwatch: loading the model in {workers} worker(s), then serving {address}; nothing "
+        f"propwatch: loading {loaded} in {workers} worker(s), then serving {address}; nothing "
         f"is stored unless asked, kept analyses go to {display_url(normalise_url(db))}",
         err=True,
     )

@@ -26,6 +26,7 @@ ModelNames = Annotated[
         help="Count this model's analyses: its folder, or the name they are stored under; give "
         "--model once per model, and each language counts the first that analysed it (default: "
         "each language's latest model). One model's folder also gives the corrected rates.",
+        metavar="NAME|DIR",
         show_default=False,
     ),
 ]

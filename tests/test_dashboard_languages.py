@@ -72,7 +72,7 @@ def table(page: str, title: str) -> list[str]:
 
 def test_a_corpus_in_three_languages_has_a_table_and_a_chart_by_language(db: str):
     page = dashboard(db)
-    assert "· 3 languages ·" in page
+    assert "6 articles · 1 outlet · 3 languages · 3,320 words" in page
     # by rate: German 5 spans in 1,200 words, Russian 3 in 600, English 3 in 1,500
     assert table(page, "Languages") == ["Russian", "German", "English", "(no language)"]
     assert "<h2>Techniques per 1,000 words, by language</h2>" in page

@@ -169,6 +169,8 @@ def test_batch_stores_each_language_under_its_model_and_resumes(
     assert table.exit_code == 0, table.output
     rows = {row["language"]: row for row in _csv(table.output)}
     assert set(rows) == {"en", "fr"} and rows["fr"]["articles"] == "1"
+    shipped = runner.invoke(app, ["stats", "--db", db, "--model", "shipped", "-f", "csv"])
+    assert shipped.exit_code == 0 and _csv(shipped.output)[0]["articles"] == "2"
     # each language counts its latest model, so the French article once, by test-fr; a model
     # named alone counts its own analyses
     store = open_store(db)
@@ -204,3 +206,12 @@ def test_the_web_app_and_api_pick_the_model_of_each_language(
     assert (english["language"], english["model"]) == ("en", SHIPPED)
     assert f"model <code>{SHIPPED} (en) + test-fr (fr)</code>" in page
     assert report.status_code == 200 and "model <code>test-fr</code> · French text" in report.text
+
+
+def test_predict_takes_the_word_shipped_too(tmp_path: Path) -> None:
+    (tmp_path / "article1.txt").write_text(ENGLISH)
+    out = tmp_path / "pred.labels"
+    args = ["predict", str(tmp_path), "--out", str(out), "--model", "shipped"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.is_file()

@@ -40,7 +40,12 @@ DbOption = Annotated[
 ]
 ModelOption = Annotated[
     Path | None,
-    typer.Option("--model", help="Model folder (default: the shipped model).", show_default=False),
+    typer.Option(
+        "--model",
+        help="Model folder, or shipped (default: the shipped model).",
+        metavar="DIR",
+        show_default=False,
+    ),
 ]
 SHIPPED_WORD = "shipped"  # --model shipped: the shipped model, wherever it is installed
 ModelsOption = Annotated[
@@ -69,14 +74,18 @@ MinConfidenceOption = Annotated[
 ]
 
 
+def model_folder(given: Path) -> Path:
+    """The folder a --model names: `shipped` is the shipped model's."""
+    from propwatch.model.artifact import SHIPPED_MODEL
+
+    return SHIPPED_MODEL if str(given) == SHIPPED_WORD else given
+
+
 def model_choice(given: list[Path] | None) -> ModelChoice:
     """The models of the --model options given (none: the shipped model), checked."""
-    from propwatch.model.artifact import SHIPPED_MODEL
     from propwatch.pipeline import ModelChoice
 
-    return ModelChoice.of(
-        [SHIPPED_MODEL if str(folder) == SHIPPED_WORD else folder for folder in given or ()]
-    )
+    return ModelChoice.of([model_folder(folder) for folder in given or ()])
 
 
 def check_format(output_format: str, formats: tuple[str, ...]) -> None:

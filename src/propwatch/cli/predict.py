@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from propwatch.cli.common import MinConfidenceOption, ModelOption, app, errors, progress_bar
+from propwatch.cli.common import (
+    MinConfidenceOption,
+    ModelOption,
+    app,
+    errors,
+    model_folder,
+    progress_bar,
+)
 
 
 @app.command()
@@ -28,7 +35,7 @@ def predict(
 
     texts = read_articles(articles_dir)
     template = read_labels(spans, texts) if spans else None
-    detector = load_detector(model)
+    detector = load_detector(model_folder(model) if model else None)
     with progress_bar() as bar:
         total = len(labels_by_article(template)) if template is not None else len(texts)
         task = bar.add_task("Predicting", total=total)

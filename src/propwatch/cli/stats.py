@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from propwatch.cli.common import DbOption, app, chosen_format, console, errors
+from propwatch.cli.common import DbOption, app, chosen_format, console, errors, model_folder
 from propwatch.errors import BadInput
 
 if TYPE_CHECKING:
@@ -23,7 +23,8 @@ ModelNames = Annotated[
     list[str] | None,
     typer.Option(
         "--model",
-        help="Count this model's analyses: its folder, or the name they are stored under; give "
+        help="Count this model's analyses: its folder (shipped: the shipped model's), or the "
+        "name they are stored under; give "
         "--model once per model, and each language counts the first that analysed it (default: "
         "each language's latest model). One model's folder also gives the corrected rates.",
         metavar="NAME|DIR",
@@ -93,8 +94,11 @@ def stats(
         raise BadInput(f"{out.resolve().parent} does not exist; create it or give another --out")
     if compare is not None and len(compare) != 2:
         raise BadInput("--compare takes two groups: --compare A --compare B")
-    names = [_stored_name(given) for given in model or ()]
-    folder = Path(model[0]) if model and len(model) == 1 and Path(model[0]).is_dir() else None
+    folders = [model_folder(Path(given)) for given in model or ()]
+    names = [
+        _stored_name(given, folder) for given, folder in zip(model or (), folders, strict=True)
+    ]
+    folder = folders[0] if len(folders) == 1 and folders[0].is_dir() else None
     store = open_store(db, create=False)
     try:
         if compare is not None:
@@ -110,13 +114,13 @@ def stats(
         store.close()
 
 
-def _stored_name(model: str) -> str:
-    """The name a model's analyses are stored under: read from a model folder, else as given."""
-    if not Path(model).is_dir():
-        return model
+def _stored_name(given: str, folder: Path) -> str:
+    """The name a model's analyses are stored under: read from its folder, else as given."""
+    if not folder.is_dir():
+        return given
     from propwatch.pipeline import ModelChoice
 
-    return ModelChoice.of([Path(model)]).names[0]
+    return ModelChoice.of([folder]).names[0]
 
 
 def _write_stats(

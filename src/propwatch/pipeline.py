@@ -1,4 +1,4 @@
-"""One article's way through propwatch: text -> Article -> structure -> detector -> Analysis.
+"""One article's way through propwatch: text -> Article -> detector -> structure -> Analysis.
 
 A `Pipeline` holds what takes long to load, the detectors (ONNX models) and spaCy's English
 pipeline, and turns text or a batch `Record` into an `Analysis`. It detects each article's
@@ -220,8 +220,9 @@ class Pipeline:
         detector = self.detector_for(language)
         warnings = () if detector else (unmeasured_warning(language),)
         detector = detector or self.detector
-        structure = self._structure(article, language or DEFAULT_LANGUAGE)
         detection = _prose_only(detector.detect(text, floor), text)
+        ends = [span.end for span in detection.spans]  # only their phrases need a parse
+        structure = self._structure(article, language or DEFAULT_LANGUAGE, ends)
         detection = _phrase_shaped(detection, structure, text)
         return build_analysis(
             article, detection, detector.name, structure, url, floor, decoding, language, warnings
@@ -231,10 +232,10 @@ class Pipeline:
         """The detector of the first model trained on `language`; None when none was."""
         return next((m.detector for m in self.models if language in m.languages), None)
 
-    def _structure(self, article: Article, language: str) -> Structure:
+    def _structure(self, article: Article, language: str, ends: Sequence[int]) -> Structure:
         """Sections and attributions, with the spaCy pipeline of `language` where one exists."""
         nlp = self.nlp if language == DEFAULT_LANGUAGE else load_pipeline(language)
-        return analyse_structure(article, nlp, language)
+        return analyse_structure(article, nlp, language, ends)
 
     def analyse_record(self, record: Record) -> Analysed:
         """Decode (or fetch) a record and analyse it; a bad one raises a PropwatchError."""

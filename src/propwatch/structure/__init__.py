@@ -15,14 +15,17 @@ and has no whitespace at either edge, for any input.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from propwatch.structure.attribution import find_attributions
+from propwatch.structure.attribution import candidates
+from propwatch.structure.candidates import finalise
 from propwatch.structure.marked import find_marked_attributions
-from propwatch.structure.nlp import Chunk, load_pipeline, parse
+from propwatch.structure.needed import named_sentences, needed_sentences, pronoun_windows
+from propwatch.structure.nlp import ArticleParse, Chunk, load_pipeline
 from propwatch.structure.phrases import complete_end, phrase_ends
+from propwatch.structure.pronouns import resolve_pronouns
 from propwatch.structure.quotes import find_quotes
 from propwatch.structure.sections import find_sections
 from propwatch.structure.types import Attribution, Section, SectionKind, Voice
@@ -58,19 +61,40 @@ class Structure:
         return complete_end(end, self.phrase_ends)
 
 
-def analyse_structure(article: Article, nlp: Language | None, language: str = "en") -> Structure:
+def analyse_structure(
+    article: Article, nlp: Language | None, language: str = "en", ends: Iterable[int] | None = None
+) -> Structure:
     """Sections and attributions of `article`, written in `language` (ISO 639-1); `nlp` is its
-    pipeline (`load_pipeline(language)`), or None where it has none (quotation-only voices)."""
+    pipeline (`load_pipeline(language)`), or None where it has none (quotation-only voices).
+
+    Phrase ends are those of highlights ending at `ends` (None: anywhere); given the ends, only
+    the sentences that can change the result are parsed (`needed`), which is faster.
+    """
     quotes = find_quotes(article.text)
     if nlp is None:
         chunks: list[Chunk] = []
         attributions = find_marked_attributions(article, quotes, language)
     else:
-        chunks = list(parse(article, nlp))
-        attributions = find_attributions(article, chunks, quotes)
+        chunks, attributions = _parsed_attributions(article, nlp, quotes, ends)
     sections = find_sections(article, attributions, quotes)
     english = nlp is not None and nlp.lang == "en"
     return Structure(sections, attributions, phrase_ends(chunks) if english else {})
+
+
+def _parsed_attributions(
+    article: Article, nlp: Language, quotes: list[tuple[int, int]], ends: Iterable[int] | None
+) -> tuple[list[Chunk], tuple[Attribution, ...]]:
+    """The parsed chunks the structure needs, and the attributions found on them."""
+    parse = ArticleParse(article, nlp)
+    needed = needed_sentences(article, nlp, quotes, ends)
+    chunks = parse.chunks(needed)
+    found, named = candidates(article, chunks, quotes)
+    if needed is not None:  # no entities yet: add them where they can change an attribution
+        more = pronoun_windows(article, found) - needed
+        chunks = sorted([*chunks, *parse.chunks(more)], key=lambda chunk: chunk.offset)
+        parse.name(chunks, named_sentences(article, found))
+        found, named = candidates(article, chunks, quotes)
+    return chunks, finalise(article.text, resolve_pronouns(article, found, named))
 
 
 def voice_of(structure: Structure, start: int, end: int) -> tuple[Voice, str | None]:

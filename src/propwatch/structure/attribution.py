@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from propwatch.structure.candidates import Entity, Found
     from propwatch.structure.nlp import Chunk
 
-__all__ = ["find_attributions"]
+__all__ = ["candidates", "find_attributions"]
 
 
 def find_attributions(
@@ -36,11 +36,20 @@ def find_attributions(
 
     `chunks` are its parse (`nlp.parse`), `quotes` what `quotes.find_quotes` finds.
     """
+    found, named = candidates(article, chunks, quotes)
+    return finalise(article.text, resolve_pronouns(article, found, named))
+
+
+def candidates(
+    article: Article, chunks: Sequence[Chunk], quotes: list[tuple[int, int]]
+) -> tuple[list[Found], list[Entity]]:
+    """The attributions before pronouns are resolved, and the named subjects that pronouns may
+    stand for, found where each chunk's parse counts (not in its margins)."""
     found: list[Found] = []
     named: list[Entity] = []
     for chunk in chunks:
-        found += clauses(chunk)
-        found += quotations(chunk, quotes)
+        found += (f for f in clauses(chunk) if chunk.counts(f.start))
+        found += (f for f in quotations(chunk, quotes) if chunk.counts(f.start))
         found += headline(chunk, article)
-        named += entities(chunk)
-    return finalise(article.text, resolve_pronouns(article, found, named))
+        named += (e for e in entities(chunk) if chunk.counts(e.at))
+    return found, named

@@ -11,14 +11,22 @@ never joins a headline to its first paragraph, and every spaCy sentence is one a
 
 Memory: the parser needs roughly 1 GB per 100,000 characters of a single doc, so the text is cut
 at sentence boundaries into chunks of at most `MAX_CHUNK_CHARS` and parsed one chunk at a time.
+
+Speed: `ArticleParse` parses only the sentences asked for (`structure.needed` says which), each
+run of them with `MARGIN_WORDS` words of its chunk on either side, so that their parse is the
+one the whole chunk gets (the embedding reads four tokens each way; on the 75 PTC dev articles
+the Analyses are identical, `scripts/compare_analyses.py`). A `Chunk` says which of its
+stretches count; what is found in its margins is left out.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, cast, overload
@@ -32,7 +40,16 @@ if TYPE_CHECKING:
 
     from propwatch.article import Article
 
-__all__ = ["MAX_CHUNK_CHARS", "PIPELINE", "PIP_REQUIREMENT", "Chunk", "load_pipeline", "parse"]
+__all__ = [
+    "MARGIN_WORDS",
+    "MAX_CHUNK_CHARS",
+    "PIPELINE",
+    "PIP_REQUIREMENT",
+    "ArticleParse",
+    "Chunk",
+    "load_pipeline",
+    "parse",
+]
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +63,8 @@ _COMPONENTS = (
 )  # fmt: skip
 
 MAX_CHUNK_CHARS = 20_000  # a news article is one chunk; about 200 MB of parser memory at most
+MARGIN_WORDS = 8  # parsed around the sentences asked for, so that theirs is the chunk's parse
+_WORD = re.compile(r"\S+")
 
 _lock = threading.Lock()
 _pipeline: Language | None = None
@@ -59,10 +78,15 @@ class Chunk:
     offset: int
     text: str  # == doc.text, which spaCy rebuilds from the tokens on every access
     doc: Doc
+    counted: tuple[tuple[int, int], ...]  # article offsets whose parse counts (not margins)
 
     def slice(self, start: int, end: int) -> str:
         """The text at article offsets [start, end), which must lie in this chunk."""
         return self.text[start - self.offset : end - self.offset]
+
+    def counts(self, offset: int) -> bool:
+        """Whether article `offset` lies in a stretch whose parse counts, not in a margin."""
+        return any(start <= offset < end for start, end in self.counted)
 
 
 @overload
@@ -148,16 +172,100 @@ def _only_needed(nlp: Language) -> Language:
 
 
 def parse(article: Article, nlp: Language) -> Iterator[Chunk]:
-    """Parse `article` with `nlp`, chunk by chunk in text order; a chunk spaCy fails on is lost."""
-    starts = {sentence.start for sentence in article.sentences}
-    for start, end in _chunk_bounds(article):
-        text = article.text[start:end]
-        doc = nlp.make_doc(text)
-        _preset_sentences(doc, start, starts)
+    """Parse all of `article` with `nlp`, chunk by chunk in text order; a chunk spaCy fails on
+    is lost."""
+    yield from ArticleParse(article, nlp).chunks(None)
+
+
+class ArticleParse:
+    """The parse of an article's sentences, made on demand: each stretch is parsed once."""
+
+    def __init__(self, article: Article, nlp: Language) -> None:
+        self.article = article
+        self.nlp = nlp
+        self.starts = {sentence.start for sentence in article.sentences}
+        self.bounds = list(_chunk_bounds(article))
+        self.parsed: dict[tuple[int, int], Doc | None] = {}  # by the offsets of the stretch
+
+    def chunks(self, sentences: Collection[int] | None) -> list[Chunk]:
+        """The parsed chunks that hold `sentences` (None: all of the article), in text order.
+
+        Asked for some sentences, the parse has no entities: `name` adds those that count.
+        """
+        found = []
+        for start, end, counted in self._stretches(sentences):
+            if (start, end) not in self.parsed:
+                skip = () if sentences is None else ("ner",)
+                self.parsed[start, end] = self._parse(start, end, skip)
+            parsed = self.parsed[start, end]
+            if parsed is not None:
+                found.append(Chunk(start, parsed.text, parsed, counted))
+        return found
+
+    def name(self, chunks: Iterable[Chunk], sentences: Collection[int]) -> None:
+        """Set the named entities of `sentences` on the `chunks` that hold them: the entity
+        recogniser has an embedding of its own, so it runs on those sentences alone."""
+        found: list[tuple[int, int, str]] = []
+        for start, end, counted in self._stretches(sentences):
+            named = self._parse(start, end, only="ner")
+            found += (
+                (start + e.start_char, start + e.end_char, e.label_)
+                for e in (named.ents if named is not None else ())
+                if any(a <= start + e.start_char < b for a, b in counted)
+            )
+        for chunk in chunks:
+            spans = (
+                chunk.doc.char_span(a - chunk.offset, b - chunk.offset, label=label)
+                for a, b, label in found
+                if chunk.offset <= a and b <= chunk.offset + len(chunk.text)
+            )
+            chunk.doc.set_ents([span for span in spans if span is not None], default="unmodified")
+
+    def _stretches(
+        self, sentences: Collection[int] | None
+    ) -> Iterator[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        for start, end in self.bounds:
+            if sentences is None:
+                yield start, end, ((start, end),)
+            else:
+                yield from _stretches(self.article, start, end, sentences)
+
+    def _parse(self, start: int, end: int, skip: Iterable[str] = (), only: str = "") -> Doc | None:
+        """The article's text [start, end), parsed without the components `skip` (or with the
+        one component `only`); None when spaCy fails."""
+        doc = self.nlp.make_doc(self.article.text[start:end])
+        _preset_sentences(doc, start, self.starts)
         try:
-            yield Chunk(start, text, nlp(doc))
+            return self.nlp.get_pipe(only)(doc) if only else self.nlp(doc, disable=list(skip))
         except Exception:  # third-party code on arbitrary input: lose one chunk, never the run
             log.warning("spaCy failed on characters %d-%d; no attributions there", start, end)
+            return None
+
+
+def _stretches(
+    article: Article, start: int, end: int, sentences: Collection[int]
+) -> Iterator[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """(start, end, counted offsets) of the stretches of the chunk [start, end) to parse: runs of
+    the `sentences` in it with MARGIN_WORDS words around each (a word is one token or more),
+    joined where their margins would meet. Cut at whitespace, so that spaCy cuts the text into
+    the tokens it cuts the whole chunk into."""
+    words = [(w.start(), w.end()) for w in _WORD.finditer(article.text, start, end)]
+    word_starts = [first for first, _ in words]
+    runs: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for i in sorted(sentences):
+        sentence = article.sentences[i]
+        if not (start <= sentence.start < end) or not words:
+            continue
+        first = max(bisect_right(word_starts, sentence.start) - 1, 0)
+        last = max(bisect_right(word_starts, sentence.end - 1) - 1, 0)
+        if runs and first - runs[-1][1] <= 2 * MARGIN_WORDS:
+            runs[-1] = (runs[-1][0], last, [*runs[-1][2], (sentence.start, sentence.end)])
+        else:
+            runs.append((first, last, [(sentence.start, sentence.end)]))
+    for first, last, counted in runs:
+        cut_start = words[max(first - MARGIN_WORDS, 0)][0]
+        cut_end = words[min(last + MARGIN_WORDS, len(words) - 1)][1]
+        yield cut_start, cut_end, tuple(counted)
 
 
 def _chunk_bounds(article: Article) -> Iterator[tuple[int, int]]:

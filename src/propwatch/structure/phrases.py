@@ -48,10 +48,12 @@ def doc_phrase_ends(doc: Doc, offset: int = 0) -> dict[int, int]:
 
 
 def phrase_ends(chunks: Iterable[Chunk]) -> dict[int, int]:
-    """The phrase ends of every parsed chunk of an article, as article offsets."""
+    """The phrase ends of every parsed chunk of an article, as article offsets, outside the
+    chunks' margins."""
     ends: dict[int, int] = {}
     for chunk in chunks:
-        ends |= doc_phrase_ends(chunk.doc, chunk.offset)
+        found = doc_phrase_ends(chunk.doc, chunk.offset)
+        ends |= {end: noun for end, noun in found.items() if chunk.counts(end - 1)}
     return ends
 
 

@@ -192,25 +192,27 @@ class ArticleParse:
 
         Asked for some sentences, the parse has no entities: `name` adds those that count.
         """
-        found = []
-        for start, end, counted in self._stretches(sentences):
-            if (start, end) not in self.parsed:
-                skip = () if sentences is None else ("ner",)
-                self.parsed[start, end] = self._parse(start, end, skip)
-            parsed = self.parsed[start, end]
-            if parsed is not None:
-                found.append(Chunk(start, parsed.text, parsed, counted))
-        return found
+        stretches = list(self._stretches(sentences))
+        new = [(start, end) for start, end, _ in stretches if (start, end) not in self.parsed]
+        disable = [] if sentences is None else ["ner"]  # entities come from `name`
+        self.parsed.update(zip(new, self._parse(new, disable), strict=True))
+        return [
+            Chunk(start, parsed.text, parsed, counted)
+            for start, end, counted in stretches
+            if (parsed := self.parsed[start, end]) is not None
+        ]
 
     def name(self, chunks: Iterable[Chunk], sentences: Collection[int]) -> None:
         """Set the named entities of `sentences` on the `chunks` that hold them: the entity
         recogniser has an embedding of its own, so it runs on those sentences alone."""
+        stretches = list(self._stretches(sentences))
         found: list[tuple[int, int, str]] = []
-        for start, end, counted in self._stretches(sentences):
-            named = self._parse(start, end, only="ner")
+        others = [name for name in self.nlp.pipe_names if name != "ner"]
+        named = self._parse([(start, end) for start, end, _ in stretches], others)
+        for (start, _, counted), doc in zip(stretches, named, strict=True):
             found += (
                 (start + e.start_char, start + e.end_char, e.label_)
-                for e in (named.ents if named is not None else ())
+                for e in (doc.ents if doc is not None else ())
                 if any(a <= start + e.start_char < b for a, b in counted)
             )
         for chunk in chunks:
@@ -230,16 +232,26 @@ class ArticleParse:
             else:
                 yield from _stretches(self.article, start, end, sentences)
 
-    def _parse(self, start: int, end: int, skip: Iterable[str] = (), only: str = "") -> Doc | None:
-        """The article's text [start, end), parsed without the components `skip` (or with the
-        one component `only`); None when spaCy fails."""
-        doc = self.nlp.make_doc(self.article.text[start:end])
-        _preset_sentences(doc, start, self.starts)
+    def _parse(self, stretches: list[tuple[int, int]], disable: list[str]) -> list[Doc | None]:
+        """The article's text in each (start, end) of `stretches`, parsed together without the
+        components `disable`; None where spaCy fails."""
+        docs = [self._doc(start, end) for start, end in stretches]
         try:
-            return self.nlp.get_pipe(only)(doc) if only else self.nlp(doc, disable=list(skip))
-        except Exception:  # third-party code on arbitrary input: lose one chunk, never the run
+            return list(self.nlp.pipe(docs, disable=disable))
+        except Exception:  # third-party code on arbitrary input: lose the failing stretch alone
+            return [self._parse_one(start, end, disable) for start, end in stretches]
+
+    def _parse_one(self, start: int, end: int, disable: list[str]) -> Doc | None:
+        try:
+            return self.nlp(self._doc(start, end), disable=disable)
+        except Exception:
             log.warning("spaCy failed on characters %d-%d; no attributions there", start, end)
             return None
+
+    def _doc(self, start: int, end: int) -> Doc:
+        doc = self.nlp.make_doc(self.article.text[start:end])
+        _preset_sentences(doc, start, self.starts)
+        return doc
 
 
 def _stretches(

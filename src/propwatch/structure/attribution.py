@@ -44,7 +44,7 @@ def candidates(
     article: Article, chunks: Sequence[Chunk], quotes: list[tuple[int, int]]
 ) -> tuple[list[Found], list[Entity]]:
     """The attributions before pronouns are resolved, and the named subjects that pronouns may
-    stand for, found where each chunk's parse counts (not in its margins)."""
+    stand for (in text order), found where each chunk's parse counts (not in its margins)."""
     found: list[Found] = []
     named: list[Entity] = []
     for chunk in chunks:
@@ -52,4 +52,4 @@ def candidates(
         found += (f for f in quotations(chunk, quotes) if chunk.counts(f.start))
         found += headline(chunk, article)
         named += (e for e in entities(chunk) if chunk.counts(e.at))
-    return found, named
+    return found, sorted(named, key=lambda entity: entity.at)  # chunks may overlap

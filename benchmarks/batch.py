@@ -1,6 +1,7 @@
 """Batch throughput: articles/s for 1 and 2 local workers, scaling, store overhead, worker memory.
 
     .venv/bin/python benchmarks/batch.py [--articles DIR] [--limit N] [--workers 1,2]
+        [--output benchmarks/results/batch.json]
 
 By default the 75 PTC dev articles, the set issue 14 measures: batch with 2 workers should reach
 0.8 of predict's articles/s on them.
@@ -11,8 +12,9 @@ included) and in steady state (from the first stored result to the last), the sh
 time the main process spent writing the store, and the peak resident memory of the largest
 worker. Then: scaling efficiency (steady rate with N workers / (N x rate with 1)), and the ratio
 of the batch rate to single-process `predict` (the detector alone, default ONNX threads) on the
-same articles. Writes benchmarks/results/batch.json. Rates use the CPU as they find it: on a busy
-machine they fall, while worker CPU seconds per article (and their ratio, 1 worker to N) do not.
+same articles. Writes --output (default benchmarks/results/batch.json). Rates use the CPU as they
+find it: on a busy machine they fall, while worker CPU seconds per article (and their ratio,
+1 worker to N) do not.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ def main() -> None:
     parser.add_argument("--articles", type=Path, default=DEV)
     parser.add_argument("--limit", type=int, help="use only the first N articles")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure")
+    parser.add_argument("--output", type=Path, default=RESULTS / "batch.json")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # internal: one configuration
     parser.add_argument("--predict", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -150,8 +153,8 @@ def main() -> None:
             for r in runs
         },
     }
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "batch.json").write_text(json.dumps(summary, indent=2) + "\n")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(summary, indent=2) + "\n")
     print(json.dumps(summary, indent=2))
 
 

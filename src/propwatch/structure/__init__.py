@@ -4,8 +4,10 @@
 >>> structure = analyse_structure(parse_article(text), load_pipeline())
 >>> voice_of(structure, start, end)  # ("reported", "Interfax") or ("outlet", None)
 >>> analyse_structure(parse_article(text), load_pipeline("de"), "de")  # no parser: None
+>>> analyse_structure(article, load_pipeline(), "en", ends)  # phrase ends at `ends` only: faster
 
-`analyse_structure` parses the article once with spaCy (see `nlp`), finds its quotations once
+`analyse_structure` parses the article with spaCy (see `nlp`; given the highlights' ends, only
+the sentences that can change its result, `needed`), finds its quotations once
 (`quotes.find_quotes`), its attributions (`attribution` on the parse; `marked` where the language
 has no parser; the words of each language in `lexicon`), where a highlight's phrase ends
 (`phrases`, English only: measured there), and cuts its body into report / opinion / credits

@@ -34,6 +34,7 @@ def outcome(predicted: list[Label]) -> Outcome:
         np.full(len(predicted), 0.5),
         np.ones(len(predicted), dtype=bool),
         list(GOLD),
+        np.ones(len(predicted), dtype=bool),
     )
 
 

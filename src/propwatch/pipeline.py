@@ -162,7 +162,8 @@ class Pipeline:
         self.detector = detector  # the default model: its languages, and any no model saw
         self.models = (LanguageModel(detector, tuple(languages)), *others)
         self.nlp = nlp
-        # The display threshold of every analysis unless one asks for another
+        # The display threshold asked for; None: each model's own for the article's language
+        self.asked_min_confidence = min_confidence
         self.min_confidence = (
             detector.settings.min_confidence if min_confidence is None else min_confidence
         )
@@ -208,18 +209,20 @@ class Pipeline:
         """The Analysis of one article's text; `url` is recorded when it came from the web,
         `decoding` when the text was read from bytes.
 
-        Spans below `min_confidence` are left out (default: the pipeline's threshold), and so
-        are spans over data, not prose (runs without spaces: `ingest.checks`).
+        Spans below `min_confidence` are left out (default: the pipeline's threshold if one was
+        asked for, else the model's for the article's language), and so are spans over data, not
+        prose (runs without spaces: `ingest.checks`).
         """
         if not isinstance(text, str):
             raise BadInput(f"analyse the article text as str, not {type(text).__name__}")
         check_length(text)
-        floor = self.min_confidence if min_confidence is None else min_confidence
         article = parse_article(text)
         language = detect_language(text)
         detector = self.detector_for(language)
         warnings = () if detector else (unmeasured_warning(language),)
         detector = detector or self.detector
+        asked = self.asked_min_confidence if min_confidence is None else min_confidence
+        floor = detector.settings.display_floor(language) if asked is None else asked
         detection = _prose_only(detector.detect(text, floor), text)
         ends = [span.end for span in detection.spans]  # only their phrases need a parse
         structure = self._structure(article, language or DEFAULT_LANGUAGE, ends)

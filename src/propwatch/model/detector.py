@@ -43,10 +43,31 @@ class DetectorSettings:
     # Added to the Repetition logit of a fragment that occurs once, and of one that recurs in the
     # article: the head underrates this evidence (tuned on dev, see training/corrections.py)
     repetition_bias: tuple[float, float] = (0.0, 0.0)
+    # Display thresholds of the languages that have their own (training/thresholds.py): an
+    # article in one of them shows spans from it up, one in any other from min_confidence up
+    language_min_confidence: dict[str, float] = field(default_factory=dict)
+    # SemEval-2023's paragraph labels (each line a span touches gets its technique) are read
+    # from the spans from this confidence up, or a language's own; None: from the shown spans
+    paragraph_min_confidence: float | None = None
+    language_paragraph_min_confidence: dict[str, float] = field(default_factory=dict)
 
     @property
     def correction(self) -> HeadCorrection:
         return HeadCorrection(self.technique_bias, self.repetition_bias)
+
+    def display_floor(self, language: str | None) -> float:
+        """The display threshold of an article in `language` (None: not known)."""
+        if language is None:
+            return self.min_confidence
+        return self.language_min_confidence.get(language, self.min_confidence)
+
+    def paragraph_floor(self, language: str | None) -> float:
+        """The confidence from which spans give an article in `language` its paragraph labels."""
+        if language is not None and language in self.language_paragraph_min_confidence:
+            return self.language_paragraph_min_confidence[language]
+        if self.paragraph_min_confidence is not None:
+            return self.paragraph_min_confidence
+        return self.display_floor(language)
 
 
 @dataclass(frozen=True)
@@ -162,11 +183,15 @@ class Detector:
         return Explainer(self.evidence)
 
     def detect(
-        self, text: str, min_confidence: float | None = None, explained: bool = True
+        self,
+        text: str,
+        min_confidence: float | None = None,
+        explained: bool = True,
+        language: str | None = None,
     ) -> Detection:
-        """Spans at or above `min_confidence` (the model's display threshold if None), with
-        their key words and examples unless not `explained`."""
-        floor = self.settings.min_confidence if min_confidence is None else min_confidence
+        """Spans at or above `min_confidence` (if None, the model's display threshold for
+        `language`, the article's), with their key words and examples unless not `explained`."""
+        floor = self.settings.display_floor(language) if min_confidence is None else min_confidence
         view = text_view(text)
         tokens = self.tokenizer.tokenize(view.text)
         spans: list[DetectedSpan] = []

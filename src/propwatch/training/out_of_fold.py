@@ -24,7 +24,7 @@ from propwatch.training.chooser import POOL_BASE, fit_chooser, pool_table
 from propwatch.training.corrections import GoldSpans, gold_spans
 from propwatch.training.folds import PLAN_FILE, epoch_folder, recipe_corpus
 from propwatch.training.loop import Log, Recipe
-from propwatch.training.per_language import per_language
+from propwatch.training.per_language import paragraph_labels, per_language
 from propwatch.training.results import CorrectionReport, Headline, Scores
 from propwatch.training.runs import Runs, article_runs, segments_of
 from propwatch.training.selection import (
@@ -36,6 +36,7 @@ from propwatch.training.selection import (
     tune,
 )
 from propwatch.training.span_shape import function_word_end_rate
+from propwatch.training.thresholds import ParagraphGold
 
 REPORT_FILE = "out-of-fold.json"
 
@@ -93,14 +94,15 @@ def chooser_stage(
     articles: dict[str, str],
     gold: list[Label],
     plan: dict[str, int],
+    paragraphs: ParagraphGold,
 ) -> tuple[Outcome, DetectorSettings, CorrectionReport]:
     """Out-of-fold predictions with spans chosen from pools (model/chooser.py), at each fold's
     chosen epoch; the chooser and settings tuned on all articles, saved as CHOOSER_FILE."""
     runs, spans = fold_runs(work, epochs, articles, gold, plan)
     pools = pool_table(runs, gold)
-    outcome, _ = cross_fit(runs, gold, spans, plan, pools)
+    outcome, _ = cross_fit(runs, gold, spans, plan, pools, paragraphs)
     chooser = fit_chooser(pools, gold, plan, set(articles))
-    settings, corrections = tune(runs, gold, spans, POOL_BASE, chooser)
+    settings, corrections = tune(runs, gold, spans, POOL_BASE, chooser, paragraphs)
     chooser.save(work)
     return outcome, settings, corrections
 
@@ -157,7 +159,12 @@ def out_of_fold(
     decoded, chosen = choose_epochs(outcomes, gold, articles, plan)
     final_epoch = max(per_epoch, key=lambda e: si_tc(per_epoch[e]))
     log("choosing spans from pools at the chosen epochs")
-    pooled, final_settings, final_corrections = chooser_stage(work, chosen, articles, gold, plan)
+    paragraphs = ParagraphGold(
+        articles, paragraph_labels(set(articles), gold, articles, corpus.paragraphs)
+    )
+    pooled, final_settings, final_corrections = chooser_stage(
+        work, chosen, articles, gold, plan, paragraphs
+    )
     report = {
         "articles": len(articles),
         "folds": len(set(plan.values())),

@@ -1,5 +1,7 @@
 """Out-of-fold scores of each language: span identification, technique classification, FLC, and
-SemEval-2023 subtask 3's paragraph-level micro-F1, both sides in PTC's 14 classes.
+SemEval-2023 subtask 3's paragraph-level micro-F1, both sides in PTC's 14 classes: of the labels
+from the spans at or above the paragraph threshold (`thresholds.py`), and of those from the shown
+spans alone.
 
 The paragraph gold of a SemEval-2023 article is its official paragraph labels (the five 2023
 techniques without a PTC class left out, `scoring.ptc_paragraphs`); a PTC article has none, so
@@ -52,22 +54,25 @@ def language_scores(
     official: Mapping[Paragraph, frozenset[str]],
 ) -> LanguageScores:
     """The scores of held-out predictions on `articles` (`outcome` and `gold` of those only)."""
-    ids = set(articles)
     shown = outcome.shown_labels()
-    paragraph_gold = paragraph_labels(ids, gold, articles, official)
-    predicted = {
-        paragraph: names
-        for paragraph, names in paragraphs_of_spans(shown, articles).items()
-        if paragraph in paragraph_gold
-    }
+    paragraph_gold = paragraph_labels(set(articles), gold, articles, official)
     return {
-        "articles": len(ids),
+        "articles": len(articles),
         "gold_spans": len(gold),
         "si": score_si(gold, shown).f1,
         "tc": score_tc(gold, outcome.tc).f1,
         "flc": score_flc(gold, shown).f1,
-        "paragraph": score_paragraphs(paragraph_gold, predicted).f1,
+        "paragraph": paragraph_f1(outcome.paragraph_spans(), paragraph_gold, articles),
+        "paragraph_from_shown": paragraph_f1(shown, paragraph_gold, articles),
     }
+
+
+def paragraph_f1(
+    spans: list[Label], gold: Mapping[Paragraph, frozenset[str]], articles: Mapping[str, str]
+) -> float:
+    """Micro-F1 of the paragraph labels that `spans` give, over the paragraphs of `gold`."""
+    found = paragraphs_of_spans(spans, articles)
+    return score_paragraphs(gold, {p: names for p, names in found.items() if p in gold}).f1
 
 
 def paragraph_labels(

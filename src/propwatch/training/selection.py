@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from propwatch.corpus.ptc import Label, read_articles, read_labels
+from propwatch.corpus.semeval2023 import language_of
 from propwatch.model.calibration import Calibration
 from propwatch.model.chooser import SpanChooser
 from propwatch.model.decode import DecodeSettings, decode_spans, piece_span_probability
@@ -44,6 +45,7 @@ from propwatch.training.corrections import (
 )
 from propwatch.training.results import CorrectionReport, DevScores, Scores, ThresholdRow
 from propwatch.training.runs import Runs, article_runs, segments_of
+from propwatch.training.thresholds import ParagraphGold, Spans, choose
 
 THRESHOLDS = tuple(np.round(np.arange(0.2, 0.71, 0.05), 2))
 EXTEND_MARGINS = (0.0, 0.1, 0.2)
@@ -173,9 +175,11 @@ def tune(
     spans: GoldSpans,
     decode: DecodeSettings,
     chooser: SpanChooser | None,
+    paragraphs: ParagraphGold | None = None,
 ) -> tuple[DetectorSettings, CorrectionReport]:
     """Every setting after decoding (and choosing, with `chooser`), from these articles:
-    corrections, calibration, threshold."""
+    corrections, calibration, display threshold, and the thresholds of `thresholds.choose`
+    (of paragraph labels with `paragraphs`, the gold of these articles' paragraphs)."""
     correction, report = choose_correction(spans)
     settings = DetectorSettings(
         decode=decode,
@@ -191,8 +195,18 @@ def tune(
     floors = {
         floor: score_si(gold, list(labels[confidence >= floor])).f1 for floor in MIN_CONFIDENCES
     }
-    floor = max(floors, key=lambda f: floors[f])
-    return replace(settings, calibration=calibration, min_confidence=float(floor)), report
+    floor = float(max(floors, key=lambda f: floors[f]))
+    found_spans = Spans(sorted(runs), list(labels), confidence, gold, paragraphs)
+    more = choose(found_spans, floor)
+    tuned = replace(
+        settings,
+        calibration=calibration,
+        min_confidence=floor,
+        language_min_confidence=more.language_min_confidence,
+        paragraph_min_confidence=more.paragraph_min_confidence,
+        language_paragraph_min_confidence=more.language_paragraph_min_confidence,
+    )
+    return tuned, report
 
 
 @dataclass(frozen=True)
@@ -203,6 +217,8 @@ class Outcome:
     confidences: np.ndarray
     shown: np.ndarray  # (spans,) at or above the display threshold of the settings used
     tc: list[Label]
+    # (spans,) at or above the paragraph threshold of the settings used: paragraph labels
+    in_paragraphs: np.ndarray
 
     @staticmethod
     def pooled(parts: list[Outcome]) -> Outcome:
@@ -211,6 +227,7 @@ class Outcome:
             np.concatenate([part.confidences for part in parts]),
             np.concatenate([part.shown for part in parts]),
             [label for part in parts for label in part.tc],
+            np.concatenate([part.in_paragraphs for part in parts]),
         )
 
     def subset(self, articles: set[str]) -> Outcome:
@@ -220,10 +237,15 @@ class Outcome:
             self.confidences[rows],
             self.shown[rows],
             in_articles(self.tc, articles),
+            self.in_paragraphs[rows],
         )
 
     def shown_labels(self) -> list[Label]:
         return [s.label for s, shown in zip(self.spans, self.shown, strict=True) if shown]
+
+    def paragraph_spans(self) -> list[Label]:
+        """The spans that give paragraph labels (at or above the paragraph threshold)."""
+        return [s.label for s, kept in zip(self.spans, self.in_paragraphs, strict=True) if kept]
 
 
 def apply(
@@ -232,11 +254,15 @@ def apply(
     found = predictions(runs, settings, chooser)
     confidences = settings.calibration(np.asarray([p.raw for p in found]))
     correction = Correction(settings.repetition_bias, settings.technique_bias)
+    languages = [language_of(p.label.article_id) for p in found]
+    display = np.asarray([settings.display_floor(language) for language in languages])
+    paragraph = np.asarray([settings.paragraph_floor(language) for language in languages])
     return Outcome(
         found,
         np.asarray(confidences, dtype=float),
-        confidences >= settings.min_confidence,
+        confidences >= display,
         technique_labels(spans, correction),
+        confidences >= paragraph,
     )
 
 
@@ -246,11 +272,13 @@ def cross_fit(
     spans: GoldSpans,
     fold_of: Mapping[str, int],
     pools: PoolTable | None = None,
+    paragraphs: ParagraphGold | None = None,
 ) -> tuple[Outcome, dict[int, DetectorSettings]]:
     """Each fold predicted with settings tuned on the other folds; pooled predictions.
 
     With `pools`, spans are chosen from them by a chooser trained on the other folds' pools,
-    else decoded once with the decoding tuned there.
+    else decoded once with the decoding tuned there. With `paragraphs` (their gold), the
+    paragraph thresholds are tuned too.
     """
     folds = sorted(set(fold_of.values()))
     others = {k: {a for a in runs if fold_of[a] != k} for k in folds}
@@ -263,7 +291,12 @@ def cross_fit(
         chooser = fit_chooser(pools, gold, fold_of, fit) if pools is not None and fit else None
         fit_runs, held_runs = {a: runs[a] for a in fit}, {a: runs[a] for a in held}
         settings[k], _ = tune(
-            fit_runs, in_articles(gold, fit), spans.of_articles(fit), decodes[k], chooser
+            fit_runs,
+            in_articles(gold, fit),
+            spans.of_articles(fit),
+            decodes[k],
+            chooser,
+            paragraphs,
         )
         parts.append(apply(held_runs, settings[k], spans.of_articles(held), chooser))
     return Outcome.pooled(parts), settings

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,12 +47,18 @@ def ensure_chromium() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the whole run: its sync API refuses to start a second one beside it."""
     from playwright.sync_api import sync_playwright
 
-    executable = ensure_chromium()
     ARTIFACTS.mkdir(exist_ok=True)  # where the browser tests leave their screenshots
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    executable = ensure_chromium()
+    launched = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+    yield launched
+    launched.close()

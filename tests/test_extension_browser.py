@@ -27,7 +27,7 @@ from propwatch.web.local import START, free_port, local_server
 from test_render import EXAMPLE
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Route, Worker
+    from playwright.sync_api import BrowserContext, Page, Playwright, Route, Worker
 
 pytestmark = pytest.mark.slow
 EXTENSION = ROOT / "extension"
@@ -224,25 +224,21 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def chromium(
-    pages: Pages, server: str, tmp_path_factory: pytest.TempPathFactory
+    playwright: Playwright, pages: Pages, server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
     executable = ensure_chromium()
-    ARTIFACTS.mkdir(exist_ok=True)
     flags = [f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"]
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")),
-            executable_path=str(executable),
-            headless=True,  # Playwright's headless is Chromium's new one, which runs extensions
-            args=[arg for arg in CHROMIUM_ARGS if arg != "--headless"] + flags,
-            viewport={"width": 1280, "height": 900},
-        )
-        browser = Browser(context, [pages.base, server])
-        browser.allowed.append(f"chrome-extension://{browser.extension_id}")
-        yield browser
-        context.close()
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path_factory.mktemp("profile")),
+        executable_path=str(executable),
+        headless=True,  # Playwright's headless is Chromium's new one, which runs extensions
+        args=[arg for arg in CHROMIUM_ARGS if arg != "--headless"] + flags,
+        viewport={"width": 1280, "height": 900},
+    )
+    browser = Browser(context, [pages.base, server])
+    browser.allowed.append(f"chrome-extension://{browser.extension_id}")
+    yield browser
+    context.close()
 
 
 @pytest.fixture

@@ -126,3 +126,30 @@ def test_a_multilingual_card_counts_each_language_from_its_run(tmp_path: Path):
     assert "(`propwatch.corpus.semeval2023`; the 5 without a class drop)" in card
     assert "2 near misses per gold span (edges shifted up to 6 pieces)" in card
     assert "## Scores out of fold (500 articles, official formulas)" in card
+
+
+def test_a_shipped_fold_card_says_its_figures_are_held_out_and_how_to_remake_it(tmp_path: Path):
+    metrics = shipped_metrics() | {"data": "/corpora/ptc", "training_minutes": 94.8}
+    metrics["recipe"] = metrics["recipe"] | {"semeval2023": "/corpora/se23", "languages": ["ru"]}
+    metrics["cross_validation"] = metrics["cross_validation"] | {"articles": 313}
+    metrics["shipped_fold"] = {"fold": 0, "folds": 4, "trained_articles": 938}
+    record = record_of(metrics)
+    assert isinstance(record, CrossValidated) and record.shipped_fold is not None
+    assert json.loads(json.dumps(record.to_dict())) == metrics
+    card = render_model_card(folder_with(tmp_path, metrics))
+    assert "- Training data: 938 labelled articles, those outside fold 0 of a 4-fold" in card
+    assert "and of the SemEval-2023 train splits in ru; no test data." in card
+    assert "this is fold 0's model of a 4-fold cross-validation, shipped before" in card
+    assert "## Scores on its held-out fold (313 articles, official formulas)" in card
+    assert "--folds 4 --only-folds 0 --work runs/cv" in card
+    assert "scripts/ship_fold.py runs/cv --fold 0 --halves runs/halves" in card
+    assert "94.8 minutes for this fold model" in card
+    assert "Expected calibration error held out:" in card
+    assert "out of fold" not in card.lower().replace("out of fold by", "")
+    assert "the same recipe trained on all articles" not in card
+
+
+def test_the_committed_multilingual_card_is_the_rendering_of_its_model():
+    from propwatch.model.artifact import MULTILINGUAL_MODEL
+
+    assert render_model_card(MULTILINGUAL_MODEL) == (MULTILINGUAL_MODEL / CARD_FILE).read_text()

@@ -21,7 +21,7 @@ from propwatch.model.evidence import EVIDENCE_FILE, LOOK_ALIKES, Evidence
 from propwatch.techniques import SEMEVAL2023_UNMAPPED
 from propwatch.training.examples import NEAR_MISS_SHIFT
 from propwatch.training.loop import Recipe
-from propwatch.training.results import CrossValidated, ModelRecord, record_of
+from propwatch.training.results import CrossValidated, ModelRecord, ShippedFold, record_of
 
 TEMPLATE = "model_card.md.j2"
 # Where the README puts the PTC corpus: the card's commands use it for a model whose run did not
@@ -86,6 +86,11 @@ class Card:
     @property
     def cross_validated(self) -> bool:
         return isinstance(self.run, CrossValidated)
+
+    @property
+    def fold(self) -> ShippedFold | None:
+        """The fold whose model shipped, if one did (`ship_fold`)."""
+        return self.run.shipped_fold if isinstance(self.run, CrossValidated) else None
 
     @property
     def ptc(self) -> str:

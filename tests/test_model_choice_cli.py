@@ -19,8 +19,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from propwatch.cli import app
+from propwatch.cli.common import model_choice
 from propwatch.errors import BadInput, ModelMissing
-from propwatch.model.artifact import CONFIG_FILE, SHIPPED_MODEL
+from propwatch.model.artifact import CONFIG_FILE, MULTILINGUAL_MODEL, SHIPPED_MODEL
 from propwatch.pipeline import ModelChoice
 from propwatch.render.stats import table_notes
 from propwatch.statistics.summary import stats_table
@@ -74,10 +75,17 @@ def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 # --- the rule ---------------------------------------------------------------------------------
 
 
-def test_no_model_given_is_the_shipped_model_for_english_and_the_rest() -> None:
+def test_no_model_given_is_the_shipped_models_english_first() -> None:
     choice = ModelChoice.of()
-    assert (choice.names, choice.languages) == ((SHIPPED,), (("en",),))
-    assert choice.name_for("ru") == choice.name_for(None) == SHIPPED
+    assert choice.folders == (SHIPPED_MODEL, MULTILINGUAL_MODEL)
+    assert choice.languages == (("en",), ("fr", "de", "it", "pl", "ru"))
+    assert choice.name_for("es") == choice.name_for(None) == SHIPPED
+
+
+def test_shipped_names_both_shipped_models_in_their_order(models: dict[str, Path]) -> None:
+    assert model_choice([Path("shipped")]).folders == (SHIPPED_MODEL, MULTILINGUAL_MODEL)
+    mine_first = model_choice([models["fr"], Path("shipped")])
+    assert mine_first.languages == (("fr",), ("en",), ("de", "it", "pl", "ru"))
 
 
 def test_a_language_two_list_goes_to_the_model_given_first(models: dict[str, Path]) -> None:
@@ -127,7 +135,7 @@ def test_the_errors_are_one_line_with_the_input_exit_code(models: dict[str, Path
 def test_analyze_picks_the_model_of_each_articles_language(
     models: dict[str, Path], tmp_path: Path
 ) -> None:
-    both = ["--model", "shipped", "--model", str(models["fr"]), "--format", "json"]
+    both = ["--model", str(SHIPPED_MODEL), "--model", str(models["fr"]), "--format", "json"]
     found = {}
     for name, text in {"en": ENGLISH, "fr": FRENCH, "de": GERMAN}.items():
         (tmp_path / f"{name}.txt").write_text(text)
@@ -150,9 +158,9 @@ def test_batch_stores_each_language_under_its_model_and_resumes(
     for name, text in {"en": ENGLISH, "fr": FRENCH}.items():
         (corpus / f"{name}.txt").write_text(text)
     db = f"sqlite:///{tmp_path / 'corpus.db'}"
-    english_only = runner.invoke(app, ["batch", str(corpus), "--db", db, "--workers", "1"])
+    both = ["batch", str(corpus), "--db", db, "--workers", "1", "--model", str(SHIPPED_MODEL)]
+    english_only = runner.invoke(app, both)
     assert english_only.exit_code == 0, english_only.output
-    both = ["batch", str(corpus), "--db", db, "--workers", "1", "--model", "shipped"]
     first = runner.invoke(app, [*both, "--model", str(models["fr"])])
     again = runner.invoke(app, [*both, "--model", str(models["fr"])])
     store = open_store(db)

@@ -6,7 +6,7 @@ language and runs the first of its models whose config lists it (the default mod
 others); a language none of them saw goes to the default model, and the Analysis says so.
 `ModelChoice` reads the model folders a user gives (`--model`, once per model) without loading
 them, refuses what cannot work, and says which model analyses which language.
-`propwatch.analyze` uses the shipped model's (`shipped_pipeline`, once per process); `propwatch
+`propwatch.analyze` uses the shipped models' (`shipped_pipeline`, once per process); `propwatch
 predict` loads the detector alone (`model.artifact.load_detector`); the workers of `propwatch
 batch` (local processes, Ray actors) and of the web server's pool each hold their own.
 """
@@ -17,9 +17,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,7 @@ from propwatch.language import (
 from propwatch.model.artifact import (
     CONFIG_FILE,
     SHIPPED_MODEL,
+    SHIPPED_MODELS,
     ModelConfig,
     check_model_folder,
     load_detector,
@@ -57,12 +58,17 @@ class Analysed:
     title: str | None  # the page title ingest found, when the text has one
 
 
-@dataclass(frozen=True)
+@dataclass
 class LanguageModel:
-    """A loaded detector and the languages its model was trained on (its config's `languages`)."""
+    """A detector and the languages its model was trained on (its config's `languages`),
+    loaded on the first article in one of them: most runs never need every model."""
 
-    detector: Detector
     languages: tuple[str, ...]
+    load: Callable[[], Detector]
+
+    @cached_property
+    def detector(self) -> Detector:
+        return self.load()
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,9 @@ class ModelChoice:
 
     @classmethod
     def of(cls, folders: Sequence[Path] = ()) -> ModelChoice:
-        """The choice of `folders` (none: the shipped model); a one-line error for a folder that
+        """The choice of `folders` (none: the shipped models); a one-line error for a folder that
         is not a model, one given twice, or one that every language of went to an earlier one."""
-        folders = tuple(folders) or (SHIPPED_MODEL,)
+        folders = tuple(folders) or SHIPPED_MODELS
         configs = [_config(folder) for folder in folders]
         _check_distinct(folders, configs)
         shares: list[tuple[str, ...]] = []
@@ -160,7 +166,7 @@ class Pipeline:
         others: Sequence[LanguageModel] = (),
     ) -> None:
         self.detector = detector  # the default model: its languages, and any no model saw
-        self.models = (LanguageModel(detector, tuple(languages)), *others)
+        self.models = (LanguageModel(tuple(languages), lambda: detector), *others)
         self.nlp = nlp
         # The display threshold asked for; None: each model's own for the article's language
         self.asked_min_confidence = min_confidence
@@ -181,7 +187,9 @@ class Pipeline:
         up (default: the model's display threshold). Articles in a language that `model` was
         not trained on go to the first of `more_models` whose config lists it."""
         folder = model or SHIPPED_MODEL
-        others = [LanguageModel(load_detector(f, threads), _languages(f)) for f in more_models]
+        others = [
+            LanguageModel(_languages(f), partial(load_detector, f, threads)) for f in more_models
+        ]
         detector = load_detector(folder, threads)
         language_identifier()  # loaded with the models, not on the first article
         return cls(detector, load_pipeline(), min_confidence, _languages(folder), others)
@@ -250,8 +258,8 @@ class Pipeline:
 
 @lru_cache(maxsize=1)
 def shipped_pipeline() -> Pipeline:
-    """The shipped model's pipeline, loaded once per process."""
-    return Pipeline.load()
+    """The shipped models' pipeline, loaded once per process."""
+    return Pipeline.chosen(ModelChoice.of())
 
 
 def _languages(folder: Path) -> tuple[str, ...]:

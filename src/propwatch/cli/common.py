@@ -52,10 +52,11 @@ ModelsOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--model",
-        help="Model folder (`propwatch train --out`), or shipped; give --model once per model. "
-        "Each analyses the languages its config lists, a language two list going to the one "
-        "given first; the first also takes languages none lists, with a warning. Default: the "
-        "shipped model (English).",
+        help="Model folder (`propwatch train --out`), or shipped (the shipped models); give "
+        "--model once per model. Each analyses the languages its config lists, a language two "
+        "list going to the one given first; the first also takes languages none lists, with a "
+        "warning. Default: the shipped models (English; French, German, Italian, Polish, "
+        "Russian).",
         metavar="DIR",
         show_default=False,
     ),
@@ -82,10 +83,16 @@ def model_folder(given: Path) -> Path:
 
 
 def model_choice(given: list[Path] | None) -> ModelChoice:
-    """The models of the --model options given (none: the shipped model), checked."""
+    """The models of the --model options given (none, or shipped: the shipped models), checked."""
+    from propwatch.model.artifact import SHIPPED_MODELS
     from propwatch.pipeline import ModelChoice
 
-    return ModelChoice.of([model_folder(folder) for folder in given or ()])
+    folders = [
+        folder
+        for one in given or ()
+        for folder in (SHIPPED_MODELS if str(one) == SHIPPED_WORD else (one,))
+    ]
+    return ModelChoice.of(folders)
 
 
 def check_format(output_format: str, formats: tuple[str, ...]) -> None:

@@ -27,7 +27,10 @@ TOKENIZER_FILE = "tokenizer.json"
 CONFIG_FILE = "config.json"
 CARD_FILE = "MODEL_CARD.md"
 REFERENCE_FILE = "reference.json"  # what a typical article scores (training/reference.py)
-SHIPPED_MODEL = Path(__file__).with_name("shipped")
+SHIPPED_MODEL = Path(__file__).with_name("shipped")  # English: the better one on PTC out of fold
+# French, German, Italian, Polish and Russian (its config lists English too, which goes first)
+MULTILINGUAL_MODEL = Path(__file__).with_name("multilingual")
+SHIPPED_MODELS = (SHIPPED_MODEL, MULTILINGUAL_MODEL)
 
 
 @dataclass(frozen=True)

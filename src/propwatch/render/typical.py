@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODEL
+from propwatch.model.artifact import REFERENCE_FILE, SHIPPED_MODELS
 
 __all__ = ["Typical", "typical_of"]
 
@@ -34,11 +34,12 @@ class Typical:
 
 
 def typical_of(model: str, folder: Path | None = None) -> Typical | None:
-    """The reference figures of the model folder `folder` (default: the shipped model's) for an
-    analysis made by the model named `model`; None when the folder has none or they are another
-    model's."""
-    typical = _load(folder or SHIPPED_MODEL)
-    return typical if typical is not None and typical.model == model else None
+    """The reference figures of the model folder `folder` (default: the shipped model of that
+    name) for an analysis made by the model named `model`; None when the folder has none or
+    they are another model's."""
+    folders = (folder,) if folder else SHIPPED_MODELS
+    found = (typical for f in folders if (typical := _load(f)) and typical.model == model)
+    return next(found, None)
 
 
 @lru_cache(maxsize=8)

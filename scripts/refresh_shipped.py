@@ -5,9 +5,9 @@
 
 Converts a version 1 confidence map (isotonic steps) to version 2 (`training/calibration.py`:
 `from_steps`), makes the reference figures that reports quote with the folder's own pipeline
-(`training/reference.py`), and rewrites the model card. With `--evidence`, it first rebuilds the
-evidence index from every labelled article (what a model trained on all of them ships with).
-A retrain refits the map out of fold.
+(`training/reference.py`; per language too for a model trained on SemEval-2023), and rewrites
+the model card. With `--evidence`, it first rebuilds the evidence index from every labelled
+article (what a model trained on all of them ships with). A retrain refits the map out of fold.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from propwatch.training.evidence import build_evidence
 from propwatch.training.folds import labelled_corpus
 from propwatch.training.reference import write_reference
 from propwatch.training.results import CrossValidated, record_of
+from propwatch.training.ship import semeval2023_of
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,7 +69,8 @@ def main() -> None:
     if config.settings.calibration.version == STEPS:
         config = converted(config)
         config.save(args.model)
-    write_reference(args.model, args.data)
+    recipe = record_of(config.metrics).recipe_used
+    write_reference(args.model, args.data, semeval2023_of(recipe))
     write_model_card(args.model)
     print((args.model / REFERENCE_FILE).read_text(encoding="utf-8"), file=sys.stderr)
 

@@ -82,3 +82,34 @@ def test_the_stored_reference_is_what_the_shipped_model_gives_on_ptc_dev():
     # Fails when a change to the model or the pipeline moves the figures: run
     # `nice .venv/bin/python scripts/refresh_shipped.py` to make them anew.
     assert reference(SHIPPED_MODEL, PTC) == STORED
+
+
+def test_an_article_is_compared_with_articles_of_its_language_where_the_folder_has_them(
+    tmp_path: Path,
+):
+    german = {
+        "corpus": "SemEval-2023 German train (2 articles)",
+        "min_confidence": 0.0,
+        "model_density": {"q1": 7.25, "median": 8.5, "q3": 9.75},
+        "annotator_density": {"q1": 10.5, "median": 11.5, "q3": 12.5},
+    }
+    figures = CUSTOM | {"languages": {"de": german}}
+    (tmp_path / REFERENCE_FILE).write_text(json.dumps(figures), encoding="utf-8")
+    analysis = replace(hand_analysis(), model=CUSTOM["model"], language="de")
+    for view in both_views(analysis, tmp_path):
+        assert "SemEval-2023 German train (2 articles): median 8.5, middle half 7.25–9.75" in view
+    english = replace(analysis, language="en")
+    for view in both_views(english, tmp_path):
+        assert "PTC dev (3 articles): median 2.5" in view and "German" not in view
+
+
+@pytest.mark.slow
+def test_the_multilingual_model_s_german_reference_is_what_it_gives_on_german_articles():
+    from propwatch.model.artifact import MULTILINGUAL_MODEL
+    from propwatch.pipeline import Pipeline
+    from propwatch.training.reference import language_figures
+
+    stored = json.loads((MULTILINGUAL_MODEL / REFERENCE_FILE).read_text(encoding="utf-8"))
+    semeval2023 = PTC.parent / "semeval2023"
+    made = language_figures(Pipeline.load(MULTILINGUAL_MODEL), semeval2023, "de")
+    assert made == stored["languages"]["de"]

@@ -107,7 +107,7 @@ def render_html(
         legend=_legend(analysis.summary.by_technique),
         data=_data(analysis),
         faint_below=FAINT_BELOW,
-        typical=typical_of(analysis.model, model_folder),
+        typical=typical_of(analysis.model, model_folder, analysis.language),
         language=language_name(analysis.language) if analysis.language else None,
         short_labels=SHORT_LABELS,
         voice_names=VOICE_NAMES,

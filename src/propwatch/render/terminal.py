@@ -181,7 +181,7 @@ def render(analysis: Analysis, console: Console, model_folder: Path | None = Non
     """The analysis on `console`; the typical figures quoted are those of `model_folder` (default:
     the shipped model), and none when that folder has none for the analysis's model."""
     summary = analysis.summary
-    typical = typical_of(analysis.model, model_folder)
+    typical = typical_of(analysis.model, model_folder, analysis.language)
     # Rich keeps a terminal's colour system under NO_COLOR and only drops the colours, which
     # would leave the tags at the ends of spans as the only marks.
     coloured = console.color_system is not None and not console.no_color

@@ -1,7 +1,8 @@
 """What a typical news article scores, for the reader to compare with: spans per 1,000 words over
-the PTC dev articles, as the model's own pipeline found them when its folder was made (the model
-folder's `reference.json`, written by `training/reference.py`). A report quotes the figures of
-the model that made its analysis, or none: never another model's."""
+the PTC dev articles (or, for a language the model folder has them for, its SemEval-2023
+articles), as the model's own pipeline found them when its folder was made (the model folder's
+`reference.json`, written by `training/reference.py`). A report quotes the figures of the model
+that made its analysis, or none: never another model's."""
 
 from __future__ import annotations
 
@@ -33,24 +34,28 @@ class Typical:
         )
 
 
-def typical_of(model: str, folder: Path | None = None) -> Typical | None:
+def typical_of(
+    model: str, folder: Path | None = None, language: str | None = None
+) -> Typical | None:
     """The reference figures of the model folder `folder` (default: the shipped model of that
-    name) for an analysis made by the model named `model`; None when the folder has none or
+    name) for an analysis made by the model named `model` of an article in `language` (those of
+    its language where the folder has them, else PTC dev's); None when the folder has none or
     they are another model's."""
     folders = (folder,) if folder else SHIPPED_MODELS
-    found = (typical for f in folders if (typical := _load(f)) and typical.model == model)
+    found = (t for f in folders if (t := _load(f, language)) and t.model == model)
     return next(found, None)
 
 
-@lru_cache(maxsize=8)
-def _load(folder: Path) -> Typical | None:
+@lru_cache(maxsize=16)
+def _load(folder: Path, language: str | None) -> Typical | None:
     path = folder / REFERENCE_FILE
     if not path.is_file():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
-    model, gold = data["model_density"], data["annotator_density"]
+    part = data.get("languages", {}).get(language, data)
+    model, gold = part["model_density"], part["annotator_density"]
     return Typical(
-        corpus=data["corpus"],
+        corpus=part["corpus"],
         model=data["model"],
         median=model["median"],
         q1=model["q1"],

@@ -137,8 +137,13 @@ def finish(out: Path, data: Path, recipe: Recipe, articles: Collection[str]) -> 
     corpus = recipe_corpus(data, recipe, log=lambda _: None)
     gold = [label for article_id in articles for label in corpus.labels.get(article_id, [])]
     build_evidence(load_detector(out), corpus.articles, gold).save(out)
-    write_reference(out, data)
+    write_reference(out, data, semeval2023_of(recipe))
     write_model_card(out)
+
+
+def semeval2023_of(recipe: Recipe) -> Path | None:
+    """The SemEval-2023 folder the recipe trained on, if any."""
+    return Path(recipe.semeval2023) if recipe.semeval2023 else None
 
 
 def cross_validation(report: dict[str, Any]) -> CrossValidation:
@@ -166,7 +171,7 @@ def adopt_selection(work: Path, out: Path, data: Path) -> None:
         raise ValueError(f"{out} was selected on dev, not out of fold; retrain it with --folds")
     cross = cross_validation(report)
     write_selection(work, report, out, config, replace(record, cross_validation=cross))
-    write_reference(out, data)
+    write_reference(out, data, semeval2023_of(record.recipe_used))
     write_model_card(out)
 
 

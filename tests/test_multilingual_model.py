@@ -7,6 +7,8 @@ The articles are from fold 0's held-out part of the run that made the model
 
 from __future__ import annotations
 
+import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -53,9 +55,15 @@ def test_the_shipped_models_split_the_languages_english_first() -> None:
     assert choice.name_for("es") == ENGLISH  # unmeasured languages go to the first, warned
 
 
-def test_the_multilingual_model_fits_the_size_it_promises() -> None:
+def test_the_multilingual_model_fits_the_size_it_promises_and_installs() -> None:
     megabytes = sum(path.stat().st_size for path in MULTILINGUAL_MODEL.iterdir()) / 1e6
     assert megabytes <= 60
+    root = Path(__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    packaged = config["tool"]["setuptools"]["package-data"]["propwatch"]
+    for path in MULTILINGUAL_MODEL.iterdir():
+        relative = path.relative_to(root / "src" / "propwatch").as_posix()
+        assert any(fnmatch(relative, pattern) for pattern in packaged), relative
 
 
 @pytest.mark.slow

@@ -56,7 +56,7 @@ def test_the_indexed_matcher_finds_what_the_matcher_finds():
 )
 def test_the_pipeline_annotates_as_spacys_own(text: str):
     indexed = load_pipeline()
-    assert isinstance(indexed.get_pipe("attribute_ruler").matcher, IndexedMatcher)  # type: ignore[attr-defined]
+    assert isinstance(indexed.get_pipe("attribute_ruler").matcher, IndexedMatcher)
     own = spacy.load(PIPELINE)  # its attribute ruler matches with its own Matcher
     assert own.pipe_names == indexed.pipe_names
     ours, theirs = indexed(text), own(text)

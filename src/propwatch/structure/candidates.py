@@ -101,8 +101,12 @@ def found(chunk: Chunk, content: tuple[int, int], speaker: Token, cue: str) -> F
     """A candidate for the `content` offsets said by the phrase around `speaker`."""
     start, end = token_span(chunk, *phrase(speaker))
     source = " ".join(chunk.slice(start, end).split())
-    pronouns = lexicon_for(speaker.doc.lang_).pronouns
-    pronoun = pronouns.get(speaker.lower_) if speaker.pos_ == "PRON" else None
+    lexicon = lexicon_for(speaker.doc.lang_)
+    pronoun = lexicon.inverted_subjects.get(speaker.lower_)  # "-il", whatever its tag
+    if pronoun is None and speaker.pos_ == "PRON":
+        pronoun = lexicon.pronouns.get(speaker.lower_)
+    if pronoun is not None and not lexicon.pronoun_sources:
+        source = ""  # no source unless an antecedent takes its place (`pronouns`)
     label = kind(speaker)
     label = label if label in SPEAKER_LABELS else ""
     return Found(content[0], content[1], source, cue, start, label, pronoun)

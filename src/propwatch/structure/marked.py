@@ -33,7 +33,7 @@ from functools import cache
 from itertools import dropwhile, takewhile
 from typing import TYPE_CHECKING
 
-from propwatch.structure.candidates import MIN_CLAUSE_WORDS, Found, finalise
+from propwatch.structure.candidates import MIN_CLAUSE_WORDS, Entity, Found, finalise
 from propwatch.structure.lexicon import Lexicon, lexicon_for
 from propwatch.structure.pronouns import resolve_pronouns
 from propwatch.structure.quotes import inside, words
@@ -63,9 +63,11 @@ def find_marked_attributions(
     """The quotations with a named speaker and the "according to" clauses of `article`."""
     lexicon = lexicon_for(language)
     found = [f for quote in quotes for f in _quotation(article, quote, quotes, lexicon)]
+    found += _headline(article, quotes, lexicon)
     for sentence in article.sentences:
         found += _according(article.text, sentence, quotes, lexicon)
-    return finalise(article.text, resolve_pronouns(article, found, []))
+    named = _named_speakers(article, quotes, lexicon)
+    return finalise(article.text, resolve_pronouns(article, found, named))
 
 
 def _quotation(
@@ -78,6 +80,7 @@ def _quotation(
     groups = [range(first, last + 1)]
     if _stands_alone(article, first, last, quote):
         groups += [range(first - 1, first), range(last + 1, last + 2)]
+    unnamed: _Word | None = None  # "“…”, ha detto.": said by the last speaker, if no one else
     for group in groups:
         sentences = [article.sentences[i] for i in group if 0 <= i < len(article.sentences)]
         for verb in _speech_forms(article.text, sentences, quote, quotes, lexicon):
@@ -86,6 +89,66 @@ def _quotation(
             if source is not None:
                 yield _found(quote, source, "quote", lexicon)
                 return
+            if unnamed is None and _subjectless(article.text, sentence, verb, quote, lexicon):
+                unnamed = verb
+    if unnamed is not None:
+        yield Found(start, end, "", "quote", unnamed.start, "", "they")
+
+
+def _subjectless(
+    text: str, sentence: Sentence, verb: _Word, quote: tuple[int, int], lexicon: Lexicon
+) -> bool:
+    """Whether `verb` follows the quotation with nothing but an auxiliary between and no phrase
+    after it: "“…”, ha detto a PiazzaPulita.", "„…”, dodał." (a pro-drop subject)."""
+    between = _words_in(text, quote[1], verb.start)
+    if verb.start < quote[1] or any(w.text.lower() not in lexicon.auxiliaries for w in between):
+        return False
+    return not _phrase(text, verb.end, sentence.end, lexicon, forwards=True)
+
+
+_COLON_AFTER = re.compile(r"\W?\s*:\s*")  # the closing mark, then a colon
+_COLON_BEFORE = re.compile(r"\s*:\s*\W?$")  # a colon, then the opening mark
+
+
+def _headline(article: Article, quotes: list[tuple[int, int]], lexicon: Lexicon) -> Iterator[Found]:
+    """A quotation in the title whose speaker stands across a colon from it: „Die Nato ist nicht
+    aggressiv“: Scholz stellt ... ; Putin: «…»."""
+    title, text = article.title, article.text
+    if title is None:
+        return
+    for start, end in quotes:
+        if start < title.start or end > title.end or words(text[start:end]) < MIN_QUOTE_WORDS:
+            continue
+        after = _COLON_AFTER.match(text, end, title.end)
+        before = _COLON_BEFORE.search(text, title.start, start)
+        if after is not None:
+            phrase = _phrase(text, after.end(), title.end, lexicon, forwards=True)
+        elif before is not None:
+            lo, hi = title.start, before.start()
+            phrase = _phrase(text, lo, hi, lexicon, forwards=False)
+            phrase = phrase if phrase and _is_whole(text, phrase, lo, hi, False) else []
+        else:
+            continue
+        if phrase and phrase[0].text[0].isupper():
+            yield _found((start, end), phrase, "quote", lexicon)
+
+
+def _named_speakers(
+    article: Article, quotes: list[tuple[int, int]], lexicon: Lexicon
+) -> list[Entity]:
+    """The named speakers of every speech form outside quotations, quoted or not ("Дугин
+    написал, что ..."): the antecedents of pronoun and unstated speakers."""
+    named = []
+    text, pronouns = article.text, lexicon.pronouns
+    for sentence in article.sentences:
+        nowhere = (sentence.start, sentence.start)  # no quotation: the order does not matter
+        for verb in _speech_forms(text, [sentence], nowhere, quotes, lexicon):
+            before = _phrase(text, sentence.start, verb.start, lexicon, forwards=False)
+            after = _phrase(text, verb.end, sentence.end, lexicon, forwards=True)
+            phrase = before or after
+            if phrase and phrase[0].text[0].isupper() and phrase[0].text.lower() not in pronouns:
+                named.append(Entity(phrase[0].start, " ".join(w.text for w in phrase), ""))
+    return sorted(named, key=lambda entity: entity.at)
 
 
 def _stands_alone(article: Article, first: int, last: int, quote: tuple[int, int]) -> bool:
@@ -109,11 +172,28 @@ def _speech_forms(
         found = _words_in(text, sentence.start, sentence.end)
         for before, word in zip([None, *found], found, strict=False):
             negated = before is not None and before.text.lower() in lexicon.negations
-            if word.text.lower() in lexicon.speech_forms and not negated:
+            if _is_speech_form(text, word, quotes, lexicon) and not negated:
                 forms.append(word)
     return sorted(
         (w for w in forms if not inside(w.start, quotes)), key=lambda w: _distance(w, quote)
     )
+
+
+_AFTER_QUOTE = re.compile(r"[\u201c\u201d\"\u00bb\u00ab\u2019\u2018']\s*[,\u2013\u2014-]\s*$")
+
+
+def _is_speech_form(
+    text: str, word: _Word, quotes: list[tuple[int, int]], lexicon: Lexicon
+) -> bool:
+    """A speech form, or a form that speaks only right after a quotation („…“, so Scholz)."""
+    lower = word.text.lower()
+    if lower in lexicon.speech_forms:
+        return True
+    if lower not in lexicon.after_quote_forms:
+        return False
+    before = text[max(word.start - 8, 0) : word.start]
+    mark = _AFTER_QUOTE.search(before)
+    return mark is not None and inside(max(word.start - 8, 0) + mark.start() - 1, quotes)
 
 
 def _distance(word: _Word, quote: tuple[int, int]) -> int:
@@ -137,14 +217,30 @@ def _phrase(text: str, lo: int, hi: int, lexicon: Lexicon, forwards: bool) -> li
     found = _words_in(text, *stretch)
     if not forwards:
         found.reverse()
+    found = list(takewhile(lambda w: w.text.lower() not in lexicon.clause_openers, found))
     skipped = lexicon.frame_words | lexicon.never_sources
-    found = [w for w in found if w.text.lower() not in skipped][:MAX_SOURCE_WORDS]
+    found = [w for w in found if w.text.lower() not in skipped]
     if forwards:
-        found = list(takewhile(lambda w: w.text.lower() not in lexicon.prepositions, found))
+        found = _past_place(found, lexicon)
+        found = list(takewhile(lambda w: w.text not in lexicon.prepositions, found))  # not "PO"
+    found = found[:MAX_SOURCE_WORDS]
+    first = found[0].text.lower() if found else ""
+    if first in lexicon.pronouns and not (first in lexicon.possessives and len(found) > 1):
+        return [found[0]]  # "sagte er", "сказал он журналистам"; not "заявила её пресс-секретарь"
     found = _capitalised_run(found, lexicon)
     if all(w.text.lower() in lexicon.articles for w in found):
         return []  # "sagt der 52-Jährige": no name left
     return found if forwards else found[::-1]
+
+
+def _past_place(found: list[_Word], lexicon: Lexicon) -> list[_Word]:
+    """The words after a leading preposition and its one-word object, when a capitalised word
+    follows: "ha detto a Managua Daniel Ortega", "napisał na Twitterze Biedroń"."""
+    if len(found) < 3 or found[0].text not in lexicon.prepositions:
+        return found
+    rest = found[2:]
+    named = any(w.text[0].isupper() for w in rest)
+    return rest if named and rest[0].text[0].isalpha() else found
 
 
 def _is_whole(text: str, phrase: list[_Word], lo: int, hi: int, forwards: bool) -> bool:
@@ -167,13 +263,25 @@ def _capitalised_run(found: list[_Word], lexicon: Lexicon) -> list[_Word]:
     with a capitalised word (in German: the first such run)."""
     if lexicon.capitalised_nouns:  # "sagte denn auch Edi Rama": past the adverbs
         found = list(dropwhile(lambda w: not _in_name(w, lexicon), found))
-    elif not found or not found[0].text[0].isupper():
+        return _german_noun_phrase(found, lexicon)
+    if not found or not found[0].text[0].isupper():
         return found
-    run = []
+    return list(takewhile(lambda w: _in_name(w, lexicon), found))
+
+
+def _german_noun_phrase(found: list[_Word], lexicon: Lexicon) -> list[_Word]:
+    """Articles, adjectives and capitalised nouns up to the first lower-case word after a noun:
+    "sagte 1958 der damalige Bundespräsident Theodor Heuss in ..." -> "der damalige ... Heuss"."""
+    run: list[_Word] = []
+    noun = False
     for word in found:
-        if not _in_name(word, lexicon):
+        capital = word.text[0].isupper()
+        if noun and not capital and word.text.lower() not in lexicon.articles:
             break
         run.append(word)
+        noun = noun or capital
+    while run and not run[-1].text[0].isupper():
+        run.pop()  # "einer Kurzanalyse des": no trailing article or adjective
     return run
 
 
@@ -186,11 +294,12 @@ def _words_in(text: str, lo: int, hi: int) -> list[_Word]:
 
 
 def _found(content: tuple[int, int], source: list[_Word], cue: str, lexicon: Lexicon) -> Found:
-    """A candidate said by `source`; a lone pronoun waits for its antecedent (`pronouns`)."""
-    key = lexicon.pronouns.get(source[0].text.lower())
-    if key is not None:
-        source = source[:1]
+    """A candidate said by `source`; a lone pronoun waits for its antecedent (`pronouns`), and
+    is no source itself where the language keeps none (`Lexicon.pronoun_sources`)."""
+    key = lexicon.pronouns.get(source[0].text.lower()) if len(source) == 1 else None
     name = " ".join(word.text for word in source)
+    if key is not None and not lexicon.pronoun_sources:
+        name = ""  # dropped by `finalise` unless an antecedent takes its place
     return Found(content[0], content[1], name, cue, source[0].start, "", key)
 
 

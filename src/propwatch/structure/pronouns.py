@@ -1,11 +1,13 @@
 """Pronoun speakers resolved to the name they stand for.
 
 Pronoun speakers (he, she, it, they) become the most recent compatible named source before them,
-else the most recent compatible named entity that is a subject ("Kelly ordered ... He said"),
-looking back within the paragraph or the `PRONOUN_WINDOW` sentences before (PTC paragraphs are
-single sentences). He/she prefer a PERSON or an unlabelled phrase ("a spokesman"), then an ORG (the
+else the most recent compatible named entity that is a subject ("Kelly ordered ... He said";
+without a parser, a named speaker of any speech form: "Дугин написал, что ..."), looking back
+within the paragraph or the `PRONOUN_WINDOW` sentences before (PTC paragraphs are single
+sentences). He/she prefer a PERSON or an unlabelled phrase ("a spokesman"), then an ORG (the
 small model tags many surnames ORG); "it" takes an ORG, GPE, NORP or unlabelled phrase. When
-nothing fits, the pronoun stays.
+nothing fits, the pronoun stays in English; in the other languages a pronoun is no source
+(`Lexicon.pronoun_sources`: its source is empty), so the attribution is dropped.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from propwatch.structure.candidates import SPEAKER_LABELS, Entity, Found, phrase, token_span
+from propwatch.structure.candidates import SPEAKER_LABELS, Entity, Found, kind, phrase, token_span
 
 if TYPE_CHECKING:
     from propwatch.article import Article
@@ -38,10 +40,11 @@ _COMPATIBLE: dict[str, tuple[frozenset[str], ...]] = {
 def entities(chunk: Chunk) -> Iterator[Entity]:
     """Named subjects: "Kelly ordered that Acosta be reinstated" offers Kelly, not Acosta."""
     for ent in chunk.doc.ents:
-        if ent.label_ in SPEAKER_LABELS and ent.root.dep_ == "nsubj":
+        label = kind(ent.root)  # French "PER" is a PERSON
+        if label in SPEAKER_LABELS and ent.root.dep_ == "nsubj":
             start, end = token_span(chunk, *phrase(ent.root))  # "Mayor Jane Smith", whole
             source = " ".join(chunk.slice(start, end).split())
-            yield Entity(start, source, ent.label_)
+            yield Entity(start, source, label)
 
 
 def resolve_pronouns(article: Article, found: list[Found], named: list[Entity]) -> list[Found]:

@@ -5,10 +5,10 @@ verbs, believe or think, are not attribution); the parse's labels are English's 
 Dependencies' (French), and the rules read both. A negated verb ("did not say that", "n'a pas
 dit que") has no speaker, nor does a first-person subject: outside quotes "we reported that" is
 the outlet itself. A French speech verb set off after its content takes its inverted subject
-("« ... », a déclaré le ministre"). The verb "suggest" needs a named subject: "it
-suggests that" is the writer's inference. A subjectless verb borrows the subject of the verb it
-hangs from ("X said A and added that B", "X issued a statement, saying B", "a woman who could be
-heard saying B"); "Y cites X" and "Y quotes X" make the cited X the speaker.
+("« ... », a déclaré le ministre") or clitic ("« ... », a-t-il dit"). The verb "suggest" needs a
+named subject: "it suggests that" is the writer's inference. A subjectless verb borrows the
+subject of the verb it hangs from ("X said A and added that B", "X issued a statement, saying B",
+"a woman who could be heard saying B"); "Y cites X" and "Y quotes X" make the cited X the speaker.
 
 Quotations (`cue="quote"`) of at least `MIN_QUOTE_WORDS` words are attributed: shorter ones are
 scare quotes (“moderate opposition”), often the outlet's own loaded language. A quotation's speaker
@@ -87,13 +87,20 @@ def _subject(verb: Token) -> tuple[Token, Token | None]:
     for hop in range(MAX_FRAME_HOPS + 1):
         cited = child(frame, "dobj", "obj") if frame.lemma_.lower() in _CITING else None
         passive = child(frame, "nsubjpass", "nsubj:pass") if hop and verb.dep_ == "xcomp" else None
-        subject = cited or child(frame, "nsubj") or passive or (_agent(frame) if not hop else None)
+        subject = cited or _clitic(frame) or child(frame, "nsubj") or passive
+        subject = subject or (_agent(frame) if not hop else None)
         if subject is None and not hop:
             subject = _inverted(frame)
         if subject is not None or frame.dep_ not in _FRAME_DEPS or frame.head.i == frame.i:
             return frame, subject
         frame = frame.head
     return frame, None
+
+
+def _clitic(verb: Token) -> Token | None:
+    """The inverted clitic subject of a French verb, however the parser tags it: "a-t-il dit"."""
+    inverted = lexicon_for(verb.doc.lang_).inverted_subjects
+    return next((c for c in verb.children if c.lower_ in inverted), None)
 
 
 def _agent(verb: Token) -> Token | None:

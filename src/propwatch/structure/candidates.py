@@ -55,6 +55,7 @@ class Found:
     at: int  # where the source phrase starts: orders antecedents
     kind: str  # entity label of the source's head ("PERSON", "ORG", ...) or ""
     pronoun: str | None  # "he", "she", "it", "they" when the source is one
+    fallback: bool = False  # kept only where no other candidate of its extent has a source
 
 
 @dataclass(frozen=True)
@@ -141,9 +142,10 @@ _EDGE = frozenset("\ufeff\u200b.,:;" + QUOTE_MARKS)  # trimmed like whitespace
 
 
 def finalise(text: str, found: list[Found]) -> tuple[Attribution, ...]:
-    """Trimmed, valid, deduplicated attributions in text order; quotations win ties."""
+    """Trimmed, valid, deduplicated attributions in text order; quotations win ties, and any
+    candidate wins over a fallback."""
     kept: dict[tuple[int, int], Attribution] = {}
-    for item in sorted(found, key=lambda f: f.cue != "quote"):
+    for item in sorted(found, key=lambda f: (f.cue != "quote", f.fallback)):
         start, end = _trim_chars(text, item.start, item.end)
         if start < end and item.source and (start, end) not in kept:
             kept[start, end] = Attribution(start, end, item.source, item.cue)

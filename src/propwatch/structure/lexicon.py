@@ -124,7 +124,10 @@ LEXICONS: dict[str, Lexicon] = {
         capitalised_nouns=True,
         verb_second=True,
         articles=_words("der die das dem den des ein eine einem einer eines von vom für"),
-        never_sources=_words("ich wir du ihr und aber oder denn"),
+        never_sources=_words(
+            "ich wir du ihr und aber oder denn",
+            "dann nun jetzt da doch zudem später zuvor bereits schon auch noch",  # "Dann sagte er"
+        ),
     ),
     "it": Lexicon(
         speech_forms=_words(
@@ -162,7 +165,7 @@ LEXICONS: dict[str, Lexicon] = {
             "podsumowuje zaapelował zaapelowała pisał pisała wyjaśnia przekonywał przekonywała",
             "podkreśla wskazuje wskazał wskazała cytuje piszą szydził grzmi dodaje mówią",
             "zauważa zapewnia zapewnił zapewniła komentuje skomentował skomentowała stwierdza",
-            "przekazał przekazała",
+            "przekazał przekazała wezwał wezwała",
         ),
         clause_openers=_words("że"),
         possessives=_words("jego jej ich"),
@@ -187,7 +190,7 @@ LEXICONS: dict[str, Lexicon] = {
             "указал указала оценил оценила заметил заметила констатировал цитирует",
             "констатировали подытожил подытожила передал спросил спросила говорят заявляют",
             "отмечает подчеркивает подчёркивает пишут рассказывает добавляет поясняет",
-            "напомнил напомнила призвал призвала",
+            "напомнил напомнила призвал призвала указывал указывала",
         ),
         clause_openers=_words("что чтобы"),
         possessives=_words("его её их"),

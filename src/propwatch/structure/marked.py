@@ -5,30 +5,37 @@ For a language with no spaCy pipeline here (German, Italian, Polish, Russian; Fr
 
 - A quotation of at least `MIN_QUOTE_WORDS` words whose sentence (or, when it stands alone, the
   sentence before or after) holds a speech form outside any quotation and not negated: „…“,
-  sagte Merkel; «…», — заявил Кобахидзе; Kaczyński powiedział: „…”. The speaker is the phrase on
+  sagte Merkel; «…», — заявил Кобахидзе; Kaczyński powiedział: „…”; „…“, so Scholz (German
+  "so" speaks only right after a closing mark: `after_quote_forms`). The speaker is the phrase on
   the far side of the form from the quotation, else the near side (German, verb-second: after the
   form first, "Weiter berichtet das Portal: „…“"): the words up to the next punctuation, at
   most `MAX_SOURCE_WORDS`, cut to their leading run of capitalised words when they start with
-  one ("заявил Кобахидзе на брифинге" -> "Кобахидзе", also ended by the preposition); frame
-  words ("как", "wie"), first-person words, conjunctions and auxiliaries ("ha affermato") are
-  no part of it, and a form whose phrases hold nothing else gives way to the next nearest. In
-  German, where every noun is capitalised, a source ends before its first lower-case word other
-  than an article ("laut dem Robert Koch-Institut sind ..." -> "dem Robert Koch-Institut").
+  one ("заявил Кобахидзе на брифинге" -> "Кобахидзе", also ended by the preposition, or by a
+  clause opener: "ha detto che ..."; a leading place is passed: "ha detto a Managua Daniel
+  Ortega"); frame words ("как", "wie"), first-person words, conjunctions and auxiliaries ("ha
+  affermato") are no part of it, and a form whose phrases hold nothing else gives way to the
+  next nearest. In German, where every noun is capitalised, a source ends before its first
+  lower-case word other than an article or an adjective before its noun ("laut dem Robert
+  Koch-Institut sind ..." -> "dem Robert Koch-Institut"; "der damalige Bundespräsident").
+  A form right after the quotation with no phrase at all ("“…”, ha detto.") is said by the
+  last speaker named near it, as a pronoun is. A quotation in the title takes the name across
+  a colon from it („…“: Scholz stellt ...; Sgarbi: «…»).
 - A marker and its source ("laut X", "secondo X", "według X", "по словам X", "X zufolge"): the
   rest of the sentence, on either side, is X's. The source must end at punctuation or at the end
   of the sentence (or, in German, at a lower-case word): "secondo la polizia la vittima era" is
   too unclear to attribute.
 
-Pronoun sources ("сказал он", "według niego") are resolved as on a parse (`pronouns`). Speech
-verbs without a quotation ("Песков заявил, что ...") are not attributed: the clause's extent
-needs a parse.
+Pronoun sources ("сказал он", "według niego") are resolved as on a parse (`pronouns`), their
+antecedents being the named sources and the named speakers of every speech form, quoted or not
+("Дугин написал, что ..."); a pronoun left unresolved is no source and its attribution is
+dropped. Speech verbs without a quotation are not attributed: the clause's extent needs a parse.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from itertools import dropwhile, takewhile
 from typing import TYPE_CHECKING
@@ -80,19 +87,22 @@ def _quotation(
     groups = [range(first, last + 1)]
     if _stands_alone(article, first, last, quote):
         groups += [range(first - 1, first), range(last + 1, last + 2)]
-    unnamed: _Word | None = None  # "“…”, ha detto.": said by the last speaker, if no one else
+    # "“…”, ha detto.": said by the last speaker named; a sentence beside such an unnamed frame
+    # names the speaker only where none is named before ("Wezwał jednak Putina. „…”, dodał.")
+    unnamed: _Word | None = None
     for group in groups:
         sentences = [article.sentences[i] for i in group if 0 <= i < len(article.sentences)]
+        fallback = unnamed is not None
         for verb in _speech_forms(article.text, sentences, quote, quotes, lexicon):
             sentence = next(s for s in sentences if s.start <= verb.start < s.end)
             source = _speaker(article.text, sentence, verb, quote, lexicon)
             if source is not None:
-                yield _found(quote, source, "quote", lexicon)
+                yield replace(_found(quote, source, "quote", lexicon), fallback=fallback)
                 return
             if unnamed is None and _subjectless(article.text, sentence, verb, quote, lexicon):
                 unnamed = verb
-    if unnamed is not None:
-        yield Found(start, end, "", "quote", unnamed.start, "", "they")
+        if unnamed is not None and not fallback:
+            yield Found(start, end, "", "quote", unnamed.start, "", "they")
 
 
 def _subjectless(
@@ -144,11 +154,19 @@ def _named_speakers(
         nowhere = (sentence.start, sentence.start)  # no quotation: the order does not matter
         for verb in _speech_forms(text, [sentence], nowhere, quotes, lexicon):
             before = _phrase(text, sentence.start, verb.start, lexicon, forwards=False)
-            after = _phrase(text, verb.end, sentence.end, lexicon, forwards=True)
-            phrase = before or after
+            phrase = before or _framed(text, sentence, verb, lexicon)
             if phrase and phrase[0].text[0].isupper() and phrase[0].text.lower() not in pronouns:
                 named.append(Entity(phrase[0].start, " ".join(w.text for w in phrase), ""))
     return sorted(named, key=lambda entity: entity.at)
+
+
+def _framed(text: str, sentence: Sentence, verb: _Word, lexicon: Lexicon) -> list[_Word]:
+    """The speaker after a speech form set in a frame ("Как подчеркнул Владимир Путин, ..."),
+    else none: after a bare verb stands its object more often ("Wezwał jednak Putina")."""
+    before = _words_in(text, sentence.start, verb.start)
+    if not before or before[-1].text.lower() not in lexicon.frame_words:
+        return []
+    return _phrase(text, verb.end, sentence.end, lexicon, forwards=True)
 
 
 def _stands_alone(article: Article, first: int, last: int, quote: tuple[int, int]) -> bool:
@@ -179,7 +197,7 @@ def _speech_forms(
     )
 
 
-_AFTER_QUOTE = re.compile(r"[\u201c\u201d\"\u00bb\u00ab\u2019\u2018']\s*[,\u2013\u2014-]\s*$")
+_AFTER_QUOTE = re.compile(r"[\u201c\u201d\"\u00bb\u00ab\u2019\u2018']\s*[,\u2013\u2014-]?\s*$")
 
 
 def _is_speech_form(
@@ -227,7 +245,7 @@ def _phrase(text: str, lo: int, hi: int, lexicon: Lexicon, forwards: bool) -> li
     first = found[0].text.lower() if found else ""
     if first in lexicon.pronouns and not (first in lexicon.possessives and len(found) > 1):
         return [found[0]]  # "sagte er", "сказал он журналистам"; not "заявила её пресс-секретарь"
-    found = _capitalised_run(found, lexicon)
+    found = _capitalised_run(found, lexicon, forwards)
     if all(w.text.lower() in lexicon.articles for w in found):
         return []  # "sagt der 52-Jährige": no name left
     return found if forwards else found[::-1]
@@ -258,30 +276,33 @@ def _reach(text: str, lo: int, hi: int, forwards: bool) -> tuple[int, int]:
     return (lo, stops[0].start()) if forwards else (stops[-1].end(), hi)
 
 
-def _capitalised_run(found: list[_Word], lexicon: Lexicon) -> list[_Word]:
+def _capitalised_run(found: list[_Word], lexicon: Lexicon, forwards: bool) -> list[_Word]:
     """The leading run of capitalised words (German: and articles), when the phrase starts
     with a capitalised word (in German: the first such run)."""
     if lexicon.capitalised_nouns:  # "sagte denn auch Edi Rama": past the adverbs
         found = list(dropwhile(lambda w: not _in_name(w, lexicon), found))
-        return _german_noun_phrase(found, lexicon)
+        return _german_noun_phrase(found, lexicon, forwards)
     if not found or not found[0].text[0].isupper():
         return found
     return list(takewhile(lambda w: _in_name(w, lexicon), found))
 
 
-def _german_noun_phrase(found: list[_Word], lexicon: Lexicon) -> list[_Word]:
-    """Articles, adjectives and capitalised nouns up to the first lower-case word after a noun:
-    "sagte 1958 der damalige Bundespräsident Theodor Heuss in ..." -> "der damalige ... Heuss"."""
+def _german_noun_phrase(found: list[_Word], lexicon: Lexicon, forwards: bool) -> list[_Word]:
+    """Articles, adjectives and capitalised nouns up to the first lower-case word after a noun
+    that no article opens: "sagte 1958 der damalige Bundespräsident Theodor Heuss zu ..." ->
+    "der damalige Bundespräsident Theodor Heuss"; "laut den Daten der finnischen Organisation"."""
     run: list[_Word] = []
     noun = False
     for word in found:
-        capital = word.text[0].isupper()
-        if noun and not capital and word.text.lower() not in lexicon.articles:
+        capital, article = word.text[0].isupper(), word.text.lower() in lexicon.articles
+        if noun and not capital and not article:
             break
         run.append(word)
-        noun = noun or capital
+        if article and not forwards:
+            return run  # read leftwards, an article opens the phrase: "dem Bericht zufolge"
+        noun = capital or (noun and not article)  # an article opens the next noun phrase
     while run and not run[-1].text[0].isupper():
-        run.pop()  # "einer Kurzanalyse des": no trailing article or adjective
+        run.pop()  # "einer Kurzanalyse des": no adjective or article after the last noun
     return run
 
 

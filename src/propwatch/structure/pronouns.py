@@ -50,7 +50,7 @@ def entities(chunk: Chunk) -> Iterator[Entity]:
 def resolve_pronouns(article: Article, found: list[Found], named: list[Entity]) -> list[Found]:
     """Each pronoun source replaced by its antecedent when one is near (see the module doc)."""
     found = sorted(found, key=lambda f: f.at)
-    sources = [f for f in found if f.pronoun is None]
+    sources = [f for f in found if f.pronoun is None and not f.fallback]
     source_at = [f.at for f in sources]
     entity_at = [e.at for e in named]
     resolved = []

@@ -12,9 +12,9 @@ included) and in steady state (from the first stored result to the last), the sh
 time the main process spent writing the store, and the peak resident memory of the largest
 worker. Then: scaling efficiency (steady rate with N workers / (N x rate with 1)), and the ratio
 of the batch rate to single-process `predict` (the detector alone, default ONNX threads) on the
-same articles. Writes --output (default benchmarks/results/batch.json). Rates use the CPU as they
-find it: on a busy machine they fall, while worker CPU seconds per article (and their ratio,
-1 worker to N) do not.
+same articles. Writes --output (default benchmarks/results/batch.json), with the command and the
+load average before and after. Rates use the CPU as they find it: on a busy machine they fall,
+while CPU seconds per article (the workers', predict's, and their ratios) do not.
 """
 
 from __future__ import annotations
@@ -93,13 +93,15 @@ def predict_rate(folder: Path, limit: int | None) -> dict[str, float]:
     texts = {p.stem: p.read_text(encoding="utf-8") for p in subset(folder, limit)}
     detector = shipped_detector()
     predict_spans(detector, dict(list(texts.items())[:2]))  # warm-up
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     predict_spans(detector, texts)
     seconds = time.perf_counter() - started
     return {
         "articles": len(texts),
         "seconds": round(seconds, 2),
         "articles_per_s": round(len(texts) / seconds, 3),
+        # all of its ONNX threads: on a busy machine the rate falls, the CPU per article does not
+        "cpu_s_per_article": round((time.process_time() - cpu_started) / len(texts), 4),
     }
 
 
@@ -125,6 +127,7 @@ def main() -> None:
     if args.predict:
         print(json.dumps(predict_rate(args.articles, args.limit)))
         return
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     runs = []
     for workers in (int(w) for w in args.workers.split(",")):
         runs.append(
@@ -134,7 +137,9 @@ def main() -> None:
     predict = in_fresh_process("--articles", str(args.articles), *limit, "--predict")
     base = runs[0]["steady_articles_per_s"] / runs[0]["workers"]
     summary = {
-        "machine": f"{platform.machine()}, {platform.python_version()}",
+        "command": " ".join([".venv/bin/python", "benchmarks/batch.py", *sys.argv[1:]]),
+        "machine": f"{platform.machine()}, {platform.python_version()}, {os.cpu_count()} CPUs",
+        "load_average_at_start": load_at_start,
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "runs": runs,
         "predict_single_process": predict,
@@ -150,6 +155,14 @@ def main() -> None:
         },
         "ratio_to_predict": {
             str(r["workers"]): round(r["steady_articles_per_s"] / predict["articles_per_s"], 3)
+            for r in runs
+        },
+        # what the ratio would be if each side got the same CPU: predict's CPU seconds an
+        # article over a worker's (the load's share of the cores moves the ratio above, not this)
+        "cpu_ratio_to_predict": {
+            str(r["workers"]): round(
+                predict["cpu_s_per_article"] / r["worker_cpu_s_per_article"], 3
+            )
             for r in runs
         },
     }
